@@ -1,0 +1,83 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ComponentList } from '@/components/component-list';
+import { IncidentCard } from '@/components/incident-card';
+import { SiteFooter, SiteHeader } from '@/components/site-header';
+import { COMPONENT_TONE, INDICATOR_TONE, StatusIcon } from '@/components/status-icon';
+import { getComponentGroups } from '@/lib/components/queries';
+import { localePath, type Lang } from '@/lib/i18n/locales';
+import { messages } from '@/lib/i18n/messages';
+import { langParams, resolveLang } from '@/lib/i18n/params';
+import { getCurrentIncidents } from '@/lib/incidents/queries';
+import { overallStatus } from '@/lib/status/indicator';
+import { pageMetadata } from '@/lib/site/metadata';
+
+// Static, regenerated in the background at most every 30 s and on every status change
+// (revalidateTag), so a visitor's request never costs a database query.
+export const revalidate = 30;
+export const generateStaticParams = langParams;
+
+const RECENT_DAYS = 14;
+
+export async function generateMetadata({ params }: { params: Promise<{ lang: string }> }): Promise<Metadata> {
+  const lang = await resolveLang(params);
+  return pageMetadata(lang, '/', null, messages(lang).siteTagline);
+}
+
+export default async function StatusPage({ params }: { params: Promise<{ lang: string }> }) {
+  const lang: Lang = await resolveLang(params);
+  const t = messages(lang);
+  const [groups, incidents] = await Promise.all([getComponentGroups(), getCurrentIncidents(RECENT_DAYS)]);
+  const overall = overallStatus(
+    groups.flatMap((g) => g.components.map((c) => c.status)),
+    incidents.unresolved.map((i) => i.impact),
+  );
+  const tone = INDICATOR_TONE[overall.indicator];
+
+  return (
+    <>
+      <SiteHeader lang={lang} path="/" />
+      <main id="main" className="page">
+        <h1 className="visually-hidden">{t.componentsHeading}</h1>
+        <section className={`status-banner tone-${tone}`} data-indicator={overall.indicator} aria-live="polite">
+          <StatusIcon tone={tone} />
+          <p className="status-banner-text">{t.overall[overall.description]}</p>
+        </section>
+
+        {incidents.unresolved.length > 0 && (
+          <section aria-labelledby="unresolved-heading" className="unresolved">
+            <h2 id="unresolved-heading">{t.unresolvedHeading}</h2>
+            {incidents.unresolved.map((incident) => (
+              <IncidentCard key={incident.id} incident={incident} lang={lang} />
+            ))}
+          </section>
+        )}
+
+        <section aria-labelledby="components-heading">
+          <h2 id="components-heading">{t.componentsHeading}</h2>
+          <ComponentList groups={groups} lang={lang} />
+          <p className="legend">
+            {(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const).map((s) => (
+              <span key={s} className={`legend-item tone-${COMPONENT_TONE[s]}`}>
+                <StatusIcon tone={COMPONENT_TONE[s]} /> {t.componentStatus[s]}
+              </span>
+            ))}
+          </p>
+        </section>
+
+        <section aria-labelledby="recent-heading">
+          <h2 id="recent-heading">{t.recentHeading}</h2>
+          {incidents.recent.length === 0 ? (
+            <p className="empty">{t.noRecentIncidents(RECENT_DAYS)}</p>
+          ) : (
+            incidents.recent.map((incident) => <IncidentCard key={incident.id} incident={incident} lang={lang} />)
+          )}
+          <p>
+            <Link href={localePath(lang, '/history')}>{t.historyLink} →</Link>
+          </p>
+        </section>
+      </main>
+      <SiteFooter lang={lang} />
+    </>
+  );
+}

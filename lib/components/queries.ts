@@ -1,0 +1,33 @@
+import 'server-only';
+import { unstable_cache } from 'next/cache';
+import { TAGS } from '../cache-tags';
+import { db } from '../db';
+import type { ComponentGroupDto } from '../status/dto';
+import type { ComponentStatus } from '../status/types';
+
+/** Component groups in display order, each with its components. */
+export const getComponentGroups = unstable_cache(
+  async (): Promise<ComponentGroupDto[]> => {
+    const groups = await db.componentGroup.findMany({
+      orderBy: { position: 'asc' },
+      include: { components: { orderBy: { position: 'asc' } } },
+    });
+    return groups.map((g) => ({
+      id: g.id,
+      slug: g.slug,
+      nameJa: g.nameJa,
+      nameEn: g.nameEn,
+      components: g.components.map((c) => ({
+        id: c.id,
+        slug: c.slug,
+        nameJa: c.nameJa,
+        nameEn: c.nameEn,
+        descriptionJa: c.descriptionJa,
+        descriptionEn: c.descriptionEn,
+        status: c.status as ComponentStatus,
+      })),
+    }));
+  },
+  ['components:groups'],
+  { tags: [TAGS.components] },
+);

@@ -1,0 +1,170 @@
+import type { IndicatorDescription } from '../status/indicator';
+import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
+import type { Lang } from './locales';
+
+export interface Messages {
+  siteTagline: string;
+  skipToContent: string;
+  languageSwitch: string;
+  otherLanguageName: string;
+  overall: Record<IndicatorDescription, string>;
+  componentStatus: Record<ComponentStatus, string>;
+  incidentStatus: Record<IncidentStatus, string>;
+  impact: Record<IncidentImpact, string>;
+  impactLabel: string;
+  componentsHeading: string;
+  unresolvedHeading: string;
+  recentHeading: string;
+  noRecentIncidents: (days: number) => string;
+  historyHeading: string;
+  historyLink: string;
+  historyEmpty: string;
+  page: (n: number, total: number) => string;
+  previousPage: string;
+  nextPage: string;
+  latestUpdate: string;
+  summaryHeading: string;
+  period: string;
+  ongoing: string;
+  affectedComponents: string;
+  currentStatus: string;
+  maxDelay: string;
+  minutes: (n: number) => string;
+  timelineHeading: string;
+  reportHeading: string;
+  windowsHeading: string;
+  windowColumns: { start: string; end: string; maxDelay: string };
+  notStated: string;
+  backToStatus: string;
+  notFoundTitle: string;
+  notFoundBody: string;
+  lastUpdated: string;
+  translationMissing: string;
+  poweredBy: string;
+}
+
+const ja: Messages = {
+  siteTagline: 'サービスの稼働状況と障害情報',
+  skipToContent: '本文へ移動',
+  languageSwitch: '言語',
+  otherLanguageName: 'English',
+  overall: {
+    all_operational: '全サービス正常',
+    partially_degraded: '一部サービスで性能が低下しています',
+    minor_outage: '一部サービスで障害が発生しています',
+    partial_outage: '一部システムで障害が発生しています',
+    major_outage: '大規模な障害が発生しています',
+    maintenance: 'メンテナンス中',
+  },
+  componentStatus: {
+    operational: '正常',
+    degraded_performance: 'パフォーマンス低下',
+    partial_outage: '一部障害',
+    major_outage: '重大な障害',
+    under_maintenance: 'メンテナンス中',
+  },
+  incidentStatus: {
+    investigating: '調査中',
+    identified: '原因特定',
+    monitoring: '経過観察中',
+    resolved: '復旧',
+    postmortem: '障害報告',
+  },
+  impact: { none: '影響なし', minor: '軽微', major: '重大', critical: '深刻' },
+  impactLabel: '影響度',
+  componentsHeading: 'サービスの状態',
+  unresolvedHeading: '発生中の障害',
+  recentHeading: '最近の障害情報',
+  noRecentIncidents: (days) => `過去${days}日間に障害はありません。`,
+  historyHeading: '障害履歴',
+  historyLink: 'すべての障害履歴',
+  historyEmpty: '障害の記録はありません。',
+  page: (n, total) => `${total}ページ中${n}ページ目`,
+  previousPage: '前のページ',
+  nextPage: '次のページ',
+  latestUpdate: '最新の情報',
+  summaryHeading: '概要',
+  period: '期間',
+  ongoing: '継続中',
+  affectedComponents: '影響を受けたサービス',
+  currentStatus: '現在の状況',
+  maxDelay: '最大遅延',
+  minutes: (n) => (n >= 60 ? `${Math.floor(n / 60)}時間${n % 60 ? `${n % 60}分` : ''}` : `${n}分`),
+  timelineHeading: '経緯',
+  reportHeading: '障害報告',
+  windowsHeading: '障害の発生時間帯',
+  windowColumns: { start: '開始', end: '終了', maxDelay: '最大遅延' },
+  notStated: '記載なし',
+  backToStatus: 'ステータスページへ戻る',
+  notFoundTitle: 'ページが見つかりません',
+  notFoundBody: 'お探しのページは存在しないか、移動した可能性があります。',
+  lastUpdated: '最終更新',
+  translationMissing: '',
+  poweredBy: 'Tayori で運営しています',
+};
+
+const en: Messages = {
+  siteTagline: 'Service status and incident reports',
+  skipToContent: 'Skip to content',
+  languageSwitch: 'Language',
+  otherLanguageName: '日本語',
+  overall: {
+    all_operational: 'All Systems Operational',
+    partially_degraded: 'Partially Degraded Service',
+    minor_outage: 'Minor Service Outage',
+    partial_outage: 'Partial System Outage',
+    major_outage: 'Major System Outage',
+    maintenance: 'Service Under Maintenance',
+  },
+  componentStatus: {
+    operational: 'Operational',
+    degraded_performance: 'Degraded performance',
+    partial_outage: 'Partial outage',
+    major_outage: 'Major outage',
+    under_maintenance: 'Under maintenance',
+  },
+  incidentStatus: {
+    investigating: 'Investigating',
+    identified: 'Identified',
+    monitoring: 'Monitoring',
+    resolved: 'Resolved',
+    postmortem: 'Postmortem',
+  },
+  impact: { none: 'None', minor: 'Minor', major: 'Major', critical: 'Critical' },
+  impactLabel: 'Impact',
+  componentsHeading: 'Service status',
+  unresolvedHeading: 'Ongoing incidents',
+  recentHeading: 'Recent incidents',
+  noRecentIncidents: (days) => `No incidents in the last ${days} days.`,
+  historyHeading: 'Incident history',
+  historyLink: 'Full incident history',
+  historyEmpty: 'No incidents recorded.',
+  page: (n, total) => `Page ${n} of ${total}`,
+  previousPage: 'Previous page',
+  nextPage: 'Next page',
+  latestUpdate: 'Latest update',
+  summaryHeading: 'Summary',
+  period: 'Period',
+  ongoing: 'ongoing',
+  affectedComponents: 'Affected services',
+  currentStatus: 'Current status',
+  maxDelay: 'Maximum delay',
+  minutes: (n) => (n >= 60 ? `${Math.floor(n / 60)} h${n % 60 ? ` ${n % 60} min` : ''}` : `${n} min`),
+  timelineHeading: 'Timeline',
+  reportHeading: 'Incident report',
+  windowsHeading: 'When it happened',
+  windowColumns: { start: 'Start', end: 'End', maxDelay: 'Maximum delay' },
+  notStated: 'not stated',
+  backToStatus: 'Back to the status page',
+  notFoundTitle: 'Page not found',
+  notFoundBody: 'The page you are looking for does not exist or has moved.',
+  lastUpdated: 'Last updated',
+  translationMissing: 'This report is available in Japanese only.',
+  poweredBy: 'Powered by Tayori',
+};
+
+export const MESSAGES: Record<Lang, Messages> = { ja, en };
+
+export function messages(lang: Lang): Messages {
+  return MESSAGES[lang];
+}

@@ -1,0 +1,68 @@
+import type { ComponentStatus, IncidentImpact, IncidentStatus } from './types';
+
+// Plain objects handed to pages: serialisable (times as ISO strings), no Prisma models.
+
+export interface ComponentDto {
+  id: string;
+  slug: string;
+  nameJa: string;
+  nameEn: string;
+  descriptionJa: string;
+  descriptionEn: string;
+  status: ComponentStatus;
+}
+
+export interface ComponentGroupDto {
+  id: string;
+  slug: string;
+  nameJa: string;
+  nameEn: string;
+  components: ComponentDto[];
+}
+
+export interface IncidentUpdateDto {
+  id: string;
+  status: IncidentStatus;
+  bodyJa: string;
+  bodyEn: string;
+  displayAt: string;
+  precision: 'minute' | 'day';
+}
+
+export interface AffectedComponentDto {
+  slug: string;
+  nameJa: string;
+  nameEn: string;
+  status: ComponentStatus;
+}
+
+export interface IncidentSummaryDto {
+  id: string;
+  slug: string;
+  titleJa: string;
+  titleEn: string;
+  impact: IncidentImpact;
+  status: IncidentStatus;
+  startedAt: string;
+  resolvedAt: string | null;
+  components: AffectedComponentDto[];
+  latestUpdate: IncidentUpdateDto | null;
+}
+
+export interface IncidentWindowDto {
+  startAt: string;
+  endAt: string | null;
+  maxDelayMinutes: number | null;
+}
+
+export interface IncidentDetailDto extends IncidentSummaryDto {
+  summaryJa: string;
+  summaryEn: string;
+  maxDelayMinutes: number | null;
+  updatedAt: string;
+  /** Sanitised HTML of the report body, rendered by lib/content/markdown. */
+  reportHtmlJa: string;
+  reportHtmlEn: string;
+  updates: IncidentUpdateDto[];
+  windows: IncidentWindowDto[];
+}

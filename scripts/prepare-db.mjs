@@ -1,0 +1,31 @@
+// Applies migrations, seeds the components and imports the authored reports. Used by
+// `npm start`, `npm run build` and the tests; safe to run any number of times.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export function prepareDatabase(env = process.env) {
+  const url = env.DATABASE_URL ?? 'file:./data/tayori.db';
+  const file = url.replace(/^file:/, '');
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  run('npx', ['prisma', 'migrate', 'deploy'], env, true);
+  return run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/import-content.ts'], env, false);
+}
+
+function run(cmd, args, env, quiet) {
+  const result = spawnSync(cmd, args, { env, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8' });
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
+    throw new Error(`${[cmd, ...args].join(' ')} failed (exit ${result.status})`);
+  }
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    prepareDatabase();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}
