@@ -3,6 +3,8 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The tests build into their own directory so they never serve a build made for another database.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   reactStrictMode: true,
   poweredByHeader: false,
   // The site's build checks the site only; the MTA and tests are checked by `npm run typecheck`.

@@ -1,7 +1,8 @@
 // Applies migrations, seeds the components and imports the authored reports. Used by
 // `npm start`, `npm run build` and the tests; safe to run any number of times.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export function prepareDatabase(env = process.env) {
@@ -9,7 +10,11 @@ export function prepareDatabase(env = process.env) {
   const file = url.replace(/^file:/, '');
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   run('npx', ['prisma', 'migrate', 'deploy'], env, true);
-  return run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/import-content.ts'], env, false);
+  const resultFile = path.join(os.tmpdir(), `tayori-import-${process.pid}-${Date.now()}.json`);
+  run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/import-content.ts'], { ...env, TAYORI_IMPORT_RESULT: resultFile }, false);
+  const summary = JSON.parse(readFileSync(resultFile, 'utf8'));
+  rmSync(resultFile, { force: true });
+  return summary;
 }
 
 function run(cmd, args, env, quiet) {

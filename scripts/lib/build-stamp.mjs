@@ -1,0 +1,37 @@
+// Decides whether the Next.js production build is current: a hash of everything the build reads,
+// stored next to the build. `npm start` and the tests build only when it changed.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'prisma/schema.prisma'];
+const SKIP = new Set(['generated', 'node_modules']);
+const distDir = () => process.env.NEXT_DIST_DIR || '.next';
+const stampFile = () => path.join(distDir(), 'tayori-build-hash');
+
+function walk(entry, files) {
+  if (!existsSync(entry)) return;
+  if (statSync(entry).isDirectory()) {
+    for (const name of readdirSync(entry).sort()) {
+      if (!SKIP.has(name) && !name.endsWith('.test.ts')) walk(path.join(entry, name), files);
+    }
+  } else {
+    files.push(entry);
+  }
+}
+
+export function sourceHash() {
+  const files = [];
+  for (const input of INPUTS) walk(input, files);
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+export function buildIsCurrent() {
+  return existsSync(path.join(distDir(), 'BUILD_ID')) && existsSync(stampFile()) && readFileSync(stampFile(), 'utf8') === sourceHash();
+}
+
+export function recordBuild() {
+  writeFileSync(stampFile(), sourceHash());
+}

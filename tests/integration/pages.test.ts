@@ -1,0 +1,137 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startSite, type RunningSite } from '../support/site';
+
+const SLUG = '2014-12-02-mail-delay';
+let site: RunningSite;
+const queryLog = path.join(path.dirname(inject('siteDatabaseUrl').replace(/^file:/, '')), 'queries.log');
+
+beforeAll(async () => {
+  writeFileSync(queryLog, '');
+  site = await startSite({ TAYORI_QUERY_LOG: queryLog });
+});
+afterAll(async () => {
+  await site?.stop();
+});
+
+async function get(p: string, init?: RequestInit) {
+  const res = await fetch(`${site.url}${p}`, { redirect: 'manual', ...init });
+  return { res, html: await res.text() };
+}
+
+describe('status page /', () => {
+  it('shows the overall banner and every component group in Japanese', async () => {
+    const { res, html } = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(html).toContain('<html lang="ja"');
+    expect(html).toMatch(/data-indicator="none"[\s\S]*全サービス正常/);
+    for (const name of ['メール受信', 'メール送信', 'SPAMチェック', 'ウイルスチェック', '共用サーバー', '専用サーバー', 'VPS']) {
+      expect(html).toContain(name);
+    }
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
+    expect(html).toContain('<main id="main"');
+  });
+
+  it('is served from the cache with a CDN-friendly Cache-Control', async () => {
+    const { res } = await get('/');
+    expect(res.headers.get('cache-control')).toMatch(/s-maxage=30/);
+    expect(res.headers.get('cache-control')).toMatch(/stale-while-revalidate/);
+    expect(res.headers.get('x-nextjs-cache')).toMatch(/HIT|STALE/);
+  });
+
+  it('costs no database query per visitor', async () => {
+    await get('/'); // warm
+    const before = readFileSync(queryLog, 'utf8').split('\n').filter(Boolean).length;
+    for (let i = 0; i < 25; i++) {
+      const { res } = await get(i % 2 ? '/' : '/en');
+      expect(res.status).toBe(200);
+    }
+    await get(`/incidents/${SLUG}`);
+    await get('/history');
+    const after = readFileSync(queryLog, 'utf8').split('\n').filter(Boolean).length;
+    expect(after - before).toBe(0);
+    // The counter is live: a page that is not prerendered (history page 2, rendered on demand)
+    // does reach the database.
+    await get('/history/2');
+    const onDemand = readFileSync(queryLog, 'utf8').split('\n').filter(Boolean).length;
+    expect(onDemand).toBeGreaterThan(after);
+  });
+
+  it('lists the 2014 incident in the English history with an English title', async () => {
+    const { html } = await get('/en/history');
+    expect(html).toContain('<html lang="en"');
+    expect(html).toContain('December 2014');
+    expect(html).toContain('Report and apology for the mail reception delays');
+    expect(html).toContain(`href="/en/incidents/${SLUG}"`);
+  });
+
+  it('offers the other language with a link to the same page', async () => {
+    const ja = await get(`/incidents/${SLUG}`);
+    expect(ja.html).toContain(`href="/en/incidents/${SLUG}"`);
+    const en = await get(`/en/incidents/${SLUG}`);
+    expect(en.html).toContain(`href="/incidents/${SLUG}"`);
+  });
+});
+
+describe('incident report page', () => {
+  it('renders the 2014 report with summary, timeline, the six sections, loss statement and contact', async () => {
+    const { res, html } = await get(`/incidents/${SLUG}`);
+    expect(res.status).toBe(200);
+    expect(html).toContain('12月2日、3日、4日に発生したメール受信遅延の報告とお詫び');
+    expect(html).toContain('<time dateTime="2014-12-02T11:00:00+09:00">2014年12月2日(火) 11:00</time>');
+    expect(html).toContain('1時間30分');
+    const sections = ['1. 発生日時', '2. 事象', '3. 原因', '4. 影響範囲', '5. 対処', '6. 今後の対策'];
+    let last = -1;
+    for (const s of sections) {
+      const at = html.indexOf(`>${s}</h2>`);
+      expect(at, s).toBeGreaterThan(last);
+      last = at;
+    }
+    expect(html).toContain('メールの損失について');
+    expect(html).toContain('0120-577-399');
+    expect(html).toContain('2015年1月');
+    expect(html).toMatch(/<meta property="og:title" content="12月2日、3日、4日/);
+  });
+
+  it('renders the English translation', async () => {
+    const { html } = await get(`/en/incidents/${SLUG}`);
+    for (const s of ['1. When it happened', '2. What happened', '3. Cause', '4. Scope', '5. What we did', '6. Countermeasures']) {
+      expect(html).toContain(`>${s}</h2>`);
+    }
+    expect(html).toContain('Tue, Dec 2, 2014 11:00 JST');
+    expect(html).toContain('1 h 30 min');
+  });
+
+  it('answers an unknown incident with a real 404 page', async () => {
+    const { res, html } = await get('/incidents/no-such-incident');
+    expect(res.status).toBe(404);
+    expect(html).toContain('ページが見つかりません');
+  });
+});
+
+describe('routing', () => {
+  it('gives 404 for unknown paths in either language', async () => {
+    expect((await get('/no/such/page')).res.status).toBe(404);
+    expect((await get('/en/nothing-here')).res.status).toBe(404);
+  });
+
+  it('redirects /ja/... to the canonical unprefixed URL', async () => {
+    const { res } = await get(`/ja/incidents/${SLUG}`);
+    expect([301, 308]).toContain(res.status);
+    expect(res.headers.get('location')).toBe(`/incidents/${SLUG}`);
+  });
+
+  it('serves the favicon', async () => {
+    const res = await fetch(`${site.url}/favicon.svg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('image/svg+xml');
+  });
+
+  it('rejects a history page that does not exist', async () => {
+    expect((await get('/history/99')).res.status).toBe(404);
+    expect((await get('/history/abc')).res.status).toBe(404);
+  });
+});
