@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { makeRollup } from '../support/rollups';
+import { startSite, type RunningSite } from '../support/site';
+
+let site: RunningSite;
+const token = inject('ingestToken');
+const dbFile = inject('siteDatabaseUrl').replace(/^file:/, '');
+
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(async () => {
+  await site?.stop();
+});
+
+function post(body: unknown, auth: string | null = `Bearer ${token}`) {
+  return fetch(`${site.url}/api/ingest/mail-metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function storedRows(source: string) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.prepare('SELECT source, windowStart, delivered, delayP95, histogram FROM MailMetricRollup WHERE source = ? ORDER BY windowStart').all(source) as {
+      delivered: number;
+      delayP95: number;
+      histogram: string;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('POST /api/ingest/mail-metrics', () => {
+  it('refuses a request without the token, or with a wrong one, and stores nothing', async () => {
+    const body = { rollups: [makeRollup('mx-unauth', new Date('2026-11-01T00:00:00Z'))] };
+    expect((await post(body, null)).status).toBe(401);
+    const wrong = await post(body, 'Bearer not-the-token-at-all');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).not.toContain(token);
+    expect(storedRows('mx-unauth')).toHaveLength(0);
+  });
+
+  it('stores rollups and accepts each (source, window) once', async () => {
+    const t0 = new Date('2026-11-01T01:00:00Z');
+    const t1 = new Date(t0.getTime() + 10_000);
+    const first = await post({ rollups: [makeRollup('mx-1', t0, [1, 2, 400]), makeRollup('mx-1', t1)] });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ accepted: 2, duplicates: 0 });
+
+    // The MTA re-sends after a timeout: nothing is counted twice.
+    const again = await post({ rollups: [makeRollup('mx-1', t0, [1, 2, 400]), makeRollup('mx-1', new Date(t1.getTime() + 10_000))] });
+    expect(await again.json()).toEqual({ accepted: 1, duplicates: 1 });
+
+    const rows = storedRows('mx-1');
+    expect(rows).toHaveLength(3);
+    expect(rows[0].delivered).toBe(3);
+    expect(rows[0].delayP95).toBe(400);
+    expect(JSON.parse(rows[0].histogram).counts.reduce((a: number, b: number) => a + b, 0)).toBe(3);
+  });
+
+  it('answers 400 naming the offending fields, and stores none of the batch', async () => {
+    const good = makeRollup('mx-bad', new Date('2026-11-01T02:00:00Z'));
+    const bad = { ...makeRollup('mx-bad', new Date('2026-11-01T02:00:10Z')), delivered: -1, scan_policy: 'off', window_start: '2026-11-01T02:00:13Z' };
+    const res = await post({ rollups: [good, bad] });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    const paths = body.fields.map((f: { path: string }) => f.path);
+    expect(paths).toContain('rollups.1.delivered');
+    expect(paths).toContain('rollups.1.scan_policy');
+    expect(paths).toContain('rollups.1.window_start');
+    expect(storedRows('mx-bad')).toHaveLength(0);
+  });
+
+  it('answers 400 for a histogram that does not add up to the messages delivered', async () => {
+    const r = makeRollup('mx-hist', new Date('2026-11-01T03:00:00Z'), [1, 2]);
+    r.delivered = 5;
+    const res = await post({ rollups: [r] });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('delay_histogram.counts');
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const res = await post('{"rollups": [');
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('invalid_json');
+  });
+
+  it('answers 413 for an oversized body', async () => {
+    const res = await post('x'.repeat(1024 * 1024 + 10));
+    expect(res.status).toBe(413);
+  });
+});
