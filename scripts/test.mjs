@@ -15,8 +15,9 @@ try {
   passed = json.numPassedTests;
   failed = json.numFailedTests;
   skipped = json.numPendingTests + (json.numTodoTests ?? 0);
-  // A test file that fails to load has no tests counted: count it as a failure.
-  failed += json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  // A file that fails outside its tests (load error, failing beforeAll) has no failed test of its
+  // own: count the file as one failure so the summary never reads green.
+  failed += json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
 } catch {
   failed = Math.max(failed, 1);
 }
