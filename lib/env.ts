@@ -18,6 +18,15 @@ const schema = z.object({
   INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATA_DIR: z.string().min(1).default('data'),
   TAYORI_QUERY_LOG: z.string().optional(),
+  /** Publish automatic incidents at once (true) or keep them as drafts for staff (false). */
+  AUTO_PUBLISH: z.stringbool().default(true),
+  /** Healthy minutes after which an automatic incident in "monitoring" is resolved. */
+  AUTO_RESOLVE_MINUTES: z.coerce.number().min(0).max(1440).default(30),
+  /** How often the site evaluates the metric rules on its own (no-data detection, auto-resolve). */
+  RULE_TICK_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  METRICS_RETENTION_RAW_DAYS: z.coerce.number().min(0.01).default(2),
+  METRICS_RETENTION_1M_DAYS: z.coerce.number().min(1).default(30),
+  METRICS_RETENTION_1H_DAYS: z.coerce.number().min(1).default(400),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -43,3 +52,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 export const env: Env = parseEnv(process.env);
+
+/** The origin this server listens on, as `next start` announces it (for its own scheduled calls). */
+export function selfOrigin(): string {
+  return process.env.__NEXT_PRIVATE_ORIGIN ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+}

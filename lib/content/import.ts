@@ -25,12 +25,14 @@ export async function ensureCatalogue(): Promise<number> {
     for (const [position, c] of group.components.entries()) {
       const existing = await db.component.findUnique({ where: { slug: c.slug }, select: { id: true } });
       if (existing) continue;
+      const { rule, ...fields } = c;
       await db.component.create({
         data: {
-          ...c,
+          ...fields,
           position,
           groupId: g.id,
           statusChanges: { create: { oldStatus: null, newStatus: 'operational', cause: 'seed' } },
+          ...(rule ? { rule: { create: rule } } : {}),
         },
       });
       created++;

@@ -1,5 +1,8 @@
 import 'server-only';
+import { env } from '../env';
 import { db } from '../db';
+import { addInto, emptyCounts } from './histogram';
+import { bucketStart, RESOLUTIONS } from './resolutions';
 import type { Rollup } from './rollup-schema';
 
 export interface IngestResult {
@@ -7,13 +10,18 @@ export interface IngestResult {
   duplicates: number;
 }
 
-/** Stores rollups; a (source, window) already stored is counted as a duplicate and left as it was. */
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+/**
+ * Stores rollups and folds the new ones into the 1-minute, 1-hour and 1-day series. A (source,
+ * window) already stored counts as a duplicate and changes nothing, so re-sent rollups are safe.
+ */
 export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
   // The same window twice in one batch counts once.
   const unique = new Map<string, Rollup>();
   for (const r of rollups) unique.set(`${r.source}\0${r.window_start.toISOString()}`, r);
 
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const existing = await tx.mailMetricRollup.findMany({
       where: { OR: [...unique.values()].map((r) => ({ source: r.source, windowStart: r.window_start })) },
       select: { source: true, windowStart: true },
@@ -42,7 +50,77 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
           scanBypassing: r.scan_bypassing,
         })),
       });
+      await foldIntoSeries(tx, fresh);
     }
     return { accepted: fresh.length, duplicates: rollups.length - fresh.length };
   });
+  await pruneIfDue();
+  return result;
+}
+
+async function foldIntoSeries(tx: Tx, fresh: Rollup[]) {
+  // Queue depth adds up across sources in the same window: read every source's depth there.
+  const windows = [...new Set(fresh.map((r) => r.window_start.getTime()))].map((t) => new Date(t));
+  const depths = await tx.mailMetricRollup.groupBy({ by: ['windowStart'], where: { windowStart: { in: windows } }, _sum: { queueDepth: true } });
+  const depthAt = new Map(depths.map((d) => [d.windowStart.getTime(), d._sum.queueDepth ?? 0]));
+
+  for (const resolution of RESOLUTIONS) {
+    const buckets = new Map<number, Rollup[]>();
+    for (const r of fresh) {
+      const key = bucketStart(r.window_start, resolution, env.SITE_TIME_ZONE).getTime();
+      buckets.set(key, [...(buckets.get(key) ?? []), r]);
+    }
+    for (const [key, members] of buckets) {
+      const start = new Date(key);
+      const row = await tx.mailMetricBucket.findUnique({ where: { resolution_bucketStart: { resolution, bucketStart: start } } });
+      const counts = row ? (JSON.parse(row.histogram) as number[]) : emptyCounts();
+      const rejected: Record<string, number> = row ? JSON.parse(row.rejected) : {};
+      let delayMax = row?.delayMax ?? null;
+      let queueDepthMax = row?.queueDepthMax ?? 0;
+      let oldestAgeMax = row?.oldestAgeMax ?? 0;
+      const sums = { delivered: 0, deferred: 0, bounced: 0, accepted: 0 };
+      for (const r of members) {
+        addInto(counts, r.delay_histogram.counts);
+        for (const [reason, n] of Object.entries(r.rejected)) rejected[reason] = (rejected[reason] ?? 0) + n;
+        if (r.delay_max_s !== null) delayMax = Math.max(delayMax ?? 0, r.delay_max_s);
+        queueDepthMax = Math.max(queueDepthMax, depthAt.get(r.window_start.getTime()) ?? r.queue_depth);
+        oldestAgeMax = Math.max(oldestAgeMax, r.oldest_age_s);
+        sums.delivered += r.delivered;
+        sums.deferred += r.deferred;
+        sums.bounced += r.bounced;
+        sums.accepted += r.accepted;
+      }
+      const data = {
+        histogram: JSON.stringify(counts),
+        rejected: JSON.stringify(rejected),
+        delayMax,
+        queueDepthMax,
+        oldestAgeMax,
+        delivered: (row?.delivered ?? 0) + sums.delivered,
+        deferred: (row?.deferred ?? 0) + sums.deferred,
+        bounced: (row?.bounced ?? 0) + sums.bounced,
+        accepted: (row?.accepted ?? 0) + sums.accepted,
+        windows: (row?.windows ?? 0) + members.length,
+      };
+      if (row) await tx.mailMetricBucket.update({ where: { id: row.id }, data });
+      else await tx.mailMetricBucket.create({ data: { resolution, bucketStart: start, ...data } });
+    }
+  }
+}
+
+let lastPrune = 0;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** Drops data past its retention: raw 2 days, 1 minute 30 days, 1 hour 400 days, days kept. */
+export async function pruneMetrics(now = new Date()): Promise<void> {
+  const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
+  await db.mailMetricRollup.deleteMany({ where: { windowStart: { lt: before(env.METRICS_RETENTION_RAW_DAYS) } } });
+  await db.mailMetricBucket.deleteMany({ where: { resolution: '1m', bucketStart: { lt: before(env.METRICS_RETENTION_1M_DAYS) } } });
+  await db.mailMetricBucket.deleteMany({ where: { resolution: '1h', bucketStart: { lt: before(env.METRICS_RETENTION_1H_DAYS) } } });
+}
+
+async function pruneIfDue() {
+  if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+  lastPrune = Date.now();
+  await pruneMetrics();
 }

@@ -10,6 +10,8 @@ export interface CatalogueGroup {
 
 export interface CatalogueComponent {
   slug: string;
+  /** Thresholds (seconds) of the metric rule that drives the component's status, if any. */
+  rule?: { degradedAboveS: number; partialAboveS: number; majorAboveS: number };
   nameJa: string;
   nameEn: string;
   descriptionJa: string;
@@ -22,7 +24,8 @@ export const CATALOGUE: CatalogueGroup[] = [
     nameJa: 'メール',
     nameEn: 'Mail',
     components: [
-      { slug: 'mail-inbound', nameJa: 'メール受信', nameEn: 'Mail reception', descriptionJa: '外部から届くメールの受信と配送', descriptionEn: 'Receiving and delivering mail from outside' },
+      // p95 total delay over 5 minutes → degraded, over 30 → partial outage, over 60 → major outage.
+      { rule: { degradedAboveS: 300, partialAboveS: 1800, majorAboveS: 3600 }, slug: 'mail-inbound', nameJa: 'メール受信', nameEn: 'Mail reception', descriptionJa: '外部から届くメールの受信と配送', descriptionEn: 'Receiving and delivering mail from outside' },
       { slug: 'mail-outbound', nameJa: 'メール送信', nameEn: 'Mail sending', descriptionJa: 'お客様からのメール送信(SMTP)', descriptionEn: 'Sending mail from your accounts (SMTP)' },
       { slug: 'spam-check', nameJa: 'SPAMチェック', nameEn: 'Spam check', descriptionJa: '迷惑メールの判定と件名表示', descriptionEn: 'Spam scoring and subject tagging' },
       { slug: 'virus-check', nameJa: 'ウイルスチェック', nameEn: 'Virus check', descriptionJa: '受信メールのウイルス検査', descriptionEn: 'Virus scanning of incoming mail' },

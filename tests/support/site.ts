@@ -1,6 +1,7 @@
 // Starts the real Next.js production server (built by tests/global-setup.ts) on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 
@@ -21,6 +22,7 @@ export async function freePort(): Promise<number> {
 export interface RunningSite {
   url: string;
   port: number;
+  databaseUrl: string;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -36,6 +38,17 @@ export function siteEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     INGEST_TOKEN: inject('ingestToken'),
     ...extra,
   };
+}
+
+/**
+ * A copy of the prepared test database, for a test that changes data: the other test files keep
+ * seeing the state the build was made from.
+ */
+export function isolatedDatabase(name: string): string {
+  const source = inject('siteDatabaseUrl').replace(/^file:/, '');
+  const target = path.join(path.dirname(source), `${name}-${process.pid}-${Date.now()}.db`);
+  copyFileSync(source, target);
+  return `file:${target}`;
 }
 
 export async function startSite(extraEnv: Record<string, string> = {}): Promise<RunningSite> {
@@ -66,6 +79,7 @@ export async function startSite(extraEnv: Record<string, string> = {}): Promise<
   return {
     url,
     port,
+    databaseUrl: extraEnv.DATABASE_URL ?? inject('siteDatabaseUrl'),
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,7 @@
 import { hasValidIngestToken } from '@/lib/ingest/token';
 import { BodyTooLargeError, readBodyLimited } from '@/lib/http/read-body';
+import { refreshStatusPages } from '@/lib/cache/refresh';
+import { evaluateRules } from '@/lib/metrics/evaluate';
 import { storeRollups } from '@/lib/metrics/ingest';
 import { rollupBatchSchema } from '@/lib/metrics/rollup-schema';
 
@@ -35,5 +37,8 @@ export async function POST(request: Request) {
       fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
-  return json(200, await storeRollups(parsed.data.rollups));
+  const stored = await storeRollups(parsed.data.rollups);
+  // Rules see new windows at once, so a delay shows on the status page without waiting for a tick.
+  if (stored.accepted > 0 && (await evaluateRules()).changed) refreshStatusPages();
+  return json(200, stored);
 }

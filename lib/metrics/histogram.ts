@@ -1,0 +1,58 @@
+import { DELAY_BUCKET_BOUNDS } from './rollup-schema';
+
+// Delay histograms with fixed bucket bounds. Merging is exact (counts add up); percentiles read
+// from a merged histogram are exact to the bucket and interpolated inside it, never averaged.
+
+export type Counts = number[];
+
+export const BUCKETS = DELAY_BUCKET_BOUNDS.length + 1;
+
+export function emptyCounts(): Counts {
+  return new Array(BUCKETS).fill(0);
+}
+
+export function bucketOf(delaySeconds: number): number {
+  const i = DELAY_BUCKET_BOUNDS.findIndex((bound) => delaySeconds <= bound);
+  return i === -1 ? DELAY_BUCKET_BOUNDS.length : i;
+}
+
+export function addInto(target: Counts, source: readonly number[]): Counts {
+  for (let i = 0; i < BUCKETS; i++) target[i] += source[i] ?? 0;
+  return target;
+}
+
+export function total(counts: readonly number[]): number {
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The q-quantile (0 < q ≤ 1) by nearest rank, located in its bucket and interpolated linearly
+ * inside it. `max`, when known, caps the answer (the last bucket has no upper bound).
+ */
+export function quantile(counts: readonly number[], q: number, max?: number | null): number | null {
+  const n = total(counts);
+  if (n === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * n));
+  let seen = 0;
+  for (let i = 0; i < BUCKETS; i++) {
+    if (counts[i] === 0) continue;
+    if (seen + counts[i] >= rank) {
+      const lower = i === 0 ? 0 : DELAY_BUCKET_BOUNDS[i - 1];
+      const upper = i < DELAY_BUCKET_BOUNDS.length ? DELAY_BUCKET_BOUNDS[i] : Math.max(lower, max ?? lower);
+      const value = lower + ((upper - lower) * (rank - seen)) / counts[i];
+      return max != null ? Math.min(value, max) : value;
+    }
+    seen += counts[i];
+  }
+  return max ?? null;
+}
+
+/** Messages whose delay is above `seconds`, exact when `seconds` is a bucket bound. */
+export function countAbove(counts: readonly number[], seconds: number): number {
+  let n = 0;
+  for (let i = 0; i < BUCKETS; i++) {
+    const lower = i === 0 ? 0 : DELAY_BUCKET_BOUNDS[i - 1];
+    if (lower >= seconds) n += counts[i];
+  }
+  return n;
+}

@@ -1,0 +1,134 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { makeRollup } from '../support/rollups';
+import { isolatedDatabase, startSite, type RunningSite } from '../support/site';
+
+// The whole life of an automatic incident, driven only by rollups pushed to the ingest API.
+let site: RunningSite;
+let db: Database.Database;
+const token = inject('ingestToken');
+
+beforeAll(async () => {
+  const databaseUrl = isolatedDatabase('auto-incident');
+  // The windows below are back-dated (minutes of traffic pushed in seconds), so "no data" must not
+  // trigger on their age; it is checked separately at the end.
+  const setup = new Database(databaseUrl.replace(/^file:/, ''));
+  setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
+  setup.close();
+  site = await startSite({ DATABASE_URL: databaseUrl, AUTO_RESOLVE_MINUTES: '0', RULE_TICK_SECONDS: '1' });
+  db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
+});
+afterAll(async () => {
+  db?.close();
+  await site?.stop();
+});
+
+const minutes = (m: number) => m * 60;
+const WINDOW = 10_000;
+// Windows end at least 30 s before now, so every one of them can be judged at once.
+const base = Math.floor((Date.now() - 9 * 60_000) / WINDOW) * WINDOW;
+let next = 0;
+
+async function push(delaySeconds: number, windows: number, messages = 20) {
+  const rollups = [];
+  for (let i = 0; i < windows; i++, next++) {
+    const delays = Array.from({ length: messages }, (_, k) => (k < messages - 1 ? delaySeconds : delaySeconds * 0.5));
+    rollups.push(makeRollup('mx-test', new Date(base + next * WINDOW), delays));
+  }
+  const res = await fetch(`${site.url}/api/ingest/mail-metrics`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ rollups }),
+  });
+  expect(res.status).toBe(200);
+}
+
+function inbound() {
+  return db.prepare("SELECT status, noData, currentValue FROM Component WHERE slug = 'mail-inbound'").get() as { status: string; noData: number; currentValue: number };
+}
+
+function autoIncident() {
+  return db.prepare("SELECT * FROM Incident WHERE source = 'auto'").get() as { id: string; slug: string; status: string; impact: string; published: number; maxDelayMinutes: number } | undefined;
+}
+
+function updates(incidentId: string) {
+  return db.prepare('SELECT status, bodyJa, bodyEn FROM IncidentUpdate WHERE incidentId = ? ORDER BY displayAt, createdAt').all(incidentId) as { status: string; bodyJa: string; bodyEn: string }[];
+}
+
+async function until<T>(read: () => T, ok: (v: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const v = read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('automatic incident from measured mail delay', () => {
+  it('stays operational on a normal day and on a single slow window', async () => {
+    await push(2, 6);
+    await push(minutes(12), 1);
+    await push(2, 2);
+    expect(inbound().status).toBe('operational');
+    expect(autoIncident()).toBeUndefined();
+  });
+
+  it('opens a published incident with the measured delay after two slow windows', async () => {
+    await push(minutes(12), 2);
+    expect(inbound().status).toBe('degraded_performance');
+    const incident = autoIncident()!;
+    expect(incident).toBeDefined();
+    expect(incident.status).toBe('investigating');
+    expect(incident.impact).toBe('minor');
+    expect(incident.published).toBe(1);
+    const [first] = updates(incident.id);
+    expect(first.bodyJa).toContain('メール受信に遅延が発生しております。現在、最大で約12分の遅延が発生しています。');
+    expect(first.bodyEn).toContain('about 12 minutes');
+
+    const page = await (await fetch(`${site.url}/`)).text();
+    expect(page).toContain('メール受信の遅延');
+    expect(page).toMatch(/data-component="mail-inbound" data-status="degraded_performance"/);
+  });
+
+  it('follows the delay as it grows, raising the impact', async () => {
+    await push(minutes(45), 2);
+    expect(inbound().status).toBe('partial_outage');
+    const incident = autoIncident()!;
+    expect(incident.impact).toBe('major');
+    expect(updates(incident.id).at(-1)!.bodyJa).toContain('遅延が拡大しております。現在、最大で約45分');
+    expect(incident.maxDelayMinutes).toBe(45);
+  });
+
+  it('moves to monitoring after five healthy minutes and resolves with the observed window', async () => {
+    await push(2, 31);
+    expect(inbound().status).toBe('operational');
+    const incident = await until(autoIncident, (i) => i?.status === 'resolved', 'resolution');
+    const list = updates(incident.id);
+    expect(list.map((u) => u.status)).toEqual(['investigating', 'investigating', 'monitoring', 'resolved']);
+    expect(list[3].bodyJa).toContain('最大遅延は約45分');
+    // 2 + 2 slow windows of 20 messages, each over the 5-minute threshold; the lone slow window
+    // before the incident is not part of it.
+    expect(list[3].bodyJa).toContain('遅延したメールは80通');
+    const window = db.prepare('SELECT startAt, endAt, maxDelayS, messagesAffected FROM IncidentWindow WHERE incidentId = ?').get(incident.id) as {
+      endAt: number | null;
+      maxDelayS: number;
+      messagesAffected: number;
+    };
+    expect(window.endAt).not.toBeNull();
+    expect(window.maxDelayS).toBeGreaterThanOrEqual(minutes(45));
+    expect(window.messagesAffected).toBe(80);
+  });
+
+  it('recorded every status change', () => {
+    const changes = db
+      .prepare("SELECT oldStatus, newStatus FROM ComponentStatusChange c JOIN Component k ON k.id = c.componentId WHERE k.slug = 'mail-inbound' AND cause = 'rule' ORDER BY changedAt")
+      .all();
+    expect(changes).toEqual([
+      { oldStatus: 'operational', newStatus: 'degraded_performance' },
+      { oldStatus: 'degraded_performance', newStatus: 'partial_outage' },
+      { oldStatus: 'partial_outage', newStatus: 'operational' },
+    ]);
+  });
+});
