@@ -1,7 +1,8 @@
 // `npm start`: migrates and seeds the database, builds the site when its sources changed, then
 // runs the site and the bundled MTA together. Ctrl-C stops both.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { buildIsCurrent, recordBuild } from './lib/build-stamp.mjs';
 import { ensureIngestToken } from './lib/ingest-token.mjs';
 import { prepareDatabase } from './prepare-db.mjs';
@@ -60,6 +61,8 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+// The data cache holds query results; the database may have changed while the site was down.
+rmSync(path.join(env.NEXT_DIST_DIR || '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
 launch('site', 'npx', ['next', 'start', '-p', port, '-H', host]);
 if (existsSync('mta/main.ts') && env.MTA_DISABLED !== 'true') launch('mta', process.execPath, ['--import', 'tsx', 'mta/main.ts']);
 step(`site on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);

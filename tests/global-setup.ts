@@ -26,6 +26,8 @@ export default async function setup(project: TestProject) {
   // Both projects (integration, e2e) call this; the first one does the work.
   if (!state.tayoriSitePrepared) {
     rmSync(dataDir, { recursive: true, force: true });
+    // A previous run's data cache would be served as if it came from this database.
+    rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });
     const env = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', INGEST_TOKEN: ingestToken };
     const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, env, stdio: 'inherit' });

@@ -10,7 +10,7 @@ export const getComponentGroups = unstable_cache(
   async (): Promise<ComponentGroupDto[]> => {
     const groups = await db.componentGroup.findMany({
       orderBy: { position: 'asc' },
-      include: { components: { orderBy: { position: 'asc' } } },
+      include: { components: { orderBy: { position: 'asc' }, include: { rule: { select: { enabled: true } } } } },
     });
     return groups.map((g) => ({
       id: g.id,
@@ -25,9 +25,12 @@ export const getComponentGroups = unstable_cache(
         descriptionJa: c.descriptionJa,
         descriptionEn: c.descriptionEn,
         status: c.status as ComponentStatus,
+        noData: c.noData,
+        currentDelayS: c.rule?.enabled ? c.currentValue : null,
+        measured: Boolean(c.rule?.enabled),
       })),
     }));
   },
   ['components:groups'],
-  { tags: [TAGS.components] },
+  { tags: [TAGS.components], revalidate: 60 },
 );

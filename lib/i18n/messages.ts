@@ -41,6 +41,19 @@ export interface Messages {
   lastUpdated: string;
   translationMissing: string;
   poweredBy: string;
+  noData: string;
+  currentDelay: string;
+  uptimeLabel: (days: number) => string;
+  uptimePercent: (pct: number) => string;
+  uptimeUnknown: string;
+  daysAgo: (days: number) => string;
+  today: string;
+  delayChartTitle: (range: string) => string;
+  queueChartTitle: (range: string) => string;
+  ranges: Record<'24h' | '7d' | '30d', string>;
+  componentDetails: string;
+  incidentChartTitle: string;
+  noDataExplained: string;
 }
 
 const ja: Messages = {
@@ -101,6 +114,19 @@ const ja: Messages = {
   lastUpdated: '最終更新',
   translationMissing: '',
   poweredBy: 'Tayori で運営しています',
+  noData: 'データなし',
+  currentDelay: '現在の遅延',
+  uptimeLabel: (days) => `過去${days}日間の稼働状況`,
+  uptimePercent: (pct) => `稼働率 ${pct.toFixed(2)}%`,
+  uptimeUnknown: '記録なし',
+  daysAgo: (days) => `${days}日前`,
+  today: '今日',
+  delayChartTitle: (range) => `メール配送の遅延（${range}）`,
+  queueChartTitle: (range) => `配送待ちのメール（${range}）`,
+  ranges: { '24h': '24時間', '7d': '7日間', '30d': '30日間' },
+  componentDetails: '詳細',
+  incidentChartTitle: '障害発生時のメール配送遅延',
+  noDataExplained: '計測データが3分以上届いていません。状態を確認できません。',
 };
 
 const en: Messages = {
@@ -161,6 +187,19 @@ const en: Messages = {
   lastUpdated: 'Last updated',
   translationMissing: 'This report is available in Japanese only.',
   poweredBy: 'Powered by Tayori',
+  noData: 'No data',
+  currentDelay: 'Current delay',
+  uptimeLabel: (days) => `status over the past ${days} days`,
+  uptimePercent: (pct) => `${pct.toFixed(2)} % uptime`,
+  uptimeUnknown: 'no record',
+  daysAgo: (days) => `${days} days ago`,
+  today: 'Today',
+  delayChartTitle: (range) => `Mail delivery delay (${range})`,
+  queueChartTitle: (range) => `Messages waiting for delivery (${range})`,
+  ranges: { '24h': '24 hours', '7d': '7 days', '30d': '30 days' },
+  componentDetails: 'Details',
+  incidentChartTitle: 'Mail delivery delay during the incident',
+  noDataExplained: 'No measurements for over 3 minutes: the status cannot be confirmed.',
 };
 
 export const MESSAGES: Record<Lang, Messages> = { ja, en };

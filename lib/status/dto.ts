@@ -10,6 +10,11 @@ export interface ComponentDto {
   descriptionJa: string;
   descriptionEn: string;
   status: ComponentStatus;
+  /** No measurement has arrived for too long: the status cannot be confirmed. */
+  noData: boolean;
+  /** Latest measured value of the component's rule, in seconds (mail delay), if it has one. */
+  currentDelayS: number | null;
+  measured: boolean;
 }
 
 export interface ComponentGroupDto {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { makeRollup } from '../support/rollups';
-import { isolatedDatabase, startSite, type RunningSite } from '../support/site';
+import { isolatedSite, startSite, type RunningSite } from '../support/site';
 
 // The whole life of an automatic incident, driven only by rollups pushed to the ingest API.
 let site: RunningSite;
@@ -10,13 +10,14 @@ let db: Database.Database;
 const token = inject('ingestToken');
 
 beforeAll(async () => {
-  const databaseUrl = isolatedDatabase('auto-incident');
+  const isolated = isolatedSite('auto-incident');
+  const databaseUrl = isolated.DATABASE_URL;
   // The windows below are back-dated (minutes of traffic pushed in seconds), so "no data" must not
   // trigger on their age; it is checked separately at the end.
   const setup = new Database(databaseUrl.replace(/^file:/, ''));
   setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
   setup.close();
-  site = await startSite({ DATABASE_URL: databaseUrl, AUTO_RESOLVE_MINUTES: '0', RULE_TICK_SECONDS: '1' });
+  site = await startSite({ ...isolated, AUTO_RESOLVE_MINUTES: '0', RULE_TICK_SECONDS: '1' });
   db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // Starts the real Next.js production server (built by tests/global-setup.ts) on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 
@@ -41,14 +41,21 @@ export function siteEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /**
- * A copy of the prepared test database, for a test that changes data: the other test files keep
- * seeing the state the build was made from.
+ * A copy of the prepared test database and of the build (without its data cache), for a test
+ * that changes data: pages regenerated from it must not leak into the other test files' server.
  */
-export function isolatedDatabase(name: string): string {
+export function isolatedSite(name: string): Record<string, string> {
   const source = inject('siteDatabaseUrl').replace(/^file:/, '');
-  const target = path.join(path.dirname(source), `${name}-${process.pid}-${Date.now()}.db`);
-  copyFileSync(source, target);
-  return `file:${target}`;
+  const suffix = `${name}-${process.pid}`;
+  const database = path.join(path.dirname(source), `${suffix}.db`);
+  copyFileSync(source, database);
+  const distDir = `${inject('nextDistDir')}-${suffix}`;
+  rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
+  cpSync(path.join(ROOT, inject('nextDistDir')), path.join(ROOT, distDir), {
+    recursive: true,
+    filter: (src) => path.basename(src) !== 'cache',
+  });
+  return { DATABASE_URL: `file:${database}`, NEXT_DIST_DIR: distDir };
 }
 
 export async function startSite(extraEnv: Record<string, string> = {}): Promise<RunningSite> {
@@ -83,8 +90,15 @@ export async function startSite(extraEnv: Record<string, string> = {}): Promise<
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const cleanUp = () => {
+          // An isolated build copy is removed with its server.
+          if (extraEnv.NEXT_DIST_DIR && extraEnv.NEXT_DIST_DIR !== inject('nextDistDir')) {
+            rmSync(path.join(ROOT, extraEnv.NEXT_DIST_DIR), { recursive: true, force: true });
+          }
+          resolve();
+        };
+        if (child.exitCode !== null) return cleanUp();
+        child.once('exit', cleanUp);
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),

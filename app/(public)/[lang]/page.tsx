@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
 import { ComponentList } from '@/components/component-list';
 import { IncidentCard } from '@/components/incident-card';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
@@ -9,6 +10,7 @@ import { localePath, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import { getCurrentIncidents } from '@/lib/incidents/queries';
+import { getDelaySeries, getUptime } from '@/lib/metrics/queries';
 import { overallStatus } from '@/lib/status/indicator';
 import { pageMetadata } from '@/lib/site/metadata';
 
@@ -27,7 +29,8 @@ export async function generateMetadata({ params }: { params: Promise<{ lang: str
 export default async function StatusPage({ params }: { params: Promise<{ lang: string }> }) {
   const lang: Lang = await resolveLang(params);
   const t = messages(lang);
-  const [groups, incidents] = await Promise.all([getComponentGroups(), getCurrentIncidents(RECENT_DAYS)]);
+  const [groups, incidents, uptime, delay] = await Promise.all([getComponentGroups(), getCurrentIncidents(RECENT_DAYS), getUptime(), getDelaySeries('24h')]);
+  const measured = groups.flatMap((g) => g.components).find((c) => c.measured);
   const overall = overallStatus(
     groups.flatMap((g) => g.components.map((c) => c.status)),
     incidents.unresolved.map((i) => i.impact),
@@ -55,7 +58,7 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
 
         <section aria-labelledby="components-heading">
           <h2 id="components-heading">{t.componentsHeading}</h2>
-          <ComponentList groups={groups} lang={lang} />
+          <ComponentList groups={groups} lang={lang} uptime={uptime} />
           <p className="legend">
             {(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const).map((s) => (
               <span key={s} className={`legend-item tone-${COMPONENT_TONE[s]}`}>
@@ -64,6 +67,19 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
             ))}
           </p>
         </section>
+
+        {measured && (
+          <section aria-labelledby="delay-heading">
+            <h2 id="delay-heading">{t.delayChartTitle(t.ranges['24h'])}</h2>
+            <DelayChart series={delay} lang={lang} title={t.delayChartTitle(t.ranges['24h'])} id="delay-24h" />
+            <QueueChart series={delay} lang={lang} title={t.queueChartTitle(t.ranges['24h'])} id="queue-24h" />
+            <p>
+              <Link href={localePath(lang, `/components/${measured.slug}`)}>
+                {t.componentDetails}: {t.ranges['7d']} / {t.ranges['30d']} →
+              </Link>
+            </p>
+          </section>
+        )}
 
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">{t.recentHeading}</h2>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
 import { LocalTime } from '@/components/local-time';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { COMPONENT_TONE, StatusIcon } from '@/components/status-icon';
@@ -9,6 +10,7 @@ import { localePath, LANGS, pick, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import { resolveLang } from '@/lib/i18n/params';
 import { getIncident, getIncidentSlugs } from '@/lib/incidents/queries';
+import { getIncidentSeries } from '@/lib/metrics/queries';
 import { pageMetadata } from '@/lib/site/metadata';
 
 export const revalidate = 30;
@@ -34,6 +36,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
   const incident = await getIncident(slug);
   if (!incident) notFound();
   const t = messages(lang);
+  const chart = await getIncidentSeries(incident.startedAt, incident.windows.at(-1)?.endAt ?? incident.resolvedAt);
   const reportHtml = pick(lang, incident.reportHtmlJa, incident.reportHtmlEn);
   const showingFallback = lang === 'en' && !incident.reportHtmlEn && incident.reportHtmlJa;
 
@@ -113,6 +116,14 @@ export default async function IncidentPage({ params }: { params: Params }) {
             </table>
           )}
         </section>
+
+        {chart && (
+          <section aria-labelledby="incident-chart-heading">
+            <h2 id="incident-chart-heading">{t.incidentChartTitle}</h2>
+            <DelayChart series={chart} lang={lang} title={t.incidentChartTitle} id="incident-delay" />
+            <QueueChart series={chart} lang={lang} title={t.queueChartTitle(t.period)} id="incident-queue" />
+          </section>
+        )}
 
         <section aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">{t.timelineHeading}</h2>

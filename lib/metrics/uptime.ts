@@ -1,0 +1,104 @@
+import { formatInTimeZone } from 'date-fns-tz';
+import { bucketStart } from './resolutions';
+
+// Uptime per day from a component's status history. Weighted as Statuspage does: a major outage
+// counts fully as downtime, a partial outage at 30 %, slowness and maintenance not at all. Time
+// before the component existed and time without data are left out.
+
+export type DayStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance' | 'no_data';
+
+export interface StatusChange {
+  status: string;
+  at: Date;
+}
+
+export interface UptimeIncident {
+  slug: string;
+  titleJa: string;
+  titleEn: string;
+  startedAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface UptimeDay {
+  /** yyyy-MM-dd in the site's time zone */
+  date: string;
+  /** Worst status of the day, or null when nothing is known about the day. */
+  worst: DayStatus | null;
+  /** Minutes not operational (maintenance and "no data" excluded). */
+  minutesAffected: number;
+  incidents: { slug: string; titleJa: string; titleEn: string }[];
+}
+
+export interface UptimeComponent {
+  slug: string;
+  /** Percentage over the known part of the period, two decimals; null when nothing is known. */
+  uptimePercent: number | null;
+  days: UptimeDay[];
+}
+
+const SEVERITY: Record<DayStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  no_data: 2,
+  degraded_performance: 3,
+  partial_outage: 4,
+  major_outage: 5,
+};
+const DOWNTIME_WEIGHT: Partial<Record<DayStatus, number>> = { major_outage: 1, partial_outage: 0.3 };
+
+function asDayStatus(status: string): DayStatus {
+  return status in SEVERITY ? (status as DayStatus) : 'operational';
+}
+
+export function computeUptime(input: {
+  slug: string;
+  createdAt: Date;
+  changes: StatusChange[];
+  incidents: UptimeIncident[];
+  from: Date;
+  days: number;
+  now: Date;
+  timeZone: string;
+}): UptimeComponent {
+  const { changes, from, days, now, timeZone } = input;
+  const nowMs = now.getTime();
+  // Status intervals: [start, end) with a status; before the first change nothing is known.
+  const intervals: { start: number; end: number; status: DayStatus }[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    const start = Math.max(changes[i].at.getTime(), input.createdAt.getTime());
+    const end = i + 1 < changes.length ? changes[i + 1].at.getTime() : nowMs;
+    if (end > start) intervals.push({ start, end, status: asDayStatus(changes[i].status) });
+  }
+
+  let knownMs = 0;
+  let downMs = 0;
+  const result: UptimeDay[] = [];
+  let dayStart = from.getTime();
+  for (let d = 0; d < days; d++) {
+    // Days are calendar days in the site's zone (23 or 25 hours across a DST change).
+    const nextStart = bucketStart(new Date(dayStart + 36 * 3_600_000), '1d', timeZone).getTime();
+    const dayEnd = Math.min(nextStart, nowMs);
+    let worst: DayStatus | null = null;
+    let affectedMs = 0;
+    for (const iv of intervals) {
+      const s = Math.max(iv.start, dayStart);
+      const e = Math.min(iv.end, dayEnd);
+      if (e <= s) continue;
+      if (worst === null || SEVERITY[iv.status] > SEVERITY[worst]) worst = iv.status;
+      if (iv.status !== 'no_data') knownMs += e - s;
+      downMs += (e - s) * (DOWNTIME_WEIGHT[iv.status] ?? 0);
+      if (iv.status !== 'operational' && iv.status !== 'under_maintenance' && iv.status !== 'no_data') affectedMs += e - s;
+    }
+    const incidents = input.incidents
+      .filter((i) => i.startedAt.getTime() < dayEnd && (i.resolvedAt?.getTime() ?? nowMs) >= dayStart)
+      .map(({ slug, titleJa, titleEn }) => ({ slug, titleJa, titleEn }));
+    result.push({ date: formatInTimeZone(new Date(dayStart), timeZone, 'yyyy-MM-dd'), worst, minutesAffected: Math.round(affectedMs / 60_000), incidents });
+    dayStart = nextStart;
+  }
+  return {
+    slug: input.slug,
+    uptimePercent: knownMs > 0 ? Math.floor((1 - downMs / knownMs) * 10_000) / 100 : null,
+    days: result,
+  };
+}
