@@ -3,8 +3,9 @@ import type { ReactNode } from 'react';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import '../../globals.css';
 
+// Unknown languages are a 404 through resolveLang; dynamicParams stays on so that new incidents
+// and components render on first request.
 export const generateStaticParams = langParams;
-export const dynamicParams = false;
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1f4e79' };
 
