@@ -27,6 +27,39 @@ const schema = z.object({
   METRICS_RETENTION_RAW_DAYS: z.coerce.number().min(0.01).default(2),
   METRICS_RETENTION_1M_DAYS: z.coerce.number().min(1).default(30),
   METRICS_RETENTION_1H_DAYS: z.coerce.number().min(1).default(400),
+
+  // Notices to subscribers (lib/subscribers, lib/notices, lib/webhooks).
+  /** Where notices are sent: the bundled MTA on loopback unless another SMTP server is given. */
+  SMTP_URL: z.url().refine((u) => /^smtps?:/.test(u), 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
+  /** Address notices come from; the display name is the site's name in the subscriber's language. */
+  NOTICE_FROM_ADDRESS: z.email().default('status@localhost'),
+  NOTICE_REPLY_TO: z.email().optional(),
+  /** mailto: target of List-Unsubscribe (the MTA or a person handles it); the https URL is always given too. */
+  NOTICE_UNSUBSCRIBE_MAILTO: z.email().optional(),
+  /** Key that signs manage and unsubscribe links; generated under DATA_DIR when unset. */
+  NOTICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  NOTICE_CONFIRM_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
+  /** A confirmation mail is sent again to the same address at most this often. */
+  NOTICE_CONFIRM_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(300),
+  SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  NOTICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  NOTICE_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  NOTICE_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** A claimed row whose worker has not finished it within this time is taken over. */
+  NOTICE_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
+  NOTICE_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  NOTICE_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
+  NOTICE_MAX_HARD_BOUNCES: z.coerce.number().int().min(1).default(3),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(30),
+  /** Tests only: lets webhooks reach 127.0.0.1. Private, link-local and loopback targets are refused otherwise. */
+  WEBHOOK_ALLOW_LOOPBACK: z.stringbool().default(false),
 });
 
 function isTimeZone(tz: string): boolean {

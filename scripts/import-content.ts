@@ -1,9 +1,13 @@
 // Seeds the component catalogue and imports content/incidents into the database.
 // Run by scripts/prepare-db.mjs (npm start, npm run build); exits non-zero naming the bad file.
 import { importReports } from '../lib/content/import';
+import { db } from '../lib/db';
+import { prepareStorage } from '../lib/db-dialect';
+import { env } from '../lib/env';
 import { ContentError } from '../lib/content/reports';
 
 try {
+  await prepareStorage(db, env.DATABASE_URL);
   const summary = await importReports();
   const parts = [
     summary.componentsCreated ? `${summary.componentsCreated} components created` : null,

@@ -17,14 +17,22 @@ export interface EvaluationResult {
   changed: boolean;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+let running: Promise<unknown> = Promise.resolve();
+let waiting: Promise<EvaluationResult> | null = null;
 
-/** Evaluates every enabled rule on the windows that arrived since the last evaluation. */
-export function evaluateRules(now = new Date()): Promise<EvaluationResult> {
-  // One evaluation at a time in this process: ingest and the periodic tick may overlap.
-  const run = queue.then(() => evaluateOnce(now));
-  queue = run.catch(() => undefined);
-  return run;
+/**
+ * Evaluates every enabled rule on the windows that arrived since the last evaluation. One runs at
+ * a time in this process, and calls made while one runs share the next run: it sees their data.
+ */
+export function evaluateRules(): Promise<EvaluationResult> {
+  if (waiting) return waiting;
+  const next = running.then(() => {
+    waiting = null;
+    return evaluateOnce(new Date());
+  });
+  waiting = next;
+  running = next.catch(() => undefined);
+  return next;
 }
 
 async function evaluateOnce(now: Date): Promise<EvaluationResult> {

@@ -10,6 +10,21 @@ export interface IngestResult {
   duplicates: number;
 }
 
+/**
+ * Windows the site cannot store faithfully: older than the raw retention (they could no longer be
+ * recognised when sent twice, and would be counted twice in the series) or in the future.
+ */
+export function windowsOutOfRange(rollups: Rollup[], now = new Date()): { path: string; message: string }[] {
+  const oldest = now.getTime() - env.METRICS_RETENTION_RAW_DAYS * 86_400_000;
+  const newest = now.getTime() + 60_000;
+  return rollups.flatMap((r, i) => {
+    const t = r.window_start.getTime();
+    if (t < oldest) return [{ path: `rollups.${i}.window_start`, message: `is older than the ${env.METRICS_RETENTION_RAW_DAYS}-day retention of raw rollups` }];
+    if (t > newest) return [{ path: `rollups.${i}.window_start`, message: 'is in the future (check the clock of the source)' }];
+    return [];
+  });
+}
+
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
 
 /**

@@ -101,6 +101,16 @@ export const getIncidentSeries = unstable_cache(
   { tags: [TAGS.metrics], revalidate: 30 },
 );
 
+/** The last change before `from` for each component: the status it was in when the period began. */
+async function statusAtStart(from: Date) {
+  const latest = await db.componentStatusChange.groupBy({ by: ['componentId'], where: { changedAt: { lt: from } }, _max: { changedAt: true } });
+  if (!latest.length) return [];
+  return db.componentStatusChange.findMany({
+    where: { OR: latest.map((l) => ({ componentId: l.componentId, changedAt: l._max.changedAt! })) },
+    select: { componentId: true, newStatus: true, changedAt: true },
+  });
+}
+
 /** 90 days of uptime per component, from the status change history. */
 export async function uptime(days = 90, now = new Date()): Promise<UptimeComponent[]> {
   const today = bucketStart(now, '1d', env.SITE_TIME_ZONE);
@@ -112,13 +122,7 @@ export async function uptime(days = 90, now = new Date()): Promise<UptimeCompone
       select: { componentId: true, newStatus: true, changedAt: true },
       orderBy: { changedAt: 'asc' },
     }),
-    // The status each component was in when the period began.
-    db.componentStatusChange.findMany({
-      where: { changedAt: { lt: from } },
-      select: { componentId: true, newStatus: true, changedAt: true },
-      orderBy: { changedAt: 'desc' },
-      distinct: ['componentId'],
-    }),
+    statusAtStart(from),
     db.incident.findMany({
       where: { published: true, startedAt: { lte: now }, OR: [{ resolvedAt: null }, { resolvedAt: { gte: from } }] },
       select: { slug: true, titleJa: true, titleEn: true, startedAt: true, resolvedAt: true, components: { select: { componentId: true } } },

@@ -15,6 +15,10 @@ afterAll(async () => {
   await site?.stop();
 });
 
+// Recent windows, aligned to 10 s: older ones are past the raw retention.
+const HOUR = 3_600_000;
+const at = (hoursAgo: number, plusSeconds = 0) => new Date(Math.floor((Date.now() - hoursAgo * HOUR) / 10_000) * 10_000 + plusSeconds * 1000);
+
 function post(body: unknown, auth: string | null = `Bearer ${token}`) {
   return fetch(`${site.url}/api/ingest/mail-metrics`, {
     method: 'POST',
@@ -38,7 +42,7 @@ function storedRows(source: string) {
 
 describe('POST /api/ingest/mail-metrics', () => {
   it('refuses a request without the token, or with a wrong one, and stores nothing', async () => {
-    const body = { rollups: [makeRollup('mx-unauth', new Date('2026-11-01T00:00:00Z'))] };
+    const body = { rollups: [makeRollup('mx-unauth', at(5))] };
     expect((await post(body, null)).status).toBe(401);
     const wrong = await post(body, 'Bearer not-the-token-at-all');
     expect(wrong.status).toBe(401);
@@ -47,7 +51,7 @@ describe('POST /api/ingest/mail-metrics', () => {
   });
 
   it('stores rollups and accepts each (source, window) once', async () => {
-    const t0 = new Date('2026-11-01T01:00:00Z');
+    const t0 = at(4);
     const t1 = new Date(t0.getTime() + 10_000);
     const first = await post({ rollups: [makeRollup('mx-1', t0, [1, 2, 400]), makeRollup('mx-1', t1)] });
     expect(first.status).toBe(200);
@@ -65,8 +69,8 @@ describe('POST /api/ingest/mail-metrics', () => {
   });
 
   it('answers 400 naming the offending fields, and stores none of the batch', async () => {
-    const good = makeRollup('mx-bad', new Date('2026-11-01T02:00:00Z'));
-    const bad = { ...makeRollup('mx-bad', new Date('2026-11-01T02:00:10Z')), delivered: -1, scan_policy: 'off', window_start: '2026-11-01T02:00:13Z' };
+    const good = makeRollup('mx-bad', at(3));
+    const bad = { ...makeRollup('mx-bad', at(3, 10)), delivered: -1, scan_policy: 'off', window_start: at(3, 13).toISOString() };
     const res = await post({ rollups: [good, bad] });
     expect(res.status).toBe(400);
     const body = await res.json();
@@ -78,11 +82,20 @@ describe('POST /api/ingest/mail-metrics', () => {
   });
 
   it('answers 400 for a histogram that does not add up to the messages delivered', async () => {
-    const r = makeRollup('mx-hist', new Date('2026-11-01T03:00:00Z'), [1, 2]);
+    const r = makeRollup('mx-hist', at(2), [1, 2]);
     r.delivered = 5;
     const res = await post({ rollups: [r] });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('delay_histogram.counts');
+  });
+
+  it('refuses windows past the raw retention or in the future, so nothing can be counted twice', async () => {
+    const old = await post({ rollups: [makeRollup('mx-old', at(24 * 3))] });
+    expect(old.status).toBe(400);
+    expect(JSON.stringify(await old.json())).toContain('older than the 2-day retention');
+    const future = await post({ rollups: [makeRollup('mx-old', at(-1))] });
+    expect(future.status).toBe(400);
+    expect(storedRows('mx-old')).toHaveLength(0);
   });
 
   it('answers 400 for a body that is not JSON', async () => {

@@ -2,7 +2,7 @@ import { hasValidIngestToken } from '@/lib/ingest/token';
 import { BodyTooLargeError, readBodyLimited } from '@/lib/http/read-body';
 import { refreshStatusPages } from '@/lib/cache/refresh';
 import { evaluateRules } from '@/lib/metrics/evaluate';
-import { storeRollups } from '@/lib/metrics/ingest';
+import { storeRollups, windowsOutOfRange } from '@/lib/metrics/ingest';
 import { rollupBatchSchema } from '@/lib/metrics/rollup-schema';
 
 // 500 rollups of ~1 KB each, with room to spare.
@@ -36,6 +36,10 @@ export async function POST(request: Request) {
       message: 'the rollups did not validate',
       fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
+  }
+  const outOfRange = windowsOutOfRange(parsed.data.rollups);
+  if (outOfRange.length) {
+    return json(400, { error: 'invalid', message: 'some windows are outside the accepted time range', fields: outOfRange });
   }
   const stored = await storeRollups(parsed.data.rollups);
   // Rules see new windows at once, so a delay shows on the status page without waiting for a tick.

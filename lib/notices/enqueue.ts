@@ -1,0 +1,251 @@
+import 'server-only';
+import { db } from '../db';
+import { env } from '../env';
+import { localePath, type Lang } from '../i18n/locales';
+import { messages } from '../i18n/messages';
+import { overallStatus } from '../status/indicator';
+import type { ComponentStatus, IncidentImpact } from '../status/types';
+import { recipientsFor } from '../subscribers/recipients';
+import { endpointsFor } from '../webhooks/endpoints';
+import { componentPayload, incidentPayload, type PageInfo } from '../webhooks/payload';
+import { kindForUpdate, type NoticeKind } from './kinds';
+import { noticeMessageId, siteName, siteUrl } from './mailer';
+import { renderIncidentNotice, renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './templates';
+
+// Creating a notice: the Notice, one NoticeDelivery per matching subscriber and one
+// WebhookDelivery per matching endpoint, all in one transaction, so the worker finds either the
+// whole fan-out or nothing. A dedupe key makes every call idempotent: calling again for the same
+// incident update (a retry, the worker's sweep) never creates a second notice.
+
+const CHUNK = 500; // rows per INSERT, well under SQLite's bound-parameter limit
+
+interface Fanout {
+  dedupeKey: string;
+  kind: NoticeKind;
+  incidentId: string | null;
+  updateId: string | null;
+  componentIds: string[];
+  rendered: Record<Lang, RenderedNotice>;
+  webhookPayloads: { kind: 'incident' | 'component'; body: Record<Lang, string> }[];
+}
+
+async function createFanout(f: Fanout): Promise<string> {
+  const existing = await db.notice.findUnique({ where: { dedupeKey: f.dedupeKey }, select: { id: true } });
+  if (existing) return existing.id;
+  const [recipients, endpoints] = await Promise.all([recipientsFor(f.componentIds), endpointsFor(f.componentIds)]);
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const notice = await tx.notice.create({
+          data: {
+            kind: f.kind,
+            dedupeKey: f.dedupeKey,
+            incidentId: f.incidentId,
+            updateId: f.updateId,
+            subjectJa: f.rendered.ja.subject,
+            subjectEn: f.rendered.en.subject,
+            textJa: f.rendered.ja.text,
+            textEn: f.rendered.en.text,
+            htmlJa: f.rendered.ja.html,
+            htmlEn: f.rendered.en.html,
+          },
+        });
+        for (let i = 0; i < recipients.length; i += CHUNK) {
+          await tx.noticeDelivery.createMany({
+            data: recipients.slice(i, i + CHUNK).map((r) => ({
+              noticeId: notice.id,
+              subscriberId: r.id,
+              lang: r.lang,
+              messageId: noticeMessageId(notice.id, r.id),
+            })),
+          });
+        }
+        const webhookRows = endpoints.flatMap((e) =>
+          f.webhookPayloads.map((p) => ({ endpointId: e.id, noticeId: notice.id, kind: p.kind, payload: p.body[e.lang === 'en' ? 'en' : 'ja'] })),
+        );
+        for (let i = 0; i < webhookRows.length; i += CHUNK) await tx.webhookDelivery.createMany({ data: webhookRows.slice(i, i + CHUNK) });
+        return notice.id;
+      },
+      { timeout: 120_000 },
+    );
+  } catch (error) {
+    // Another process created the same notice a moment ago: theirs is the one.
+    const raced = await db.notice.findUnique({ where: { dedupeKey: f.dedupeKey }, select: { id: true } });
+    if (raced) return raced.id;
+    throw error;
+  }
+}
+
+async function pageInfo(lang: Lang): Promise<PageInfo> {
+  const [components, incidents] = await Promise.all([
+    db.component.findMany({ select: { status: true } }),
+    db.incident.findMany({ where: { published: true, status: { in: ['investigating', 'identified', 'monitoring'] } }, select: { impact: true } }),
+  ]);
+  const overall = overallStatus(
+    components.map((c) => c.status as ComponentStatus),
+    incidents.map((i) => i.impact as IncidentImpact),
+  );
+  return { id: new URL(env.SITE_URL).host, statusIndicator: overall.indicator, statusDescription: messages(lang).overall[overall.description] };
+}
+
+const bothLangs = async <T>(make: (lang: Lang) => Promise<T> | T): Promise<Record<Lang, T>> => ({ ja: await make('ja'), en: await make('en') });
+
+/**
+ * Notifies subscribers of an incident update: opened (its first update), update, resolved, or the
+ * report (`incident_report`). Unpublished incidents notify nobody. Returns the notice id, or null
+ * when there is nothing to send. Never throws: a failure here must not undo the incident change;
+ * the worker's sweep creates any notice that was missed.
+ */
+export async function enqueueIncidentNotice(incidentId: string, updateId: string | null, kind?: NoticeKind): Promise<string | null> {
+  try {
+    return await createIncidentNotice(incidentId, updateId, kind);
+  } catch (error) {
+    console.error(`notices: could not create the notice for incident ${incidentId}:`, error);
+    return null;
+  }
+}
+
+export async function createIncidentNotice(incidentId: string, updateId: string | null, kind?: NoticeKind): Promise<string | null> {
+  const incident = await db.incident.findUnique({
+    where: { id: incidentId },
+    include: {
+      components: { include: { component: true } },
+      updates: { orderBy: [{ displayAt: 'asc' }, { createdAt: 'asc' }], include: { transitions: { include: { component: true } } } },
+    },
+  });
+  if (!incident || !incident.published) return null;
+  const first = incident.updates[0] ?? null;
+  const update = updateId ? (incident.updates.find((u) => u.id === updateId) ?? null) : kind === 'incident_opened' ? first : (incident.updates.at(-1) ?? null);
+  const noticeKind = kind ?? kindForUpdate(update?.status ?? incident.status, update?.id === first?.id);
+  if (!noticeKind.startsWith('incident_')) throw new Error(`${noticeKind} is not an incident notice`);
+
+  const components = incident.components.map((c) => c.component).toSorted((a, b) => a.position - b.position);
+  const url = { ja: siteUrl(localePath('ja', `/incidents/${incident.slug}`)), en: siteUrl(localePath('en', `/incidents/${incident.slug}`)) };
+  const rendered = await bothLangs((lang) =>
+    renderIncidentNotice(
+      {
+        kind: noticeKind as 'incident_opened',
+        siteName: { ja: siteName('ja'), en: siteName('en') },
+        titleJa: incident.titleJa,
+        titleEn: incident.titleEn,
+        startedAt: incident.startedAt,
+        resolvedAt: incident.resolvedAt,
+        maxDelayMinutes: incident.maxDelayMinutes,
+        components,
+        update: update ? { bodyJa: update.bodyJa, bodyEn: update.bodyEn, displayAt: update.displayAt } : null,
+        reportJa: incident.reportJa,
+        reportEn: incident.reportEn,
+        url,
+      },
+      lang,
+      env.SITE_TIME_ZONE,
+    ),
+  );
+
+  const unsubscribe = siteUrl('/subscribe');
+  const documentation = siteUrl('/subscribe#webhooks');
+  const pick = (lang: Lang, ja: string, en: string) => (lang === 'ja' ? ja : en || ja);
+  const incidentBody = await bothLangs(async (lang) =>
+    JSON.stringify(
+      incidentPayload(
+        {
+          id: incident.id,
+          name: pick(lang, incident.titleJa, incident.titleEn),
+          status: incident.status,
+          impact: incident.impact,
+          createdAt: incident.createdAt,
+          updatedAt: incident.updatedAt,
+          startedAt: incident.startedAt,
+          resolvedAt: incident.resolvedAt,
+          monitoringAt: incident.updates.findLast((u) => u.status === 'monitoring')?.displayAt ?? null,
+          shortlink: url[lang],
+          updates: incident.updates.map((u) => ({
+            id: u.id,
+            status: u.status,
+            body: pick(lang, u.bodyJa, u.bodyEn),
+            displayAt: u.displayAt,
+            createdAt: u.createdAt,
+            updatedAt: u.updatedAt,
+            affectedComponents: u.transitions.map((t) => ({ code: t.component.slug, name: pick(lang, t.component.nameJa, t.component.nameEn), old_status: t.oldStatus, new_status: t.newStatus })),
+          })),
+          components: components.map((c) => ({ id: c.id, name: pick(lang, c.nameJa, c.nameEn), status: c.status, description: pick(lang, c.descriptionJa, c.descriptionEn), position: c.position, createdAt: c.createdAt, updatedAt: c.updatedAt })),
+        },
+        await pageInfo(lang),
+        unsubscribe,
+        documentation,
+        lang,
+      ),
+    ),
+  );
+  const componentBodies = await Promise.all(
+    (update?.transitions ?? []).map(async (t) => ({
+      kind: 'component' as const,
+      body: await bothLangs(async (lang) =>
+        JSON.stringify(
+          componentPayload(
+            { id: t.id, componentId: t.componentId, componentName: pick(lang, t.component.nameJa, t.component.nameEn), componentStatus: t.component.status, componentCreatedAt: t.component.createdAt, oldStatus: t.oldStatus, newStatus: t.newStatus, at: update!.displayAt },
+            await pageInfo(lang),
+            unsubscribe,
+            documentation,
+            lang,
+          ),
+        ),
+      ),
+    })),
+  );
+
+  return createFanout({
+    dedupeKey: `incident:${incident.id}:${update?.id ?? '-'}:${noticeKind}`,
+    kind: noticeKind,
+    incidentId: incident.id,
+    updateId: update?.id ?? null,
+    componentIds: components.map((c) => c.id),
+    rendered,
+    webhookPayloads: [{ kind: 'incident', body: incidentBody }, ...componentBodies],
+  });
+}
+
+export interface MaintenanceNotice extends Omit<MaintenanceNoticeInput, 'siteName' | 'components' | 'url'> {
+  /** Identifies the maintenance (its slug or id): one notice per maintenance and kind. */
+  key: string;
+  componentIds: string[];
+  /** Path of the maintenance page, e.g. /maintenance/2014-12-05-mail. */
+  path: string;
+}
+
+/** Announces, starts or completes a maintenance; the scheduling console calls this. */
+export async function enqueueMaintenanceNotice(m: MaintenanceNotice): Promise<string> {
+  const components = await db.component.findMany({ where: { id: { in: m.componentIds } }, orderBy: { position: 'asc' } });
+  const url = { ja: siteUrl(localePath('ja', m.path)), en: siteUrl(localePath('en', m.path)) };
+  const rendered = await bothLangs((lang) => renderMaintenanceNotice({ ...m, siteName: { ja: siteName('ja'), en: siteName('en') }, components, url }, lang, env.SITE_TIME_ZONE));
+  return createFanout({
+    dedupeKey: `maintenance:${m.key}:${m.kind}`,
+    kind: m.kind,
+    incidentId: null,
+    updateId: null,
+    componentIds: components.map((c) => c.id),
+    rendered,
+    webhookPayloads: [],
+  });
+}
+
+/**
+ * Incident updates of the last day that should have notified and did not (the site stopped
+ * between saving the update and creating the notice). The worker calls this now and then.
+ */
+export async function createMissedIncidentNotices(now = new Date()): Promise<number> {
+  const since = new Date(now.getTime() - 24 * 3600_000);
+  const updates = await db.incidentUpdate.findMany({
+    where: { createdAt: { gte: since }, displayAt: { gte: since }, incident: { published: true } },
+    select: { id: true, incidentId: true },
+  });
+  if (!updates.length) return 0;
+  const known = new Set(
+    (await db.notice.findMany({ where: { updateId: { in: updates.map((u) => u.id) } }, select: { updateId: true } })).map((n) => n.updateId),
+  );
+  let created = 0;
+  for (const u of updates.filter((x) => !known.has(x.id))) {
+    if (await createIncidentNotice(u.incidentId, u.id)) created++;
+  }
+  return created;
+}

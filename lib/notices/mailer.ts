@@ -1,0 +1,140 @@
+import 'server-only';
+import { readFileSync } from 'node:fs';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { env } from '../env';
+import { localePath, pick, type Lang } from '../i18n/locales';
+import { signManageToken } from '../subscribers/tokens';
+
+// Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
+// headers, the RFC 8058 unsubscribe headers, DKIM. Templates only produce subject and bodies.
+
+export function createTransport(maxConnections = env.NOTICE_WORKER_CONCURRENCY): Transporter {
+  const dkim = dkimOptions();
+  return nodemailer.createTransport({
+    url: env.SMTP_URL,
+    pool: true,
+    maxConnections,
+    maxMessages: Infinity,
+    // The bundled MTA listens on loopback without a certificate; opportunistic STARTTLS must not fail.
+    tls: { rejectUnauthorized: false },
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+    ...(dkim ? { dkim } : {}),
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+}
+
+function dkimOptions() {
+  if (!env.DKIM_DOMAIN || !env.DKIM_SELECTOR) return null;
+  const privateKey = env.DKIM_PRIVATE_KEY ?? (env.DKIM_PRIVATE_KEY_FILE ? readFileSync(env.DKIM_PRIVATE_KEY_FILE, 'utf8') : null);
+  if (!privateKey) return null;
+  return { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey };
+}
+
+export function siteName(lang: Lang): string {
+  return pick(lang, env.SITE_NAME_JA, env.SITE_NAME_EN);
+}
+
+export function fromHeader(lang: Lang) {
+  return { name: siteName(lang), address: env.NOTICE_FROM_ADDRESS };
+}
+
+function mailDomain(): string {
+  return env.NOTICE_FROM_ADDRESS.split('@')[1]!;
+}
+
+/** A Message-ID fixed per (notice, subscriber): a copy sent again after a crash is recognisably the same mail. */
+export function noticeMessageId(noticeId: string, subscriberId: string): string {
+  return `<${noticeId}.${subscriberId}@${mailDomain()}>`;
+}
+
+export function siteUrl(path: string): string {
+  return new URL(path, env.SITE_URL).toString();
+}
+
+export interface SubscriberLinks {
+  manage: string;
+  unsubscribePage: string;
+  oneClick: string;
+  mailto: string;
+}
+
+export function subscriberLinks(subscriberId: string, tokenVersion: number, lang: Lang): SubscriberLinks {
+  const token = encodeURIComponent(signManageToken(subscriberId, tokenVersion));
+  const mailtoAddress = env.NOTICE_UNSUBSCRIBE_MAILTO ?? env.NOTICE_FROM_ADDRESS;
+  return {
+    manage: siteUrl(`${localePath(lang, '/subscriptions/manage')}?token=${token}`),
+    unsubscribePage: siteUrl(`${localePath(lang, '/unsubscribe')}?token=${token}`),
+    oneClick: siteUrl(`/api/unsubscribe?token=${token}`),
+    mailto: `mailto:${mailtoAddress}?subject=${encodeURIComponent(`unsubscribe ${subscriberId}`)}`,
+  };
+}
+
+export interface NoticeContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const FOOTER = {
+  ja: { unsubscribe: '配信停止', manage: '配信設定の変更', why: 'このメールは、ステータス情報の配信をお申し込みいただいた方にお送りしています。' },
+  en: { unsubscribe: 'Unsubscribe', manage: 'Change your subscription', why: 'You receive this because you subscribed to status notices.' },
+} as const;
+
+/** The mail for one subscriber: the notice plus their own links and the list headers. */
+export function composeNoticeMail(content: NoticeContent, lang: Lang, to: string, messageId: string, links: SubscriberLinks, now = new Date()): SendMailOptions {
+  const f = FOOTER[lang];
+  const text = `${content.text}\n\n--\n${f.why}\n${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`;
+  const html =
+    `${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>` +
+    `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>`;
+  return {
+    from: fromHeader(lang),
+    replyTo: env.NOTICE_REPLY_TO ?? env.NOTICE_FROM_ADDRESS,
+    to,
+    subject: content.subject,
+    text,
+    html: wrapHtml(html, lang),
+    messageId,
+    date: now,
+    textEncoding: 'base64',
+    // RFC 2369 List-Unsubscribe with both an https URL and a mailto; RFC 8058 one-click POST.
+    list: { unsubscribe: [{ url: links.oneClick, comment: f.unsubscribe }, links.mailto] },
+    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
+  };
+}
+
+/** A one-off mail (confirmation) without list headers: the address is not on the list yet. */
+export function composeDirectMail(content: NoticeContent, lang: Lang, to: string): SendMailOptions {
+  return {
+    from: fromHeader(lang),
+    replyTo: env.NOTICE_REPLY_TO ?? env.NOTICE_FROM_ADDRESS,
+    to,
+    subject: content.subject,
+    text: content.text,
+    html: wrapHtml(content.html, lang),
+    date: new Date(),
+    textEncoding: 'base64',
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  };
+}
+
+function wrapHtml(body: string, lang: Lang): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.6">${body}</body></html>`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function escapeAttr(s: string): string {
+  return escapeHtml(s).replace(/"/g, '&quot;');
+}
+
+let shared: Transporter | null = null;
+
+/** One pooled transport per process for mails sent from the site (confirmations). */
+export function sharedTransport(): Transporter {
+  shared ??= createTransport(2);
+  return shared;
+}

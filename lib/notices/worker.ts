@@ -1,0 +1,97 @@
+import 'server-only';
+import type { Transporter } from 'nodemailer';
+import { env } from '../env';
+import type { Lang } from '../i18n/locales';
+import { claimWebhooks, markWebhookDelivered, markWebhookFailed, type ClaimedWebhook } from '../webhooks/outbox';
+import { postWebhook } from '../webhooks/post';
+import { createMissedIncidentNotices } from './enqueue';
+import { composeNoticeMail, createTransport, subscriberLinks, type NoticeContent } from './mailer';
+import { claimDeliveries, loadNotice, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, type ClaimedDelivery } from './outbox';
+
+// The fan-out worker: claims deliveries in batches, sends them over one pooled SMTP transport
+// with at most NOTICE_WORKER_CONCURRENCY in flight, and records each outcome (see outbox.ts for
+// what survives a crash). Webhooks are posted by the same loop.
+
+const SWEEP_EVERY_MS = 30_000;
+
+export interface WorkerOptions {
+  transport?: Transporter;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** Runs until `signal` aborts; then finishes what is in flight and returns. */
+export async function runNoticeWorker({ transport = createTransport(), signal, log = console.log }: WorkerOptions = {}) {
+  const notices = new Map<string, NonNullable<Awaited<ReturnType<typeof loadNotice>>>>();
+  let lastSweep = 0;
+  log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
+  while (!signal?.aborted) {
+    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      const missed = await createMissedIncidentNotices().catch((e) => (log(`notice worker: sweep failed: ${e}`), 0));
+      if (missed) log(`notice worker: created ${missed} missed notice(s)`);
+    }
+    const [mails, hooks] = await Promise.all([claimDeliveries(env.NOTICE_BATCH_SIZE), claimWebhooks(Math.min(50, env.NOTICE_BATCH_SIZE))]);
+    if (!mails.length && !hooks.length) {
+      await sleep(env.NOTICE_POLL_MS, signal);
+      continue;
+    }
+    await Promise.all([
+      inParallel(mails, env.NOTICE_WORKER_CONCURRENCY, (d) => sendOne(d, transport, notices)),
+      inParallel(hooks, Math.min(env.NOTICE_WORKER_CONCURRENCY, 10), postOne),
+    ]);
+  }
+  transport.close();
+}
+
+async function sendOne(d: ClaimedDelivery, transport: Transporter, cache: Map<string, NonNullable<Awaited<ReturnType<typeof loadNotice>>>>) {
+  if (d.subscriber.status !== 'active') return markSkipped(d, `subscriber ${d.subscriber.status}`);
+  let notice = cache.get(d.noticeId);
+  if (!notice) {
+    const loaded = await loadNotice(d.noticeId);
+    if (!loaded) return markSkipped(d, 'notice deleted');
+    cache.set(d.noticeId, (notice = loaded));
+  }
+  const lang: Lang = d.lang === 'en' ? 'en' : 'ja';
+  const content: NoticeContent = lang === 'ja' ? { subject: notice.subjectJa, text: notice.textJa, html: notice.htmlJa } : { subject: notice.subjectEn, text: notice.textEn, html: notice.htmlEn };
+  const mail = composeNoticeMail(content, lang, d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
+  try {
+    await transport.sendMail(mail);
+  } catch (error) {
+    const e = error as { responseCode?: number; message?: string };
+    const reason = (e.message ?? String(error)).slice(0, 500);
+    if (e.responseCode && e.responseCode >= 500) return markPermanentFailure(d, reason);
+    return markTemporaryFailure(d, reason);
+  }
+  await markSent(d);
+}
+
+async function postOne(w: ClaimedWebhook) {
+  // An endpoint removed or not yet confirmed gets nothing but its confirmation request.
+  if (w.kind !== 'confirmation' && w.endpoint.status !== 'active') return markWebhookFailed(w, `endpoint ${w.endpoint.status}`, false);
+  const result = await postWebhook(w.endpoint.url, w.endpoint.secret, w.payload, { 'X-Tayori-Delivery': w.id, 'X-Tayori-Event': w.kind }, env.WEBHOOK_TIMEOUT_MS, env.WEBHOOK_ALLOW_LOOPBACK);
+  if (result.ok) return markWebhookDelivered(w);
+  return markWebhookFailed(w, result.error ?? 'failed', result.retry);
+}
+
+async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<unknown>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await run(item).catch((error) => console.error('notice worker:', error));
+    }
+  });
+  await Promise.all(lanes);
+}
+
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+function redact(url: string) {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,93 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { db } from '../db';
+import { env } from '../env';
+import type { Lang } from '../i18n/locales';
+import { siteUrl } from '../notices/mailer';
+import { resolveChoice } from '../subscribers/subscribe';
+import { hashToken, randomToken } from '../subscribers/tokens';
+import type { SubscriptionChoice } from '../subscribers/validation';
+import { checkWebhookUrl, type UrlError } from './url-guard';
+
+// Registering a webhook proves control of the URL, like SNS does: Tayori POSTs a signed
+// "subscription_confirmation" with a confirm_url; the endpoint receives nothing else until someone
+// opens that URL. The signing secret and the manage token are shown once, at registration.
+
+export type RegisterResult =
+  | { ok: true; secret: string; manageToken: string }
+  | { ok: false; field: 'url' | 'components'; error: UrlError | 'unknown_component' | 'no_component' };
+
+const CONFIRM_TTL_MS = 24 * 3600_000;
+
+export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice, now = new Date()): Promise<RegisterResult> {
+  const checked = checkWebhookUrl(rawUrl);
+  if (!checked.ok) {
+    // Loopback is only ever allowed for tests, and then only loopback.
+    const loopbackForTests = env.WEBHOOK_ALLOW_LOOPBACK && checked.error === 'forbidden_address' && /^https?:\/\/(127\.0\.0\.1|\[::1\])(:\d+)?\//.test(rawUrl);
+    if (!loopbackForTests) return { ok: false, field: 'url', error: checked.error };
+  }
+  if (!choice.all && choice.components.length + choice.groups.length === 0) return { ok: false, field: 'components', error: 'no_component' };
+  const resolved = await resolveChoice(choice);
+  if (!resolved) return { ok: false, field: 'components', error: 'unknown_component' };
+  // Webhooks follow components; a chosen group means its components at registration time.
+  const componentIds = resolved.all
+    ? []
+    : [...new Set([...resolved.componentIds, ...(await db.component.findMany({ where: { groupId: { in: resolved.groupIds } }, select: { id: true } })).map((c) => c.id)])];
+
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const confirmToken = randomToken();
+  const manageToken = randomToken();
+  const url = new URL(rawUrl.trim()).toString();
+  await db.$transaction(async (tx) => {
+    const endpoint = await tx.webhookEndpoint.create({
+      data: {
+        url,
+        secret,
+        lang: choice.lang,
+        allComponents: resolved.all,
+        confirmTokenHash: hashToken(confirmToken),
+        confirmExpiresAt: new Date(now.getTime() + CONFIRM_TTL_MS),
+        manageTokenHash: hashToken(manageToken),
+        components: { create: componentIds.map((componentId) => ({ componentId })) },
+      },
+    });
+    await tx.webhookDelivery.create({
+      data: {
+        endpointId: endpoint.id,
+        kind: 'confirmation',
+        payload: JSON.stringify({
+          type: 'subscription_confirmation',
+          endpoint_id: endpoint.id,
+          confirm_url: siteUrl(`/api/webhooks/confirm?token=${confirmToken}`),
+          message: confirmationMessage(choice.lang),
+        }),
+      },
+    });
+  });
+  return { ok: true, secret, manageToken };
+}
+
+function confirmationMessage(lang: Lang): string {
+  return lang === 'ja'
+    ? 'このURLへの通知を有効にするには confirm_url を開いてください。'
+    : 'Open confirm_url to start receiving notifications at this URL.';
+}
+
+export async function confirmWebhook(token: string, now = new Date()): Promise<'confirmed' | 'invalid' | 'expired'> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return 'invalid';
+  const endpoint = await db.webhookEndpoint.findUnique({ where: { confirmTokenHash: hashToken(token) } });
+  if (!endpoint) return 'invalid';
+  if (!endpoint.confirmExpiresAt || endpoint.confirmExpiresAt < now) return 'expired';
+  const { count } = await db.webhookEndpoint.updateMany({
+    where: { id: endpoint.id, confirmTokenHash: endpoint.confirmTokenHash },
+    data: { status: 'active', confirmedAt: now, confirmTokenHash: null, confirmExpiresAt: null },
+  });
+  return count === 1 ? 'confirmed' : 'invalid';
+}
+
+/** Removes an endpoint and everything queued for it. */
+export async function removeWebhook(manageToken: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(manageToken)) return false;
+  const { count } = await db.webhookEndpoint.deleteMany({ where: { manageTokenHash: hashToken(manageToken) } });
+  return count > 0;
+}
