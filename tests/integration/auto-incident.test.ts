@@ -122,6 +122,20 @@ describe('automatic incident from measured mail delay', () => {
     expect(window.messagesAffected).toBe(80);
   });
 
+  it('shows "no data", never "operational", when no source reports any more', async () => {
+    const writable = new Database(site.databaseUrl.replace(/^file:/, ''));
+    writable.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 1').run();
+    writable.close();
+    await until(inbound, (c) => c.noData === 1, 'no data');
+    const deadline = Date.now() + 30_000;
+    let page = '';
+    while (Date.now() < deadline && !page.includes('data-no-data="true"')) {
+      page = await (await fetch(`${site.url}/`)).text();
+    }
+    expect(page).toMatch(/data-component="mail-inbound"[^>]*data-no-data="true"/);
+    expect(page).toContain('データなし');
+  });
+
   it('recorded every status change', () => {
     const changes = db
       .prepare("SELECT oldStatus, newStatus FROM ComponentStatusChange c JOIN Component k ON k.id = c.componentId WHERE k.slug = 'mail-inbound' AND cause = 'rule' ORDER BY changedAt")
@@ -130,6 +144,62 @@ describe('automatic incident from measured mail delay', () => {
       { oldStatus: 'operational', newStatus: 'degraded_performance' },
       { oldStatus: 'degraded_performance', newStatus: 'partial_outage' },
       { oldStatus: 'partial_outage', newStatus: 'operational' },
+      { oldStatus: 'operational', newStatus: 'no_data' },
     ]);
+  });
+});
+
+describe('automatic incidents under staff control', () => {
+  let draftSite: RunningSite;
+  let draftDb: Database.Database;
+  let cursor = Math.floor((Date.now() - 5 * 60_000) / WINDOW) * WINDOW;
+
+  beforeAll(async () => {
+    const isolated = isolatedSite('auto-draft');
+    const setup = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
+    setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
+    // Staff have set メール送信 by hand; the rule of メール受信 still runs.
+    setup.prepare("UPDATE ComponentMetricRule SET componentId = (SELECT id FROM Component WHERE slug = 'mail-outbound') WHERE componentId = (SELECT id FROM Component WHERE slug = 'mail-inbound')").run();
+    setup.prepare("UPDATE Component SET overrideStatus = 'under_maintenance', status = 'under_maintenance' WHERE slug = 'mail-outbound'").run();
+    setup.close();
+    draftSite = await startSite({ ...isolated, AUTO_PUBLISH: 'false', RULE_TICK_SECONDS: '1' });
+    draftDb = new Database(isolated.DATABASE_URL.replace(/^file:/, ''), { readonly: true });
+  });
+  afterAll(async () => {
+    draftDb?.close();
+    await draftSite?.stop();
+  });
+
+  it('a staff-set status wins over the rule until cleared, and no incident is opened over it', async () => {
+    const rollups = Array.from({ length: 4 }, (_, i) => makeRollup('mx-draft', new Date((cursor += WINDOW)), [minutes(20), minutes(20)]));
+    const res = await fetch(`${draftSite.url}/api/ingest/mail-metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rollups }),
+    });
+    expect(res.status).toBe(200);
+    const outbound = draftDb.prepare("SELECT status FROM Component WHERE slug = 'mail-outbound'").get() as { status: string };
+    expect(outbound.status).toBe('under_maintenance');
+    // The rule did see the delay (its own state), but changed nothing customers see.
+    const rule = draftDb.prepare('SELECT ruleStatus FROM ComponentMetricRule').get() as { ruleStatus: string };
+    expect(rule.ruleStatus).toBe('degraded_performance');
+    expect(draftDb.prepare("SELECT COUNT(*) n FROM Incident WHERE source = 'auto'").get()).toEqual({ n: 0 });
+  });
+
+  it('with AUTO_PUBLISH=false an automatic incident is kept as a draft, off the public pages', async () => {
+    const writable = new Database(draftSite.databaseUrl.replace(/^file:/, ''));
+    writable.prepare("UPDATE Component SET overrideStatus = NULL WHERE slug = 'mail-outbound'").run();
+    writable.prepare("UPDATE ComponentMetricRule SET ruleStatus = 'operational'").run();
+    writable.close();
+    const rollups = Array.from({ length: 3 }, () => makeRollup('mx-draft', new Date((cursor += WINDOW)), [minutes(20), minutes(20)]));
+    await fetch(`${draftSite.url}/api/ingest/mail-metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rollups }),
+    });
+    const incident = draftDb.prepare("SELECT slug, published FROM Incident WHERE source = 'auto'").get() as { slug: string; published: number };
+    expect(incident.published).toBe(0);
+    expect((await fetch(`${draftSite.url}/incidents/${incident.slug}`)).status).toBe(404);
+    expect(await (await fetch(`${draftSite.url}/`)).text()).not.toContain('メール送信の遅延');
   });
 });
