@@ -6,6 +6,8 @@ const nextConfig = {
   // The tests build into their own directory so they never serve a build made for another database.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   reactStrictMode: true,
+  // unauthorized() / forbidden() answer 401 / 403, also to a server action posted without a session.
+  experimental: { authInterrupts: true },
   poweredByHeader: false,
   // The site's build checks the site only; the MTA and tests are checked by `npm run typecheck`.
   typescript: { tsconfigPath: 'tsconfig.build.json' },
@@ -23,7 +25,7 @@ const nextConfig = {
       // After static files and fixed routes, before dynamic routes: unprefixed paths are Japanese.
       afterFiles: [
         { source: '/', destination: '/ja' },
-        { source: '/:path((?!en(?:/|$)|ja(?:/|$)|api(?:/|$)|_next(?:/|$)).+)', destination: '/ja/:path' },
+        { source: '/:path((?!en(?:/|$)|ja(?:/|$)|api(?:/|$)|admin(?:/|$)|_next(?:/|$)).+)', destination: '/ja/:path' },
       ],
       fallback: [],
     };

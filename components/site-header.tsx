@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { env } from '@/lib/env';
 import { localePath, pick, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
+import { subscribeMessages } from '@/lib/i18n/subscribe-messages';
 
 /** Header with the site name, navigation and a link to the same page in the other language. */
 export function SiteHeader({ lang, path }: { lang: Lang; path: string }) {
@@ -21,6 +22,9 @@ export function SiteHeader({ lang, path }: { lang: Lang; path: string }) {
           <ul>
             <li>
               <Link href={localePath(lang, '/history')}>{t.historyHeading}</Link>
+            </li>
+            <li>
+              <Link href={localePath(lang, '/subscribe')}>{subscribeMessages(lang).subscribeLink}</Link>
             </li>
             <li>
               <Link href={localePath(other, path)} hrefLang={other} lang={other} className="lang-switch">

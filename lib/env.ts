@@ -10,6 +10,8 @@ const schema = z.object({
   SITE_URL: z.url().default('http://127.0.0.1:3000'),
   SITE_NAME_JA: z.string().min(1).default('Tayori ステータス'),
   SITE_NAME_EN: z.string().min(1).default('Tayori Status'),
+  /** Statuspage-style page id in the JSON API; derived from SITE_URL when unset, so it never changes by itself. */
+  SITE_PAGE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "-" and "_" only').optional(),
   SITE_TIME_ZONE: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Tokyo')
@@ -24,6 +26,13 @@ const schema = z.object({
   AUTO_RESOLVE_MINUTES: z.coerce.number().min(0).max(1440).default(30),
   /** How often the site evaluates the metric rules on its own (no-data detection, auto-resolve). */
   RULE_TICK_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** Hours a staff session lasts after sign-in. */
+  STAFF_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+  /** Hours a password set-up link stays valid. */
+  STAFF_SETUP_LINK_HOURS: z.coerce.number().min(0.01).max(24 * 14).default(24),
+  /** The bundled MTA's admin API, for the console's mail-system controls. */
+  MTA_ADMIN_URL: z.url().default('http://127.0.0.1:2580'),
+  MTA_ADMIN_TOKEN: z.string().min(16).optional(),
   METRICS_RETENTION_RAW_DAYS: z.coerce.number().min(0.01).default(2),
   METRICS_RETENTION_1M_DAYS: z.coerce.number().min(1).default(30),
   METRICS_RETENTION_1H_DAYS: z.coerce.number().min(1).default(400),
@@ -44,7 +53,8 @@ const schema = z.object({
   SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
   SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   NOTICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
-  NOTICE_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Rows claimed per round; at most 500 so the claim's id list stays under SQLite's 999 bound parameters. */
+  NOTICE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   NOTICE_POLL_MS: z.coerce.number().int().min(10).default(1000),
   /** A claimed row whose worker has not finished it within this time is taken over. */
   NOTICE_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),

@@ -1,5 +1,5 @@
 // `npm start`: migrates and seeds the database, builds the site when its sources changed, then
-// runs the site and the bundled MTA together. Ctrl-C stops both.
+// runs the site, the bundled MTA and the notice worker together. Ctrl-C stops them all.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -65,4 +65,6 @@ process.on('SIGTERM', () => stop(0));
 rmSync(path.join(env.NEXT_DIST_DIR || '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
 launch('site', 'npx', ['next', 'start', '-p', port, '-H', host]);
 if (existsSync('mta/main.ts') && env.MTA_DISABLED !== 'true') launch('mta', process.execPath, ['--import', 'tsx', 'mta/main.ts']);
+// Sends notices and webhooks from the outbox; 'react-server' because lib/ modules import 'server-only'.
+launch('notice-worker', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts']);
 step(`site on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);

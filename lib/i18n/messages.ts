@@ -54,6 +54,8 @@ export interface Messages {
   componentDetails: string;
   incidentChartTitle: string;
   noDataExplained: string;
+  maintenanceHeading: string;
+  maintenanceStatus: { scheduled: string; in_progress: string; verifying: string; completed: string };
 }
 
 const ja: Messages = {
@@ -127,6 +129,8 @@ const ja: Messages = {
   componentDetails: '詳細',
   incidentChartTitle: '障害発生時のメール配送遅延',
   noDataExplained: '計測データが3分以上届いていません。状態を確認できません。',
+  maintenanceHeading: 'メンテナンス情報',
+  maintenanceStatus: { scheduled: '予定', in_progress: '実施中', verifying: '確認中', completed: '完了' },
 };
 
 const en: Messages = {
@@ -200,6 +204,8 @@ const en: Messages = {
   componentDetails: 'Details',
   incidentChartTitle: 'Mail delivery delay during the incident',
   noDataExplained: 'No measurements for over 3 minutes: the status cannot be confirmed.',
+  maintenanceHeading: 'Scheduled maintenance',
+  maintenanceStatus: { scheduled: 'Scheduled', in_progress: 'In progress', verifying: 'Verifying', completed: 'Completed' },
 };
 
 export const MESSAGES: Record<Lang, Messages> = { ja, en };

@@ -15,6 +15,7 @@ import {
   shrankText,
   titleFor,
 } from './auto-templates';
+import { enqueueIncidentNotice } from '../notices/enqueue';
 
 // Automatic incidents: opened, updated and resolved by the metric rules, in both languages,
 // with the measured figures; published at once unless AUTO_PUBLISH=false.
@@ -57,7 +58,7 @@ export async function syncAutoIncident(component: ComponentRow, from: ComponentS
     const raiseImpact = IMPACT_RANK[impact] > IMPACT_RANK[open.impact as keyof typeof IMPACT_RANK];
     const recurred = open.status === 'monitoring';
     const text = recurred ? recurredText(component, delayS) : rank(to) > rank(from) ? grewText(component, delayS) : shrankText(component, delayS);
-    await db.$transaction([
+    const [, update] = await db.$transaction([
       db.incident.update({ where: { id: open.id }, data: { status: 'investigating', ...(raiseImpact ? { impact } : {}) } }),
       db.incidentUpdate.create({ data: { incidentId: open.id, status: 'investigating', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } }),
       db.incidentComponent.updateMany({
@@ -68,17 +69,19 @@ export async function syncAutoIncident(component: ComponentRow, from: ComponentS
         ? [db.incidentWindow.create({ data: { incidentId: open.id, startAt: at, maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60), position: (open.windows[0]?.position ?? -1) + 1 } })]
         : []),
     ]);
+    await enqueueIncidentNotice(open.id, update.id); // notices: 【続報】 to subscribers
     return;
   }
 
   // Back to operational: monitoring, and the window closes.
   if (open.status !== 'monitoring') {
     const text = recoveredText(component);
-    await db.$transaction([
+    const [, update] = await db.$transaction([
       db.incident.update({ where: { id: open.id }, data: { status: 'monitoring' } }),
       db.incidentUpdate.create({ data: { incidentId: open.id, status: 'monitoring', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } }),
       ...(open.windows[0] && !open.windows[0].endAt ? [db.incidentWindow.update({ where: { id: open.windows[0].id }, data: { endAt: at } })] : []),
     ]);
+    await enqueueIncidentNotice(open.id, update.id); // notices: 【続報】 to subscribers
   }
 }
 
@@ -88,7 +91,7 @@ async function createAutoIncident(component: ComponentRow, from: ComponentStatus
   const stamp = formatInTimeZone(at, env.SITE_TIME_ZONE, 'yyyyMMdd-HHmm');
   let slug = `${stamp}-${component.slug}-delay`;
   if (await db.incident.findUnique({ where: { slug }, select: { id: true } })) slug = `${slug}-${at.getTime().toString(36)}`;
-  await db.incident.create({
+  const incident = await db.incident.create({
     data: {
       slug,
       titleJa: title.ja,
@@ -117,6 +120,7 @@ async function createAutoIncident(component: ComponentRow, from: ComponentStatus
       },
     },
   });
+  await enqueueIncidentNotice(incident.id, null, 'incident_opened'); // notices: 【障害発生】 to subscribers
 }
 
 /** Keeps the largest delay measured while an automatic incident's window is open. */
@@ -152,10 +156,11 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
     }
     const maxDelayS = Math.max(0, ...incident.windows.map((w) => w.maxDelayS ?? 0));
     const text = resolvedText(component, maxDelayS, affectedTotal);
-    await db.$transaction([
+    const [, update] = await db.$transaction([
       db.incident.update({ where: { id: incident.id }, data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: Math.round(maxDelayS / 60) } }),
       db.incidentUpdate.create({ data: { incidentId: incident.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: now } }),
     ]);
+    await enqueueIncidentNotice(incident.id, update.id); // notices: 【復旧】 to subscribers
     resolved = true;
   }
   return resolved;

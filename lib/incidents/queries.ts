@@ -112,14 +112,16 @@ export const getIncident = unstable_cache(
     });
     if (!row || !row.published) return null;
     const summary = toSummary({ ...row, updates: row.updates.slice(-1) });
+    const reportVisible = row.source === 'content' || row.postmortemPublishedAt !== null;
     return {
       ...summary,
       summaryJa: row.summaryJa,
       summaryEn: row.summaryEn,
       maxDelayMinutes: row.maxDelayMinutes,
       updatedAt: row.updatedAt.toISOString(),
-      reportHtmlJa: row.reportJa ? renderMarkdown(row.reportJa) : '',
-      reportHtmlEn: row.reportEn ? renderMarkdown(row.reportEn) : '',
+      // Authored reports are published with their file; console reports once staff publish them.
+      reportHtmlJa: reportVisible && row.reportJa ? renderMarkdown(row.reportJa) : '',
+      reportHtmlEn: reportVisible && row.reportEn ? renderMarkdown(row.reportEn) : '',
       updates: row.updates.map(toUpdate),
       windows: row.windows.map((w) => ({
         startAt: w.startAt.toISOString(),

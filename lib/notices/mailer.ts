@@ -4,6 +4,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { env } from '../env';
 import { localePath, pick, type Lang } from '../i18n/locales';
 import { signManageToken } from '../subscribers/tokens';
+import { buildCopy, prepareMime, type PreparedMime } from './mime';
 
 // Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
 // headers, the RFC 8058 unsubscribe headers, DKIM. Templates only produce subject and bodies.
@@ -81,27 +82,41 @@ const FOOTER = {
   en: { unsubscribe: 'Unsubscribe', manage: 'Change your subscription', why: 'You receive this because you subscribed to status notices.' },
 } as const;
 
-/** The mail for one subscriber: the notice plus their own links and the list headers. */
-export function composeNoticeMail(content: NoticeContent, lang: Lang, to: string, messageId: string, links: SubscriberLinks, now = new Date()): SendMailOptions {
-  const f = FOOTER[lang];
-  const text = `${content.text}\n\n--\n${f.why}\n${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`;
-  const html =
-    `${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>` +
-    `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>`;
-  return {
-    from: fromHeader(lang),
+export interface PreparedNotice {
+  lang: Lang;
+  content: NoticeContent;
+  mime: PreparedMime;
+}
+
+/** Encodes what every copy of a notice in one language shares, once. */
+export function prepareNotice(content: NoticeContent, lang: Lang): PreparedNotice {
+  const mime = prepareMime({
+    fromName: siteName(lang),
+    fromAddress: env.NOTICE_FROM_ADDRESS,
     replyTo: env.NOTICE_REPLY_TO ?? env.NOTICE_FROM_ADDRESS,
-    to,
     subject: content.subject,
-    text,
-    html: wrapHtml(html, lang),
+    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
+  });
+  return { lang, content, mime };
+}
+
+/** One subscriber's copy: the notice plus their own links, as a raw message with its envelope. */
+export function noticeCopy(prepared: PreparedNotice, to: string, messageId: string, links: SubscriberLinks, now = new Date()): { envelope: { from: string; to: string[] }; raw: string } {
+  const f = FOOTER[prepared.lang];
+  const text = `${prepared.content.text}\n\n--\n${f.why}\n${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`.replace(/\r?\n/g, '\r\n');
+  const html =
+    `${prepared.content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>` +
+    `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>`;
+  const raw = buildCopy(prepared.mime, {
+    to,
     messageId,
     date: now,
-    textEncoding: 'base64',
-    // RFC 2369 List-Unsubscribe with both an https URL and a mailto; RFC 8058 one-click POST.
-    list: { unsubscribe: [{ url: links.oneClick, comment: f.unsubscribe }, links.mailto] },
-    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
-  };
+    // RFC 2369: one header listing the https URL and the mailto; RFC 8058: the URL takes a one-click POST.
+    headers: { 'List-Unsubscribe': `<${links.oneClick}>, <${links.mailto}>` },
+    text,
+    html: wrapHtml(html, prepared.lang),
+  });
+  return { envelope: { from: env.NOTICE_FROM_ADDRESS, to: [to] }, raw };
 }
 
 /** A one-off mail (confirmation) without list headers: the address is not on the list yet. */

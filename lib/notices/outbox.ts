@@ -58,9 +58,43 @@ export async function claimDeliveries(limit: number, now = new Date()): Promise<
 // Every update below names the claim token: a worker whose lease was taken over cannot overwrite
 // the outcome recorded by the worker that took it.
 
-export async function markSent(d: ClaimedDelivery, now = new Date()) {
-  await db.noticeDelivery.updateMany({ where: { id: d.id, claimToken: d.claimToken }, data: { status: 'sent', sentAt: now, claimToken: null, lastError: null } });
-  if (d.subscriber.hardBounces > 0) await db.subscriber.update({ where: { id: d.subscriber.id }, data: { hardBounces: 0 } });
+type Waiter = { d: ClaimedDelivery; at: Date; resolve: () => void; reject: (e: unknown) => void };
+const sentQueue: Waiter[] = [];
+let flushing: Promise<void> | null = null;
+
+/**
+ * Records a 250. Group commit: copies accepted while the previous write was running are recorded
+ * together in one UPDATE, which is what lets one SQLite writer keep up with many SMTP connections.
+ * The promise resolves once this row's "sent" is committed, and each sending lane waits for it
+ * before taking its next copy, so at any moment at most one accepted-but-unrecorded copy exists
+ * per connection: the crash window stays as small as with one write per copy.
+ */
+export function markSent(d: ClaimedDelivery, now = new Date()): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    sentQueue.push({ d, at: now, resolve, reject });
+    flushing ??= flushSent().finally(() => (flushing = null));
+  });
+}
+
+async function flushSent() {
+  while (sentQueue.length) {
+    const batch = sentQueue.splice(0);
+    try {
+      const byToken = new Map<string, Waiter[]>();
+      for (const w of batch) byToken.set(w.d.claimToken, [...(byToken.get(w.d.claimToken) ?? []), w]);
+      for (const [claimToken, rows] of byToken) {
+        await db.noticeDelivery.updateMany({
+          where: { id: { in: rows.map((w) => w.d.id) }, claimToken },
+          data: { status: 'sent', sentAt: rows.at(-1)!.at, claimToken: null, lastError: null },
+        });
+      }
+      const recovered = batch.filter((w) => w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
+      if (recovered.length) await db.subscriber.updateMany({ where: { id: { in: recovered } }, data: { hardBounces: 0 } });
+      batch.forEach((w) => w.resolve());
+    } catch (error) {
+      batch.forEach((w) => w.reject(error));
+    }
+  }
 }
 
 export async function markSkipped(d: ClaimedDelivery, reason: string) {

@@ -5,7 +5,7 @@ import type { Lang } from '../i18n/locales';
 import { claimWebhooks, markWebhookDelivered, markWebhookFailed, type ClaimedWebhook } from '../webhooks/outbox';
 import { postWebhook } from '../webhooks/post';
 import { createMissedIncidentNotices } from './enqueue';
-import { composeNoticeMail, createTransport, subscriberLinks, type NoticeContent } from './mailer';
+import { createTransport, noticeCopy, prepareNotice, subscriberLinks, type PreparedNotice } from './mailer';
 import { claimDeliveries, loadNotice, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, type ClaimedDelivery } from './outbox';
 
 // The fan-out worker: claims deliveries in batches, sends them over one pooled SMTP transport
@@ -22,7 +22,7 @@ export interface WorkerOptions {
 
 /** Runs until `signal` aborts; then finishes what is in flight and returns. */
 export async function runNoticeWorker({ transport = createTransport(), signal, log = console.log }: WorkerOptions = {}) {
-  const notices = new Map<string, NonNullable<Awaited<ReturnType<typeof loadNotice>>>>();
+  const notices = new Map<string, Record<Lang, PreparedNotice> | null>();
   let lastSweep = 0;
   log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
   while (!signal?.aborted) {
@@ -44,19 +44,24 @@ export async function runNoticeWorker({ transport = createTransport(), signal, l
   transport.close();
 }
 
-async function sendOne(d: ClaimedDelivery, transport: Transporter, cache: Map<string, NonNullable<Awaited<ReturnType<typeof loadNotice>>>>) {
+async function sendOne(d: ClaimedDelivery, transport: Transporter, cache: Map<string, Record<Lang, PreparedNotice> | null>) {
   if (d.subscriber.status !== 'active') return markSkipped(d, `subscriber ${d.subscriber.status}`);
-  let notice = cache.get(d.noticeId);
-  if (!notice) {
-    const loaded = await loadNotice(d.noticeId);
-    if (!loaded) return markSkipped(d, 'notice deleted');
-    cache.set(d.noticeId, (notice = loaded));
+  if (!cache.has(d.noticeId)) {
+    const n = await loadNotice(d.noticeId);
+    cache.set(
+      d.noticeId,
+      n && {
+        ja: prepareNotice({ subject: n.subjectJa, text: n.textJa, html: n.htmlJa }, 'ja'),
+        en: prepareNotice({ subject: n.subjectEn, text: n.textEn, html: n.htmlEn }, 'en'),
+      },
+    );
   }
+  const prepared = cache.get(d.noticeId);
+  if (!prepared) return markSkipped(d, 'notice deleted');
   const lang: Lang = d.lang === 'en' ? 'en' : 'ja';
-  const content: NoticeContent = lang === 'ja' ? { subject: notice.subjectJa, text: notice.textJa, html: notice.htmlJa } : { subject: notice.subjectEn, text: notice.textEn, html: notice.htmlEn };
-  const mail = composeNoticeMail(content, lang, d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
+  const copy = noticeCopy(prepared[lang], d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
   try {
-    await transport.sendMail(mail);
+    await transport.sendMail(copy);
   } catch (error) {
     const e = error as { responseCode?: number; message?: string };
     const reason = (e.message ?? String(error)).slice(0, 500);

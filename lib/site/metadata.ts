@@ -13,6 +13,8 @@ export function pageMetadata(lang: Lang, path: string, title: string | null, des
     alternates: {
       canonical: localePath(lang, path),
       languages: { ja: localePath('ja', path), en: localePath('en', path) },
+      // Feed autodiscovery on every page (<link rel="alternate">).
+      types: { 'application/rss+xml': localePath(lang, '/history.rss'), 'application/atom+xml': localePath(lang, '/history.atom') },
     },
     openGraph: {
       type: 'website',

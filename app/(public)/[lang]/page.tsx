@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
 import { ComponentList } from '@/components/component-list';
 import { IncidentCard } from '@/components/incident-card';
+import { LocalTime } from '@/components/local-time';
+import { UpdateBody } from '@/components/update-body';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { COMPONENT_TONE, INDICATOR_TONE, StatusIcon } from '@/components/status-icon';
 import { getComponentGroups } from '@/lib/components/queries';
@@ -10,6 +12,7 @@ import { localePath, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import { getCurrentIncidents } from '@/lib/incidents/queries';
+import { getActiveAndUpcomingMaintenance } from '@/lib/maintenance/queries';
 import { getDelaySeries, getUptime } from '@/lib/metrics/queries';
 import { overallStatus } from '@/lib/status/indicator';
 import { pageMetadata } from '@/lib/site/metadata';
@@ -29,7 +32,13 @@ export async function generateMetadata({ params }: { params: Promise<{ lang: str
 export default async function StatusPage({ params }: { params: Promise<{ lang: string }> }) {
   const lang: Lang = await resolveLang(params);
   const t = messages(lang);
-  const [groups, incidents, uptime, delay] = await Promise.all([getComponentGroups(), getCurrentIncidents(RECENT_DAYS), getUptime(), getDelaySeries('24h')]);
+  const [groups, incidents, uptime, delay, maintenance] = await Promise.all([
+    getComponentGroups(),
+    getCurrentIncidents(RECENT_DAYS),
+    getUptime(),
+    getDelaySeries('24h'),
+    getActiveAndUpcomingMaintenance(),
+  ]);
   const measured = groups.flatMap((g) => g.components).find((c) => c.measured);
   const overall = overallStatus(
     groups.flatMap((g) => g.components.map((c) => c.status)),
@@ -52,6 +61,22 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
             <h2 id="unresolved-heading">{t.unresolvedHeading}</h2>
             {incidents.unresolved.map((incident) => (
               <IncidentCard key={incident.id} incident={incident} lang={lang} />
+            ))}
+          </section>
+        )}
+
+        {maintenance.length > 0 && (
+          <section aria-labelledby="maintenance-heading" className="maintenance">
+            <h2 id="maintenance-heading">{t.maintenanceHeading}</h2>
+            {maintenance.map((m) => (
+              <article key={m.id} className="incident-card" data-maintenance={m.slug} data-maintenance-status={m.status}>
+                <h3 className="incident-title">{lang === 'ja' ? m.titleJa : m.titleEn}</h3>
+                <p className="incident-meta">
+                  <span className="badge">{t.maintenanceStatus[m.status as keyof typeof t.maintenanceStatus] ?? m.status}</span>
+                  <LocalTime iso={m.scheduledFor} lang={lang} /> – <LocalTime iso={m.scheduledUntil} lang={lang} />
+                </p>
+                <UpdateBody markdown={lang === 'ja' ? m.bodyJa : m.bodyEn} />
+              </article>
             ))}
           </section>
         )}

@@ -1,5 +1,6 @@
 import { refreshStatusPages } from '@/lib/cache/refresh';
 import { hasValidIngestToken } from '@/lib/ingest/token';
+import { advanceMaintenances } from '@/lib/maintenance/schedule';
 import { evaluateRules } from '@/lib/metrics/evaluate';
 
 // Called every RULE_TICK_SECONDS by the server itself (instrumentation.ts): time-driven changes
@@ -9,6 +10,7 @@ export async function POST(request: Request) {
     return Response.json({ error: 'unauthorized' }, { status: 401 });
   }
   const result = await evaluateRules();
-  if (result.changed) refreshStatusPages();
-  return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
+  const maintenance = await advanceMaintenances();
+  if (result.changed || maintenance.length) refreshStatusPages();
+  return Response.json({ ...result, maintenance }, { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -1,0 +1,95 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { LocalTime } from '@/components/local-time';
+import { UpdateBody } from '@/components/update-body';
+import { adminLang } from '@/lib/auth/admin-lang';
+import { requireStaffPage } from '@/lib/auth/guard';
+import { env } from '@/lib/env';
+import { adminText } from '@/lib/i18n/admin';
+import { messages } from '@/lib/i18n/messages';
+import { getConsoleIncident, listComponentsForForms } from '@/lib/incidents/admin';
+import { reportTemplate } from '@/lib/incidents/report-template';
+import type { IncidentStatus } from '@/lib/status/types';
+import { AdminShell } from '../../_components/admin-shell';
+import { statusLabels } from '../../_components/labels';
+import { setPublishedAction } from '../actions';
+import { CorrectionForm, ReportEditor, UpdateForm } from '../_components/update-forms';
+
+export default async function ConsoleIncidentPage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaffPage();
+  const lang = await adminLang();
+  const t = adminText(lang);
+  const m = messages(lang);
+  const incident = await getConsoleIncident((await params).id);
+  if (!incident) notFound();
+  const components = (await listComponentsForForms()).map((c) => ({ id: c.id, name: lang === 'ja' ? c.nameJa : c.nameEn, status: c.status }));
+  const labels = statusLabels(lang);
+  const resolved = incident.status === 'resolved' || incident.status === 'postmortem';
+  const template = reportTemplate({
+    startedAt: incident.startedAt,
+    resolvedAt: incident.resolvedAt,
+    maxDelayMinutes: incident.maxDelayMinutes,
+    components: incident.components.map((c) => c.component),
+    windows: incident.windows,
+    timeZone: env.SITE_TIME_ZONE,
+  });
+
+  return (
+    <AdminShell staff={staff} lang={lang} current="/admin/incidents">
+      <h1>{lang === 'ja' ? incident.titleJa : incident.titleEn}</h1>
+      <p className="row-actions">
+        <span>
+          {m.incidentStatus[incident.status as IncidentStatus]} · {incident.published ? t.published : t.draft}
+          {incident.source === 'auto' ? ` · ${t.auto}` : ''}
+        </span>
+        {incident.published && <Link href={`/incidents/${incident.slug}`}>{t.viewPublic}</Link>}
+        <form action={setPublishedAction} className="inline-form">
+          <input type="hidden" name="incidentId" value={incident.id} />
+          <input type="hidden" name="published" value={incident.published ? 'false' : 'true'} />
+          <button type="submit" className={incident.published ? 'secondary' : undefined}>
+            {incident.published ? t.unpublish : t.publish}
+          </button>
+        </form>
+      </p>
+
+      {!resolved && (
+        <section aria-labelledby="update-heading">
+          <h2 id="update-heading">{t.postUpdate}</h2>
+          <UpdateForm
+            incidentId={incident.id}
+            components={components}
+            defaultStatus={incident.status}
+            t={{ status: t.status, bodyJa: t.bodyJa, bodyEn: t.bodyEn, components: t.components, unchanged: t.unchanged, post: t.post, confirmCheck: t.confirmCheck, statuses: labels.statuses, componentStatuses: labels.componentStatuses }}
+          />
+        </section>
+      )}
+
+      <section aria-labelledby="updates-heading">
+        <h2 id="updates-heading">{m.timelineHeading}</h2>
+        {incident.updates.map((u) => (
+          <article key={u.id} className="incident-card" data-update={u.id}>
+            <p className="update-heading">
+              <strong>{m.incidentStatus[u.status as IncidentStatus]}</strong> · <LocalTime iso={u.displayAt.toISOString()} lang={lang} />
+              {u.revisions > 0 && ` · ${t.corrected(u.revisions)}`}
+            </p>
+            <UpdateBody markdown={lang === 'ja' ? u.bodyJa : u.bodyEn} />
+            <details>
+              <summary>{t.correct}</summary>
+              <CorrectionForm incidentId={incident.id} updateId={u.id} bodyJa={u.bodyJa} bodyEn={u.bodyEn} t={{ bodyJa: t.bodyJa, bodyEn: t.bodyEn, correct: t.correct, confirmCheck: t.confirmCheck }} />
+            </details>
+          </article>
+        ))}
+      </section>
+
+      <section aria-labelledby="report-heading">
+        <h2 id="report-heading">{t.report}</h2>
+        <ReportEditor
+          incidentId={incident.id}
+          reportJa={incident.reportJa || template.ja}
+          reportEn={incident.reportEn || template.en}
+          t={{ reportJa: t.reportJa, reportEn: t.reportEn, preview: t.preview, saveReport: t.saveReport, publishReport: t.publishReport, confirmCheck: t.confirmCheck }}
+        />
+      </section>
+    </AdminShell>
+  );
+}

@@ -1,0 +1,89 @@
+'use client';
+
+import { useActionState } from 'react';
+import { createIncidentAction, type FormState } from '../actions';
+import { ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
+
+export interface IncidentFormText {
+  titleJa: string;
+  titleEn: string;
+  bodyJa: string;
+  bodyEn: string;
+  impact: string;
+  status: string;
+  components: string;
+  unchanged: string;
+  publishNow: string;
+  saveDraft: string;
+  create: string;
+  confirmCheck: string;
+  impacts: Record<string, string>;
+  statuses: Record<string, string>;
+  componentStatuses: Record<string, string>;
+}
+
+export function IncidentForm({ t, components }: { t: IncidentFormText; components: ComponentOption[] }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(createIncidentAction, {});
+  const f = state.fields ?? {};
+  return (
+    <form action={action} className="stack" noValidate>
+      {state.error && <p className="form-error">{state.error}</p>}
+      <div className="two-col">
+        <Field name="titleJa" label={t.titleJa} error={f.titleJa}>
+          {(p) => <input {...p} name="titleJa" type="text" maxLength={200} required />}
+        </Field>
+        <Field name="titleEn" label={t.titleEn} error={f.titleEn}>
+          {(p) => <input {...p} name="titleEn" type="text" maxLength={200} required />}
+        </Field>
+      </div>
+      <div className="two-col">
+        <Field name="impact" label={t.impact} error={f.impact}>
+          {(p) => (
+            <select {...p} name="impact" defaultValue="minor">
+              {Object.entries(t.impacts).map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="status" label={t.status} error={f.status}>
+          {(p) => (
+            <select {...p} name="status" defaultValue="investigating">
+              {['investigating', 'identified', 'monitoring'].map((v) => (
+                <option key={v} value={v}>
+                  {t.statuses[v]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} />
+      <div className="two-col">
+        <Field name="bodyJa" label={t.bodyJa} error={f.bodyJa}>
+          {(p) => <textarea {...p} name="bodyJa" required />}
+        </Field>
+        <Field name="bodyEn" label={t.bodyEn} error={f.bodyEn}>
+          {(p) => <textarea {...p} name="bodyEn" required />}
+        </Field>
+      </div>
+      <fieldset>
+        <legend>{t.publishNow}</legend>
+        <label>
+          <input type="radio" name="publish" value="now" defaultChecked /> {t.publishNow}
+        </label>
+        <label>
+          <input type="radio" name="publish" value="draft" /> {t.saveDraft}
+        </label>
+      </fieldset>
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <div>
+        <button type="submit" disabled={pending}>
+          {t.create}
+        </button>
+      </div>
+    </form>
+  );
+}

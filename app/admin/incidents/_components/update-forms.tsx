@@ -1,0 +1,135 @@
+'use client';
+
+import { useActionState, useEffect, useRef, useState } from 'react';
+import { correctUpdateAction, postUpdateAction, previewMarkdownAction, saveReportAction, type FormState } from '../actions';
+import { ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
+
+export interface UpdateFormText {
+  status: string;
+  bodyJa: string;
+  bodyEn: string;
+  components: string;
+  unchanged: string;
+  post: string;
+  confirmCheck: string;
+  statuses: Record<string, string>;
+  componentStatuses: Record<string, string>;
+}
+
+export function UpdateForm({ incidentId, t, components, defaultStatus }: { incidentId: string; t: UpdateFormText; components: ComponentOption[]; defaultStatus: string }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(postUpdateAction, {});
+  const f = state.fields ?? {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) formRef.current?.reset();
+  }, [state]);
+  return (
+    <form action={action} className="stack" ref={formRef} noValidate>
+      <input type="hidden" name="incidentId" value={incidentId} />
+      {state.ok && (
+        <p className="form-ok" role="status">
+          {state.ok}
+        </p>
+      )}
+      <Field name="status" label={t.status} error={f.status}>
+        {(p) => (
+          <select {...p} name="status" defaultValue={defaultStatus}>
+            {['investigating', 'identified', 'monitoring', 'resolved'].map((v) => (
+              <option key={v} value={v}>
+                {t.statuses[v]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} />
+      <div className="two-col">
+        <Field name="bodyJa" label={t.bodyJa} error={f.bodyJa}>
+          {(p) => <textarea {...p} name="bodyJa" required />}
+        </Field>
+        <Field name="bodyEn" label={t.bodyEn} error={f.bodyEn}>
+          {(p) => <textarea {...p} name="bodyEn" required />}
+        </Field>
+      </div>
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <div>
+        <button type="submit" disabled={pending}>
+          {t.post}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function CorrectionForm({ incidentId, updateId, bodyJa, bodyEn, t }: { incidentId: string; updateId: string; bodyJa: string; bodyEn: string; t: { bodyJa: string; bodyEn: string; correct: string; confirmCheck: string } }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(correctUpdateAction, {});
+  const f = state.fields ?? {};
+  return (
+    <form action={action} className="stack" noValidate>
+      <input type="hidden" name="incidentId" value={incidentId} />
+      <input type="hidden" name="updateId" value={updateId} />
+      {state.ok && <p className="form-ok">{state.ok}</p>}
+      <div className="two-col">
+        <Field name={`bodyJa-${updateId}`} label={t.bodyJa} error={f.bodyJa}>
+          {(p) => <textarea {...p} name="bodyJa" defaultValue={bodyJa} />}
+        </Field>
+        <Field name={`bodyEn-${updateId}`} label={t.bodyEn} error={f.bodyEn}>
+          {(p) => <textarea {...p} name="bodyEn" defaultValue={bodyEn} />}
+        </Field>
+      </div>
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <div>
+        <button type="submit" className="secondary" disabled={pending}>
+          {t.correct}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Markdown with a live preview rendered by the site's own pipeline (on the server). */
+function MarkdownWithPreview({ name, label, defaultValue, previewLabel }: { name: string; label: string; defaultValue: string; previewLabel: string }) {
+  const [html, setHtml] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refresh = (value: string) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(async () => setHtml(await previewMarkdownAction(value)), 400);
+  };
+  useEffect(() => refresh(defaultValue), [defaultValue]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <div>
+      <label htmlFor={`f-${name}`}>{label}</label>
+      <textarea id={`f-${name}`} name={name} className="report" defaultValue={defaultValue} onInput={(e) => refresh(e.currentTarget.value)} />
+      <p>
+        <strong>{previewLabel}</strong>
+      </p>
+      {/* HTML from renderMarkdown: sanitised by rehype-sanitize. */}
+      <div className="preview prose" data-preview={name} aria-live="polite" dangerouslySetInnerHTML={{ __html: html ?? '' }} />
+    </div>
+  );
+}
+
+export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId: string; reportJa: string; reportEn: string; t: { reportJa: string; reportEn: string; preview: string; saveReport: string; publishReport: string; confirmCheck: string } }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(saveReportAction, {});
+  const f = state.fields ?? {};
+  return (
+    <form action={action} className="stack report-editor" noValidate>
+      <input type="hidden" name="incidentId" value={incidentId} />
+      {state.ok && <p className="form-ok">{state.ok}</p>}
+      {state.error && <p className="form-error">{state.error}</p>}
+      <div className="two-col">
+        <MarkdownWithPreview name="reportJa" label={t.reportJa} defaultValue={reportJa} previewLabel={t.preview} />
+        <MarkdownWithPreview name="reportEn" label={t.reportEn} defaultValue={reportEn} previewLabel={t.preview} />
+      </div>
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <div className="row-actions">
+        <button type="submit" name="intent" value="save" className="secondary" disabled={pending}>
+          {t.saveReport}
+        </button>
+        <button type="submit" name="intent" value="publish" disabled={pending}>
+          {t.publishReport}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,154 @@
+'use server';
+
+import { formatInTimeZone } from 'date-fns-tz';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { audit } from '@/lib/audit/log';
+import { adminLang } from '@/lib/auth/admin-lang';
+import { authorizeAction } from '@/lib/auth/guard';
+import { clientIp } from '@/lib/auth/session';
+import { refreshStatusPages } from '@/lib/cache/refresh';
+import { renderMarkdown } from '@/lib/content/markdown';
+import { env } from '@/lib/env';
+import { adminText } from '@/lib/i18n/admin';
+import {
+  correctIncidentUpdate,
+  createIncident,
+  postIncidentUpdate,
+  publishReport,
+  saveReport,
+  setIncidentPublished,
+  type ComponentChange,
+} from '@/lib/incidents/admin';
+import { ComponentStatus, IncidentImpact, IncidentStatus } from '@/lib/status/types';
+
+export interface FormState {
+  ok?: string;
+  error?: string;
+  fields?: Record<string, string>;
+}
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const markdown = z.string().trim().min(1).max(20_000);
+const id = z.string().min(1).max(40);
+
+/** Field errors keyed by field name, in the console's language. */
+async function fieldErrors(error: z.ZodError): Promise<FormState> {
+  const t = adminText(await adminLang());
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    fields[key] ??= issue.code === 'too_small' ? t.required : issue.message;
+  }
+  return { fields };
+}
+
+/** "component:<id>" form fields whose value is a status ("" = leave as is). */
+function componentChanges(formData: FormData): ComponentChange[] {
+  const changes: ComponentChange[] = [];
+  for (const [key, value] of formData.entries()) {
+    if (!key.startsWith('component:') || !value) continue;
+    const status = ComponentStatus.safeParse(value);
+    if (status.success) changes.push({ componentId: key.slice('component:'.length), status: status.data });
+  }
+  return changes;
+}
+
+const confirmed = z.literal('yes', { error: 'confirm' });
+
+const NewIncidentSchema = z.object({
+  titleJa: text(200),
+  titleEn: text(200),
+  impact: IncidentImpact,
+  status: IncidentStatus.exclude(['resolved', 'postmortem']),
+  bodyJa: markdown,
+  bodyEn: markdown,
+  publish: z.enum(['now', 'draft']),
+});
+
+export async function createIncidentAction(_: FormState, formData: FormData): Promise<FormState> {
+  const staff = await authorizeAction('editor');
+  const parsed = NewIncidentSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return fieldErrors(parsed.error);
+  const input = parsed.data;
+  if (input.publish === 'now' && formData.get('confirm') !== 'yes') return { fields: { confirm: adminText(await adminLang()).confirmPublic } };
+
+  const stamp = formatInTimeZone(new Date(), env.SITE_TIME_ZONE, 'yyyyMMdd');
+  const words = input.titleEn.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'incident';
+  const { incident } = await createIncident(
+    { ...input, components: componentChanges(formData), published: input.publish === 'now' },
+    `${stamp}-${words}`,
+  );
+  await audit(staff, input.publish === 'now' ? 'incident.publish' : 'incident.create_draft', { type: 'incident', id: incident.id }, { title: input.titleJa, impact: input.impact, status: input.status }, await clientIp());
+  refreshStatusPages();
+  redirect(`/admin/incidents/${incident.id}`);
+}
+
+const UpdateSchema = z.object({ incidentId: id, status: IncidentStatus.exclude(['postmortem']), bodyJa: markdown, bodyEn: markdown });
+
+export async function postUpdateAction(_: FormState, formData: FormData): Promise<FormState> {
+  const staff = await authorizeAction('editor');
+  const parsed = UpdateSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return fieldErrors(parsed.error);
+  const t = adminText(await adminLang());
+  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic } };
+  const { incidentId, ...input } = parsed.data;
+  const { update } = await postIncidentUpdate(incidentId, { ...input, components: componentChanges(formData) });
+  await audit(staff, 'incident.update', { type: 'incident', id: incidentId }, { updateId: update.id, status: input.status }, await clientIp());
+  refreshStatusPages();
+  return { ok: t.saved };
+}
+
+const CorrectionSchema = z.object({ updateId: id, incidentId: id, bodyJa: markdown, bodyEn: markdown });
+
+export async function correctUpdateAction(_: FormState, formData: FormData): Promise<FormState> {
+  const staff = await authorizeAction('editor');
+  const parsed = CorrectionSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return fieldErrors(parsed.error);
+  const t = adminText(await adminLang());
+  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic } };
+  const before = await correctIncidentUpdate(parsed.data.updateId, parsed.data.bodyJa, parsed.data.bodyEn, staff.id);
+  await audit(staff, 'incident.update_corrected', { type: 'incident', id: parsed.data.incidentId }, { updateId: before.id, previousJa: before.bodyJa, previousEn: before.bodyEn }, await clientIp());
+  refreshStatusPages();
+  return { ok: t.saved };
+}
+
+export async function setPublishedAction(formData: FormData) {
+  const staff = await authorizeAction('editor');
+  const parsed = z.object({ incidentId: id, published: z.enum(['true', 'false']) }).safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return;
+  const published = parsed.data.published === 'true';
+  await setIncidentPublished(parsed.data.incidentId, published);
+  await audit(staff, published ? 'incident.publish' : 'incident.unpublish', { type: 'incident', id: parsed.data.incidentId }, {}, await clientIp());
+  refreshStatusPages();
+  redirect(`/admin/incidents/${parsed.data.incidentId}`);
+}
+
+const ReportSchema = z.object({ incidentId: id, reportJa: z.string().max(100_000), reportEn: z.string().max(100_000), intent: z.enum(['save', 'publish']) });
+
+export async function saveReportAction(_: FormState, formData: FormData): Promise<FormState> {
+  const staff = await authorizeAction('editor');
+  const parsed = ReportSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return fieldErrors(parsed.error);
+  const t = adminText(await adminLang());
+  const { incidentId, reportJa, reportEn, intent } = parsed.data;
+  await saveReport(incidentId, reportJa, reportEn);
+  await audit(staff, 'incident.report_saved', { type: 'incident', id: incidentId }, { length: reportJa.length + reportEn.length }, await clientIp());
+  if (intent === 'publish') {
+    if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic } };
+    try {
+      await publishReport(incidentId);
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+    await audit(staff, 'incident.report_published', { type: 'incident', id: incidentId }, {}, await clientIp());
+    refreshStatusPages();
+  }
+  return { ok: t.saved };
+}
+
+/** Live preview through the same pipeline as the public pages. */
+export async function previewMarkdownAction(markdownText: string): Promise<string> {
+  await authorizeAction('editor');
+  return renderMarkdown(String(markdownText).slice(0, 100_000));
+}

@@ -1,0 +1,77 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { audit } from '@/lib/audit/log';
+import { authorizeAction } from '@/lib/auth/guard';
+import { clientIp } from '@/lib/auth/session';
+import { refreshStatusPages } from '@/lib/cache/refresh';
+import { postInformationalNote } from '@/lib/incidents/notes';
+import { mta, MtaError } from '@/lib/mta/admin-client';
+
+export interface MailState {
+  ok?: string;
+  error?: string;
+}
+
+const reason = z.string().trim().min(1, '理由を入力してください / Give a reason').max(500);
+
+function failure(error: unknown): MailState {
+  return { error: error instanceof MtaError ? error.message : error instanceof Error ? error.message : String(error) };
+}
+
+export async function blockAction(_: MailState, formData: FormData): Promise<MailState> {
+  const staff = await authorizeAction('admin');
+  const parsed = z.object({ kind: z.enum(['client', 'sender_domain', 'helo']), value: z.string().trim().min(1).max(255), reason }).safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
+  try {
+    await mta.block(parsed.data.kind, parsed.data.value, parsed.data.reason, staff.email);
+  } catch (error) {
+    return failure(error);
+  }
+  await audit(staff, 'mail.block', { type: 'blocklist' }, parsed.data, await clientIp());
+  revalidatePath('/admin/mail');
+  return { ok: `${parsed.data.value}` };
+}
+
+export async function unblockAction(formData: FormData) {
+  const staff = await authorizeAction('admin');
+  const id = z.coerce.number().int().positive().safeParse(formData.get('id'));
+  if (!id.success) return;
+  await mta.unblock(id.data, staff.email).catch(() => undefined);
+  await audit(staff, 'mail.unblock', { type: 'blocklist', id: String(id.data) }, { value: String(formData.get('value') ?? '') }, await clientIp());
+  revalidatePath('/admin/mail');
+}
+
+export async function scanPolicyAction(_: MailState, formData: FormData): Promise<MailState> {
+  const staff = await authorizeAction('admin');
+  const parsed = z
+    .object({ policy: z.enum(['enabled', 'bypass', 'auto']), reason, note: z.enum(['yes', 'no']).default('no') })
+    .safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
+  try {
+    await mta.setScanPolicy(parsed.data.policy, parsed.data.reason, staff.email);
+  } catch (error) {
+    return failure(error);
+  }
+  await audit(staff, 'mail.scan_policy', { type: 'scan_policy' }, { policy: parsed.data.policy, reason: parsed.data.reason }, await clientIp());
+  // As the 2014 operators did for the SPAM check: tell customers that spam filtering is off.
+  if (parsed.data.policy === 'bypass' && parsed.data.note === 'yes') {
+    const incident = await postInformationalNote('spam-check', parsed.data.reason);
+    if (incident) await audit(staff, 'incident.publish', { type: 'incident', id: incident.id }, { note: 'scan bypass' }, await clientIp());
+    refreshStatusPages();
+  }
+  revalidatePath('/admin/mail');
+  return { ok: parsed.data.policy };
+}
+
+export async function flushAction(_: MailState): Promise<MailState> {
+  const staff = await authorizeAction('admin');
+  try {
+    const { flushed } = await mta.flush(staff.email);
+    await audit(staff, 'mail.flush', { type: 'queue' }, { flushed }, await clientIp());
+    return { ok: String(flushed) };
+  } catch (error) {
+    return failure(error);
+  }
+}

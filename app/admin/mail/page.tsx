@@ -1,0 +1,94 @@
+import { adminLang } from '@/lib/auth/admin-lang';
+import { requireStaffPage } from '@/lib/auth/guard';
+import { mta } from '@/lib/mta/admin-client';
+import { AdminShell } from '../_components/admin-shell';
+import { unblockAction } from './actions';
+import { BlockForm, FlushForm, ScanPolicyForm } from './mail-forms';
+
+const T = {
+  ja: {
+    title: 'メールシステム', queue: 'キュー', depth: '滞留数', oldest: '最も古いメール', scanWait: 'スキャン待ちの最長', topTalkers: '送信元（滞留数の多い順）',
+    blocklist: 'ブロックリスト', kind: '種類', value: '値', reason: '理由', block: 'ブロックする', unblock: '解除', done: '完了', client: 'IPアドレス / CIDR', senderDomain: '送信元ドメイン', helo: 'HELO名',
+    scan: 'SPAMチェック', policy: '動作', note: 'バイパス時にステータスページへお知らせを掲載する', apply: '切り替える', enabled: '有効', bypass: '停止（バイパス）', auto: '自動（滞留時のみ停止）',
+    flush: '保留中のメールを今すぐ再送', unreachable: 'MTAの管理APIに接続できません', seconds: '秒',
+  },
+  en: {
+    title: 'Mail system', queue: 'Queue', depth: 'Messages waiting', oldest: 'Oldest message', scanWait: 'Longest wait for a scan', topTalkers: 'Senders (most waiting first)',
+    blocklist: 'Blocklist', kind: 'Kind', value: 'Value', reason: 'Reason', block: 'Block', unblock: 'Remove', done: 'Done', client: 'IP address / CIDR', senderDomain: 'Sender domain', helo: 'HELO name',
+    scan: 'Spam check', policy: 'Mode', note: 'When bypassing, post a note on the status page', apply: 'Switch', enabled: 'On', bypass: 'Off (bypass)', auto: 'Automatic (off only while mail waits)',
+    flush: 'Retry deferred mail now', unreachable: 'The MTA admin API does not answer', seconds: 's',
+  },
+};
+
+export default async function MailPage() {
+  const staff = await requireStaffPage('admin');
+  const lang = await adminLang();
+  const t = T[lang];
+  const [queue, blocklist, policy] = await Promise.allSettled([mta.queue(), mta.blocklist(), mta.scanPolicy()]);
+  const talkers = new Map<string, number>();
+  if (queue.status === 'fulfilled') {
+    for (const m of queue.value.messages) {
+      const key = m.client_ip ?? m.from ?? '?';
+      talkers.set(key, (talkers.get(key) ?? 0) + 1);
+    }
+  }
+  const unreachable = [queue, blocklist, policy].find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+  return (
+    <AdminShell staff={staff} lang={lang} current="/admin/mail">
+      <h1>{t.title}</h1>
+      {unreachable && (
+        <p className="form-error" role="alert">
+          {t.unreachable}: {String(unreachable.reason?.message ?? unreachable.reason)}
+        </p>
+      )}
+      <section aria-labelledby="queue-heading">
+        <h2 id="queue-heading">{t.queue}</h2>
+        {queue.status === 'fulfilled' && (
+          <>
+            <dl className="facts">
+              <div><dt>{t.depth}</dt><dd data-queue-depth={queue.value.depth}>{queue.value.depth}</dd></div>
+              <div><dt>{t.oldest}</dt><dd>{queue.value.oldest_age_s} {t.seconds}</dd></div>
+              <div><dt>{t.scanWait}</dt><dd>{queue.value.oldest_scan_wait_s} {t.seconds}</dd></div>
+            </dl>
+            <h3>{t.topTalkers}</h3>
+            <ol>
+              {[...talkers].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([who, n]) => (
+                <li key={who}>{who}: {n}</li>
+              ))}
+            </ol>
+          </>
+        )}
+        <FlushForm t={{ flush: t.flush, done: t.done }} />
+      </section>
+      <section aria-labelledby="scan-heading">
+        <h2 id="scan-heading">{t.scan}</h2>
+        <ScanPolicyForm current={policy.status === 'fulfilled' ? policy.value.policy : 'enabled'} t={{ policy: t.policy, reason: t.reason, note: t.note, apply: t.apply, done: t.done, enabled: t.enabled, bypass: t.bypass, auto: t.auto }} />
+      </section>
+      <section aria-labelledby="blocklist-heading">
+        <h2 id="blocklist-heading">{t.blocklist}</h2>
+        {blocklist.status === 'fulfilled' && (
+          <table>
+            <thead><tr><th scope="col">{t.kind}</th><th scope="col">{t.value}</th><th scope="col">{t.reason}</th><th scope="col" /></tr></thead>
+            <tbody>
+              {blocklist.value.entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{e.kind}</td>
+                  <td><code>{e.value}</code></td>
+                  <td>{e.reason}</td>
+                  <td>
+                    <form action={unblockAction} className="inline-form">
+                      <input type="hidden" name="id" value={e.id} />
+                      <input type="hidden" name="value" value={e.value} />
+                      <button type="submit" className="secondary">{t.unblock}</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <BlockForm t={{ kind: t.kind, value: t.value, reason: t.reason, block: t.block, done: t.done, client: t.client, senderDomain: t.senderDomain, helo: t.helo }} />
+      </section>
+    </AdminShell>
+  );
+}

@@ -1,0 +1,182 @@
+import { COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUSES } from '../status/types';
+
+// OpenAPI 3.1 description of the public read API. Schemas are JSON Schema 2020-12, so the tests
+// validate real responses against this very document as well as against their own schema.
+
+const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+
+const time = { type: 'string', format: 'date-time', description: 'ISO 8601 with the offset of the site time zone' };
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function object(properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return { type: 'object', properties, required: Object.keys(properties), ...extra };
+}
+
+const COMPONENT_PROPERTIES = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  status: { enum: [...COMPONENT_STATUSES] },
+  created_at: time,
+  updated_at: time,
+  position: { type: 'integer', minimum: 1 },
+  description: { type: ['string', 'null'] },
+  showcase: { type: 'boolean' },
+  start_date: { type: ['string', 'null'], format: 'date' },
+  group_id: { type: ['string', 'null'] },
+  page_id: { type: 'string' },
+  group: { type: 'boolean' },
+  only_show_if_degraded: { type: 'boolean' },
+};
+
+const schemas = {
+  Page: object({
+    id: { type: 'string', description: 'Stable page id (SITE_PAGE_ID, or derived from SITE_URL)' },
+    name: { type: 'string' },
+    url: { type: 'string', format: 'uri' },
+    time_zone: { type: 'string', description: 'IANA time zone of the site' },
+    updated_at: time,
+  }),
+  Status: object({
+    indicator: { enum: ['none', 'minor', 'major', 'critical'] },
+    description: { type: 'string', description: "The status page's banner text in the requested language (Statuspage's strings in English)" },
+  }),
+  // "components" is present on groups only, so it is not required.
+  Component: object(COMPONENT_PROPERTIES, {
+    properties: {
+      ...COMPONENT_PROPERTIES,
+      components: { type: 'array', items: { type: 'string' }, description: 'Groups only: ids of the components in the group' },
+    },
+  }),
+  AffectedComponent: object({
+    code: { type: 'string', description: 'The component id' },
+    name: { type: 'string' },
+    old_status: { enum: [...COMPONENT_STATUSES] },
+    new_status: { enum: [...COMPONENT_STATUSES] },
+  }),
+  IncidentUpdate: object({
+    id: { type: 'string' },
+    status: { type: 'string' },
+    body: { type: 'string' },
+    incident_id: { type: 'string' },
+    created_at: time,
+    updated_at: time,
+    display_at: time,
+    affected_components: { oneOf: [{ type: 'array', items: ref('AffectedComponent') }, { type: 'null' }] },
+    deliver_notifications: { type: 'boolean' },
+  }),
+  Incident: object({
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { enum: [...INCIDENT_STATUSES] },
+    created_at: time,
+    updated_at: time,
+    monitoring_at: nullableTime,
+    resolved_at: nullableTime,
+    impact: { enum: [...INCIDENT_IMPACTS] },
+    shortlink: { type: 'string', format: 'uri' },
+    started_at: time,
+    page_id: { type: 'string' },
+    incident_updates: { type: 'array', items: ref('IncidentUpdate'), description: 'Newest first' },
+    components: { type: 'array', items: ref('Component') },
+  }),
+  ScheduledMaintenance: object({
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { enum: [...MAINTENANCE_STATUSES] },
+    created_at: time,
+    updated_at: time,
+    monitoring_at: nullableTime,
+    resolved_at: nullableTime,
+    impact: { enum: [...INCIDENT_IMPACTS, 'maintenance'] },
+    shortlink: { type: 'string', format: 'uri' },
+    started_at: time,
+    page_id: { type: 'string' },
+    incident_updates: { type: 'array', items: ref('IncidentUpdate'), description: 'Newest first' },
+    components: { type: 'array', items: ref('Component') },
+    scheduled_for: time,
+    scheduled_until: time,
+  }),
+  Summary: object({
+    page: ref('Page'),
+    components: { type: 'array', items: ref('Component') },
+    incidents: { type: 'array', items: ref('Incident'), description: 'Unresolved incidents' },
+    scheduled_maintenances: { type: 'array', items: ref('ScheduledMaintenance'), description: 'Upcoming and in-progress maintenance' },
+    status: ref('Status'),
+  }),
+  StatusDocument: object({ page: ref('Page'), status: ref('Status') }),
+  ComponentsDocument: object({ page: ref('Page'), components: { type: 'array', items: ref('Component') } }),
+  IncidentsDocument: object({ page: ref('Page'), incidents: { type: 'array', items: ref('Incident') } }),
+  ScheduledMaintenancesDocument: object({ page: ref('Page'), scheduled_maintenances: { type: 'array', items: ref('ScheduledMaintenance') } }),
+  Error: object({ error: { type: 'string' } }),
+};
+
+const langParameter = {
+  name: 'lang',
+  in: 'query',
+  required: false,
+  description: 'Language of names and texts: ja (default) or en',
+  schema: { enum: ['ja', 'en'], default: 'ja' },
+};
+
+const commonHeaders = {
+  ETag: { description: 'Strong validator; send it back in If-None-Match to get 304', schema: { type: 'string' } },
+  'Cache-Control': { schema: { type: 'string' } },
+  'Access-Control-Allow-Origin': { schema: { const: '*' } },
+};
+
+function documentPath(summary: string, schema: string) {
+  return {
+    get: {
+      summary,
+      parameters: [langParameter, { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } }],
+      responses: {
+        200: { description: 'OK', headers: commonHeaders, content: { 'application/json': { schema: ref(schema) } } },
+        304: { description: 'Not modified (If-None-Match matched the ETag)', headers: commonHeaders },
+        400: { description: 'Unknown lang', content: { 'application/json': { schema: ref('Error') } } },
+      },
+    },
+    options: { summary: 'CORS preflight', responses: { 204: { description: 'GET allowed from any origin' } } },
+  };
+}
+
+export function openApiDocument(siteUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tayori public status API',
+      version: '2.0.0',
+      description:
+        "Read-only, Statuspage-compatible (Atlassian Statuspage API v2) documents of this status page. No authentication; CORS allowed from any origin; cached for 30 s by shared caches, with ETag revalidation. Unpublished incidents never appear.",
+    },
+    servers: [{ url: siteUrl.replace(/\/$/, '') }],
+    paths: {
+      '/api/v2/summary.json': documentPath('Components, unresolved incidents, upcoming and active maintenance, overall status', 'Summary'),
+      '/api/v2/status.json': documentPath('Overall status indicator and description', 'StatusDocument'),
+      '/api/v2/components.json': documentPath('Component groups and components with their status', 'ComponentsDocument'),
+      '/api/v2/incidents.json': documentPath('The 50 most recent incidents', 'IncidentsDocument'),
+      '/api/v2/incidents/unresolved.json': documentPath('Incidents in investigating, identified or monitoring', 'IncidentsDocument'),
+      '/api/v2/scheduled-maintenances.json': documentPath('The 50 most recent scheduled maintenances', 'ScheduledMaintenancesDocument'),
+      '/api/v2/scheduled-maintenances/upcoming.json': documentPath('Maintenances scheduled and not started', 'ScheduledMaintenancesDocument'),
+      '/api/v2/scheduled-maintenances/active.json': documentPath('Maintenances in progress or verifying', 'ScheduledMaintenancesDocument'),
+      '/badge.svg': {
+        get: {
+          summary: 'Status badge (shields style) of the page, or of one component',
+          parameters: [langParameter, { name: 'component', in: 'query', required: false, description: 'Component slug', schema: { type: 'string' } }],
+          responses: {
+            200: { description: 'SVG badge', headers: commonHeaders, content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+            304: { description: 'Not modified', headers: commonHeaders },
+            404: { description: 'Unknown component', content: { 'application/json': { schema: ref('Error') } } },
+          },
+        },
+      },
+      '/embed.js': {
+        get: {
+          summary: 'Widget script showing the current status banner on another site (<script src=".../embed.js" data-lang="en">)',
+          responses: { 200: { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } },
+        },
+      },
+    },
+    components: { schemas },
+  };
+}

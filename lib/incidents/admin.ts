@@ -1,0 +1,183 @@
+import 'server-only';
+import { db } from '../db';
+import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
+
+// The staff side of incidents: drafts included, every change leaves a trace.
+
+export interface ComponentChange {
+  componentId: string;
+  status: ComponentStatus;
+}
+
+export interface ConsoleIncidentSummary {
+  id: string;
+  slug: string;
+  titleJa: string;
+  titleEn: string;
+  impact: IncidentImpact;
+  status: IncidentStatus;
+  published: boolean;
+  source: string;
+  startedAt: string;
+  resolvedAt: string | null;
+  hasPostmortem: boolean;
+}
+
+export async function listConsoleIncidents(limit = 100): Promise<ConsoleIncidentSummary[]> {
+  const rows = await db.incident.findMany({ orderBy: { startedAt: 'desc' }, take: limit });
+  return rows.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    titleJa: r.titleJa,
+    titleEn: r.titleEn,
+    impact: r.impact as IncidentImpact,
+    status: r.status as IncidentStatus,
+    published: r.published,
+    source: r.source,
+    startedAt: r.startedAt.toISOString(),
+    resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    hasPostmortem: Boolean(r.postmortemPublishedAt) || (r.source === 'content' && Boolean(r.reportJa)),
+  }));
+}
+
+export async function getConsoleIncident(id: string) {
+  const row = await db.incident.findUnique({
+    where: { id },
+    include: {
+      components: { include: { component: { select: { id: true, slug: true, nameJa: true, nameEn: true, status: true } } } },
+      updates: { orderBy: { displayAt: 'desc' }, include: { transitions: true } },
+      windows: { orderBy: { position: 'asc' } },
+    },
+  });
+  if (!row) return null;
+  const revisions = await db.incidentUpdateRevision.groupBy({ by: ['updateId'], where: { updateId: { in: row.updates.map((u) => u.id) } }, _count: { _all: true } });
+  const revisionCount = new Map(revisions.map((r) => [r.updateId, r._count._all]));
+  return {
+    ...row,
+    updates: row.updates.map((u) => ({ ...u, revisions: revisionCount.get(u.id) ?? 0 })),
+  };
+}
+
+/** Applies staff-set component statuses: they override the metric rules until the incident is resolved. */
+async function applyComponentChanges(tx: Tx, changes: ComponentChange[], incidentId: string, resolving: boolean) {
+  const transitions: { componentId: string; oldStatus: string; newStatus: string }[] = [];
+  for (const change of changes) {
+    const component = await tx.component.findUniqueOrThrow({ where: { id: change.componentId } });
+    await tx.component.update({
+      where: { id: component.id },
+      data: { status: change.status, overrideStatus: resolving ? null : change.status },
+    });
+    if (component.status !== change.status) {
+      transitions.push({ componentId: component.id, oldStatus: component.status, newStatus: change.status });
+      await tx.componentStatusChange.create({ data: { componentId: component.id, oldStatus: component.status, newStatus: change.status, cause: 'staff', incidentId } });
+    }
+    const link = await tx.incidentComponent.findUnique({ where: { incidentId_componentId: { incidentId, componentId: component.id } } });
+    if (!link) await tx.incidentComponent.create({ data: { incidentId, componentId: component.id, status: change.status } });
+    else if (rank(change.status) > rank(link.status)) {
+      await tx.incidentComponent.update({ where: { incidentId_componentId: { incidentId, componentId: component.id } }, data: { status: change.status } });
+    }
+  }
+  return transitions;
+}
+
+const ORDER = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
+const rank = (s: string) => ORDER.indexOf(s);
+
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+export interface NewIncident {
+  titleJa: string;
+  titleEn: string;
+  impact: IncidentImpact;
+  status: IncidentStatus;
+  bodyJa: string;
+  bodyEn: string;
+  components: ComponentChange[];
+  published: boolean;
+}
+
+export async function createIncident(input: NewIncident, slugBase: string) {
+  return db.$transaction(async (tx) => {
+    let slug = slugBase;
+    for (let n = 2; await tx.incident.findUnique({ where: { slug }, select: { id: true } }); n++) slug = `${slugBase}-${n}`;
+    const incident = await tx.incident.create({
+      data: {
+        slug,
+        titleJa: input.titleJa,
+        titleEn: input.titleEn,
+        summaryJa: input.bodyJa,
+        summaryEn: input.bodyEn,
+        impact: input.impact,
+        status: input.status,
+        startedAt: new Date(),
+        source: 'console',
+        published: input.published,
+      },
+    });
+    const transitions = await applyComponentChanges(tx, input.components, incident.id, false);
+    const update = await tx.incidentUpdate.create({
+      data: { incidentId: incident.id, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), transitions: { create: transitions } },
+    });
+    return { incident, update };
+  });
+}
+
+export interface NewUpdate {
+  status: IncidentStatus;
+  bodyJa: string;
+  bodyEn: string;
+  components: ComponentChange[];
+}
+
+export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
+  return db.$transaction(async (tx) => {
+    const incident = await tx.incident.findUniqueOrThrow({ where: { id: incidentId } });
+    const resolving = input.status === 'resolved';
+    const transitions = await applyComponentChanges(tx, input.components, incidentId, resolving);
+    if (resolving) {
+      // Components left out of the form go back to the rules, too.
+      const linked = await tx.incidentComponent.findMany({ where: { incidentId }, select: { componentId: true } });
+      await tx.component.updateMany({ where: { id: { in: linked.map((l) => l.componentId) } }, data: { overrideStatus: null } });
+    }
+    const update = await tx.incidentUpdate.create({
+      data: { incidentId, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), transitions: { create: transitions } },
+    });
+    await tx.incident.update({
+      where: { id: incidentId },
+      data: { status: input.status, ...(resolving && !incident.resolvedAt ? { resolvedAt: new Date() } : {}) },
+    });
+    return { incident, update };
+  });
+}
+
+/** Corrects an update's text; the previous text is kept as a revision. */
+export async function correctIncidentUpdate(updateId: string, bodyJa: string, bodyEn: string, editorId: string) {
+  return db.$transaction(async (tx) => {
+    const update = await tx.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
+    await tx.incidentUpdateRevision.create({
+      data: { updateId, status: update.status, bodyJa: update.bodyJa, bodyEn: update.bodyEn, displayAt: update.displayAt, editedById: editorId },
+    });
+    await tx.incidentUpdate.update({ where: { id: updateId }, data: { bodyJa, bodyEn } });
+    return update;
+  });
+}
+
+export async function setIncidentPublished(incidentId: string, published: boolean) {
+  return db.incident.update({ where: { id: incidentId }, data: { published } });
+}
+
+export async function saveReport(incidentId: string, reportJa: string, reportEn: string) {
+  return db.incident.update({ where: { id: incidentId }, data: { reportJa, reportEn } });
+}
+
+/** Publishes the final report: the incident becomes a postmortem. */
+export async function publishReport(incidentId: string) {
+  const incident = await db.incident.findUniqueOrThrow({ where: { id: incidentId } });
+  if (!incident.reportJa.trim()) throw new Error('the report is empty');
+  if (incident.status !== 'resolved' && incident.status !== 'postmortem') throw new Error('resolve the incident before publishing its report');
+  return db.incident.update({ where: { id: incidentId }, data: { status: 'postmortem', postmortemPublishedAt: new Date() } });
+}
+
+export async function listComponentsForForms() {
+  return db.component.findMany({ orderBy: [{ group: { position: 'asc' } }, { position: 'asc' }], select: { id: true, slug: true, nameJa: true, nameEn: true, status: true, overrideStatus: true } });
+}

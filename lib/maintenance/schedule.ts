@@ -1,0 +1,67 @@
+import 'server-only';
+import { db } from '../db';
+
+// Maintenance windows switch themselves: in progress at the start (components to
+// under_maintenance, staff override so the metric rules do not fight it), completed at the end
+// (components back to what they were). Run on every rule tick.
+
+export interface MaintenanceEvent {
+  maintenanceId: string;
+  kind: 'reminder' | 'started' | 'completed';
+}
+
+export async function advanceMaintenances(now = new Date()): Promise<MaintenanceEvent[]> {
+  const events: MaintenanceEvent[] = [];
+  const due = await db.maintenance.findMany({
+    where: { published: true, autoTransition: true, status: { in: ['scheduled', 'in_progress', 'verifying'] } },
+    include: { components: true },
+  });
+  for (const m of due) {
+    if (m.status === 'scheduled' && !m.reminderSentAt && m.scheduledFor.getTime() - m.remindBeforeMinutes * 60_000 <= now.getTime() && m.scheduledFor > now) {
+      await db.maintenance.update({ where: { id: m.id }, data: { reminderSentAt: now } });
+      events.push({ maintenanceId: m.id, kind: 'reminder' });
+    }
+    if (m.status === 'scheduled' && m.scheduledFor <= now && m.scheduledUntil > now) {
+      await start(m.id, m.components.map((c) => c.componentId), now);
+      events.push({ maintenanceId: m.id, kind: 'started' });
+    } else if (m.status !== 'scheduled' && m.scheduledUntil <= now) {
+      await complete(m.id, now);
+      events.push({ maintenanceId: m.id, kind: 'completed' });
+    } else if (m.status === 'scheduled' && m.scheduledUntil <= now) {
+      // The whole window passed while the site was down: record it as done, touching nothing.
+      await db.maintenance.update({ where: { id: m.id }, data: { status: 'completed', completedAt: now } });
+      events.push({ maintenanceId: m.id, kind: 'completed' });
+    }
+  }
+  return events;
+}
+
+async function start(id: string, componentIds: string[], now: Date) {
+  await db.$transaction(async (tx) => {
+    for (const componentId of componentIds) {
+      const c = await tx.component.findUniqueOrThrow({ where: { id: componentId } });
+      await tx.maintenanceComponent.update({ where: { maintenanceId_componentId: { maintenanceId: id, componentId } }, data: { previousStatus: c.status } });
+      await tx.component.update({ where: { id: componentId }, data: { status: 'under_maintenance', overrideStatus: 'under_maintenance' } });
+      await tx.componentStatusChange.create({ data: { componentId, oldStatus: c.status, newStatus: 'under_maintenance', cause: 'maintenance', changedAt: now } });
+    }
+    await tx.maintenance.update({ where: { id }, data: { status: 'in_progress', startedAt: now } });
+    await tx.maintenanceUpdate.create({
+      data: { maintenanceId: id, status: 'in_progress', bodyJa: 'メンテナンスを開始しました。', bodyEn: 'The maintenance has started.', displayAt: now },
+    });
+  });
+}
+
+async function complete(id: string, now: Date) {
+  await db.$transaction(async (tx) => {
+    const links = await tx.maintenanceComponent.findMany({ where: { maintenanceId: id } });
+    for (const link of links) {
+      const restored = link.previousStatus && link.previousStatus !== 'under_maintenance' ? link.previousStatus : 'operational';
+      await tx.component.update({ where: { id: link.componentId }, data: { status: restored, overrideStatus: null } });
+      await tx.componentStatusChange.create({ data: { componentId: link.componentId, oldStatus: 'under_maintenance', newStatus: restored, cause: 'maintenance', changedAt: now } });
+    }
+    await tx.maintenance.update({ where: { id }, data: { status: 'completed', completedAt: now } });
+    await tx.maintenanceUpdate.create({
+      data: { maintenanceId: id, status: 'completed', bodyJa: 'メンテナンスは完了しました。ご協力ありがとうございました。', bodyEn: 'The maintenance is complete. Thank you for your patience.', displayAt: now },
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('MTA configuration', () => {
+  it('works with no variables at all', () => {
+    const c = loadConfig({});
+    expect(c.smtp).toMatchObject({ host: '127.0.0.1', port: 2525, maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, reverseDns: false });
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 2580, adminToken: undefined });
+    expect(c.policy.trustedNetworks).toEqual(['127.0.0.0/8', '::1']);
+    expect(c.scan).toMatchObject({ policy: 'enabled', scanners: ['builtin'], scheduler: 'fair' });
+    expect(c.site.url).toBe('http://127.0.0.1:3000');
+    expect(c.paths.spoolDir.endsWith('/data/spool')).toBe(true);
+    expect(c.delivery.relayUrl).toBeUndefined();
+  });
+
+  it('pushes rollups to the site started next to it unless SITE_URL says otherwise', () => {
+    expect(loadConfig({ PORT: '3100', HOST: '0.0.0.0' }).site.url).toBe('http://127.0.0.1:3100');
+    expect(loadConfig({ PORT: '3100', SITE_URL: 'https://status.example.jp/' }).site.url).toBe('https://status.example.jp');
+  });
+
+  it("keeps its data next to the site's (DATA_DIR) unless MTA_DATA_DIR says otherwise", () => {
+    expect(loadConfig({ DATA_DIR: '/srv/tayori' }).paths.ingestTokenFile).toBe('/srv/tayori/ingest-token');
+    expect(loadConfig({ DATA_DIR: '/srv/tayori', MTA_DATA_DIR: '/srv/mta' }).paths.mailDir).toBe('/srv/mta/mail');
+  });
+
+  it('names the variable when a value is bad', () => {
+    expect(() => loadConfig({ SMTP_PORT: 'seventy' })).toThrow(/SMTP_PORT/);
+    expect(() => loadConfig({ MTA_SCAN_POLICY: 'off' })).toThrow(/MTA_SCAN_POLICY/);
+    expect(() => loadConfig({ MTA_SCANNER: 'builtin,norton' })).toThrow(/MTA_SCANNER/);
+    expect(() => loadConfig({ MTA_REVERSE_DNS: 'maybe' })).toThrow(/MTA_REVERSE_DNS/);
+    expect(() => loadConfig({ MTA_ADMIN_TOKEN: 'short' })).toThrow(/MTA_ADMIN_TOKEN/);
+    expect(() => loadConfig({ MTA_TLS_KEY: '/k.pem' })).toThrow(/MTA_TLS_KEY and MTA_TLS_CERT/);
+    expect(() => loadConfig({ MTA_SPAM_JUNK_SCORE: '10', MTA_SPAM_REJECT_SCORE: '5' })).toThrow(/MTA_SPAM_REJECT_SCORE/);
+  });
+
+  it('parses lists and switches, and can model the 2014 setup', () => {
+    const c = loadConfig({ MTA_SCANNER: 'spamd, clamd', MTA_RECIPIENT_VERIFICATION: 'off', MTA_SCHEDULER: 'fifo', MTA_TRUSTED_NETWORKS: '10.0.0.0/8, 192.0.2.1' });
+    expect(c.scan.scanners).toEqual(['spamd', 'clamd']);
+    expect(c.policy.recipientVerification).toBe(false);
+    expect(c.scan.scheduler).toBe('fifo');
+    expect(c.policy.trustedNetworks).toEqual(['10.0.0.0/8', '192.0.2.1']);
+  });
+});

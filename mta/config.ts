@@ -1,0 +1,175 @@
+// The MTA's only reader of process.env. Every variable has a default that needs no setup, and a
+// bad value stops start-up with a message naming the variable.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+const nonNegativeInt = z.coerce.number().int().min(0);
+const seconds = z.coerce.number().min(0);
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+export const scanPolicies = ['enabled', 'bypass', 'auto'] as const;
+export type ScanPolicy = (typeof scanPolicies)[number];
+export const scannerNames = ['builtin', 'spamd', 'rspamd', 'clamd'] as const;
+export type ScannerName = (typeof scannerNames)[number];
+
+const envSchema = z.object({
+  SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SMTP_PORT: port.default(2525),
+  MTA_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  MTA_HTTP_PORT: port.default(2580),
+  // Defaults to the site's DATA_DIR, so both find the shared ingest token without configuration.
+  MTA_DATA_DIR: z.string().trim().min(1).optional(),
+  MTA_HOSTNAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]+$/, 'must be a host name')
+    .default(os.hostname()),
+  MTA_MAX_MESSAGE_BYTES: positiveInt.default(25 * 1024 * 1024),
+  MTA_MAX_RECIPIENTS: positiveInt.default(100),
+  MTA_MAX_CLIENTS: positiveInt.default(500),
+  MTA_MAX_CONNECTIONS_PER_IP: nonNegativeInt.default(20),
+  MTA_MAX_MESSAGES_PER_MINUTE_PER_IP: nonNegativeInt.default(300),
+  MTA_SOCKET_TIMEOUT_S: z.coerce.number().positive().default(300),
+  MTA_GREETING_DELAY_MS: nonNegativeInt.max(10_000).default(100),
+  MTA_TRUSTED_NETWORKS: z.string().default('127.0.0.0/8,::1'),
+  MTA_RECIPIENT_VERIFICATION: flag.default(true),
+  MTA_REVERSE_DNS: flag.default(false),
+  MTA_TLS_KEY: optionalText,
+  MTA_TLS_CERT: optionalText,
+  SMTP_RELAY_URL: optionalText.pipe(z.string().url().startsWith('smtp').optional()),
+  MTA_ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // Defaults to the site started next to it (`npm start` passes PORT and HOST to both).
+  SITE_URL: z.string().trim().url().optional(),
+  INGEST_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // The site accepts letters, digits and . _ : @ - in a source name.
+  MTA_SOURCE_ID: z.string().trim().min(1).max(100).regex(/^[\w.:@-]+$/, 'may contain letters, digits and . _ : @ - only').optional(),
+  MTA_ROLLUP_PUSH: flag.default(true),
+  MTA_SCAN_POLICY: z.enum(scanPolicies).default('enabled'),
+  MTA_SCANNER: z
+    .string()
+    .default('builtin')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(scannerNames)).min(1)),
+  MTA_SCAN_CONCURRENCY: positiveInt.default(4),
+  MTA_SCAN_INLINE: flag.default(false),
+  MTA_SCAN_TIMEOUT_S: z.coerce.number().positive().default(30),
+  MTA_SPAM_JUNK_SCORE: z.coerce.number().default(5),
+  MTA_SPAM_REJECT_SCORE: z.coerce.number().default(15),
+  MTA_SCAN_AUTO_BYPASS_AGE_S: z.coerce.number().positive().default(300),
+  MTA_SCAN_AUTO_RESUME_AGE_S: seconds.default(30),
+  MTA_SCAN_AUTO_MIN_BYPASS_S: seconds.default(60),
+  // Models a slow spam-check cluster (drills, the 2014 replay, tests); 0 in production.
+  MTA_BUILTIN_SCAN_COST_MS: nonNegativeInt.default(0),
+  MTA_SCHEDULER: z.enum(['fair', 'fifo']).default('fair'),
+  MTA_PRIORITY_AGE_S: seconds.default(600),
+  MTA_DELIVERY_CONCURRENCY: positiveInt.default(32),
+  MTA_BACKOFF_MIN_S: z.coerce.number().positive().default(300),
+  MTA_BACKOFF_MAX_S: z.coerce.number().positive().default(4000),
+  MTA_MAX_QUEUE_LIFETIME_S: z.coerce.number().positive().default(5 * 24 * 3600),
+  SPAMD_HOST: z.string().default('127.0.0.1'),
+  SPAMD_PORT: port.default(783),
+  RSPAMD_URL: z.string().url().default('http://127.0.0.1:11333'),
+  CLAMD_HOST: z.string().default('127.0.0.1'),
+  CLAMD_PORT: port.default(3310),
+});
+
+export type MtaConfig = ReturnType<typeof loadConfig>;
+
+function defaultSiteUrl(env: Record<string, string | undefined>): string {
+  const host = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::' ? env.HOST : '127.0.0.1';
+  const port = /^\d+$/.test(env.PORT ?? '') ? env.PORT : '3000';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new Error(`Invalid MTA configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if ((e.MTA_TLS_KEY === undefined) !== (e.MTA_TLS_CERT === undefined)) {
+    throw new Error('Invalid MTA configuration: MTA_TLS_KEY and MTA_TLS_CERT must be set together');
+  }
+  if (e.MTA_SPAM_REJECT_SCORE < e.MTA_SPAM_JUNK_SCORE) {
+    throw new Error('Invalid MTA configuration: MTA_SPAM_REJECT_SCORE must not be below MTA_SPAM_JUNK_SCORE');
+  }
+  const dataDir = path.resolve(e.MTA_DATA_DIR ?? (env.DATA_DIR?.trim() || 'data'));
+  return {
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      hostname: e.MTA_HOSTNAME,
+      maxMessageBytes: e.MTA_MAX_MESSAGE_BYTES,
+      maxRecipients: e.MTA_MAX_RECIPIENTS,
+      maxClients: e.MTA_MAX_CLIENTS,
+      maxConnectionsPerIp: e.MTA_MAX_CONNECTIONS_PER_IP,
+      maxMessagesPerMinutePerIp: e.MTA_MAX_MESSAGES_PER_MINUTE_PER_IP,
+      socketTimeoutMs: e.MTA_SOCKET_TIMEOUT_S * 1000,
+      greetingDelayMs: e.MTA_GREETING_DELAY_MS,
+      reverseDns: e.MTA_REVERSE_DNS,
+      tls: e.MTA_TLS_KEY && e.MTA_TLS_CERT ? { keyFile: e.MTA_TLS_KEY, certFile: e.MTA_TLS_CERT } : undefined,
+    },
+    policy: {
+      trustedNetworks: e.MTA_TRUSTED_NETWORKS.split(',').map((s) => s.trim()).filter(Boolean),
+      recipientVerification: e.MTA_RECIPIENT_VERIFICATION,
+    },
+    http: { host: e.MTA_HTTP_HOST, port: e.MTA_HTTP_PORT, adminToken: e.MTA_ADMIN_TOKEN },
+    paths: {
+      dataDir,
+      spoolDir: path.join(dataDir, 'spool'),
+      mailDir: path.join(dataDir, 'mail'),
+      stateDir: path.join(dataDir, 'mta'),
+      ingestTokenFile: path.join(dataDir, 'ingest-token'),
+    },
+    site: {
+      url: (e.SITE_URL ?? defaultSiteUrl(env)).replace(/\/+$/, ''),
+      ingestToken: e.INGEST_TOKEN,
+      sourceId: e.MTA_SOURCE_ID ?? e.MTA_HOSTNAME.slice(0, 100),
+      push: e.MTA_ROLLUP_PUSH,
+    },
+    scan: {
+      policy: e.MTA_SCAN_POLICY,
+      scanners: [...new Set(e.MTA_SCANNER)],
+      concurrency: e.MTA_SCAN_CONCURRENCY,
+      inline: e.MTA_SCAN_INLINE,
+      timeoutMs: e.MTA_SCAN_TIMEOUT_S * 1000,
+      junkScore: e.MTA_SPAM_JUNK_SCORE,
+      rejectScore: e.MTA_SPAM_REJECT_SCORE,
+      autoBypassAgeMs: e.MTA_SCAN_AUTO_BYPASS_AGE_S * 1000,
+      autoResumeAgeMs: e.MTA_SCAN_AUTO_RESUME_AGE_S * 1000,
+      autoMinBypassMs: e.MTA_SCAN_AUTO_MIN_BYPASS_S * 1000,
+      builtinCostMs: e.MTA_BUILTIN_SCAN_COST_MS,
+      scheduler: e.MTA_SCHEDULER,
+      priorityAgeMs: e.MTA_PRIORITY_AGE_S * 1000,
+      spamd: { host: e.SPAMD_HOST, port: e.SPAMD_PORT },
+      rspamdUrl: e.RSPAMD_URL.replace(/\/+$/, ''),
+      clamd: { host: e.CLAMD_HOST, port: e.CLAMD_PORT },
+    },
+    delivery: {
+      relayUrl: e.SMTP_RELAY_URL,
+      concurrency: e.MTA_DELIVERY_CONCURRENCY,
+      backoffMinMs: e.MTA_BACKOFF_MIN_S * 1000,
+      backoffMaxMs: e.MTA_BACKOFF_MAX_S * 1000,
+      maxQueueLifetimeMs: e.MTA_MAX_QUEUE_LIFETIME_S * 1000,
+    },
+  };
+}

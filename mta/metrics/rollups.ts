@@ -1,0 +1,102 @@
+// Ten-second rollups for the status site: what was delivered, deferred, bounced, accepted and
+// rejected in each window, with delay percentiles and the queue's state at the window's end.
+import type { ScanPolicy } from '../config.js';
+
+export const WINDOW_MS = 10_000;
+export const HISTOGRAM_BOUNDS_S = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600, 5400, 7200];
+
+export interface StageDelays {
+  receive: number;
+  queue: number;
+  scan: number;
+  deliver: number;
+  total: number;
+}
+
+export interface Rollup {
+  source: string;
+  window_start: string;
+  window_seconds: 10;
+  delivered: number;
+  deferred: number;
+  bounced: number;
+  delay_p50_s: number | null;
+  delay_p95_s: number | null;
+  delay_max_s: number | null;
+  delay_histogram: { bounds: number[]; counts: number[] };
+  stage_p95_s: { receive: number | null; queue: number | null; scan: number | null; deliver: number | null };
+  queue_depth: number;
+  oldest_age_s: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  scan_policy: ScanPolicy;
+  scan_bypassing: boolean;
+}
+
+export function windowStart(t: number): number {
+  return Math.floor(t / WINDOW_MS) * WINDOW_MS;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export function histogram(values: number[]): number[] {
+  const counts = new Array<number>(HISTOGRAM_BOUNDS_S.length + 1).fill(0);
+  for (const v of values) {
+    const i = HISTOGRAM_BOUNDS_S.findIndex((bound) => v <= bound);
+    counts[i < 0 ? HISTOGRAM_BOUNDS_S.length : i]!++;
+  }
+  return counts;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export class RollupWindow {
+  delivered = 0;
+  deferred = 0;
+  bounced = 0;
+  accepted = 0;
+  rejected: Record<string, number> = {};
+  private readonly delays: StageDelays[] = [];
+
+  constructor(readonly start: number) {}
+
+  recordDelivered(delays: StageDelays): void {
+    this.delivered++;
+    this.delays.push(delays);
+  }
+
+  recordRejected(reason: string): void {
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+  }
+
+  finish(context: { source: string; queueDepth: number; oldestAgeS: number; scanPolicy: ScanPolicy; scanBypassing: boolean }): Rollup {
+    const sortedBy = (stage: keyof StageDelays) => this.delays.map((d) => d[stage]).sort((a, b) => a - b);
+    const totals = sortedBy('total');
+    const opt = (n: number | null) => (n === null ? null : round(n));
+    const p95 = (stage: keyof StageDelays) => opt(percentile(sortedBy(stage), 95));
+    return {
+      source: context.source,
+      window_start: new Date(this.start).toISOString(),
+      window_seconds: 10,
+      delivered: this.delivered,
+      deferred: this.deferred,
+      bounced: this.bounced,
+      delay_p50_s: opt(percentile(totals, 50)),
+      delay_p95_s: opt(percentile(totals, 95)),
+      delay_max_s: opt(totals.length ? totals[totals.length - 1]! : null),
+      delay_histogram: { bounds: HISTOGRAM_BOUNDS_S, counts: histogram(totals) },
+      stage_p95_s: { receive: p95('receive'), queue: p95('queue'), scan: p95('scan'), deliver: p95('deliver') },
+      queue_depth: context.queueDepth,
+      oldest_age_s: round(context.oldestAgeS),
+      accepted: this.accepted,
+      rejected: { ...this.rejected },
+      scan_policy: context.scanPolicy,
+      scan_bypassing: context.scanBypassing,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+// Wires the MTA together: state, spool, policy, scan, delivery, metrics, SMTP and admin HTTP.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MtaConfig } from './config.js';
+import { AdminServer } from './admin/admin-server.js';
+import { MaildirStore } from './deliver/maildir.js';
+import { Relay } from './deliver/relay.js';
+import { createLog, type Log } from './log.js';
+import { MtaMetrics } from './metrics/metrics.js';
+import { RollupPusher } from './metrics/rollup-pusher.js';
+import { Telemetry } from './metrics/telemetry.js';
+import { Blocklist } from './policy/blocklist.js';
+import { ClientLimits } from './policy/client-limits.js';
+import { NetworkList } from './policy/ip-ranges.js';
+import { RecipientPolicy } from './policy/recipient-policy.js';
+import { QueueManager } from './queue/queue-manager.js';
+import { createScanners } from './scan/create-scanners.js';
+import { ScanPolicyController } from './scan/scan-policy.js';
+import { SmtpIngress } from './smtp/smtp-ingress.js';
+import { Spool } from './spool/spool.js';
+import { StateStore } from './state/state-store.js';
+import { readOrCreateToken } from './tokens.js';
+
+export interface RunningMta {
+  smtpPort: number;
+  httpPort: number;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+export async function startMta(config: MtaConfig, log: Log = createLog()): Promise<RunningMta> {
+  const { paths } = config;
+  for (const dir of [paths.spoolDir, paths.mailDir, paths.stateDir]) fs.mkdirSync(dir, { recursive: true });
+
+  let adminToken = config.http.adminToken;
+  if (!adminToken) {
+    const file = path.join(paths.stateDir, 'admin-token');
+    const result = readOrCreateToken(file);
+    adminToken = result.token;
+    // Printed once, when it is made; later starts only say where it is.
+    if (result.created) log(`admin API token (stored in ${file}, shown only now): ${adminToken}`);
+    else log(`admin API token: see ${file}`);
+  }
+  let ingestToken = config.site.ingestToken;
+  const ingestTokenValue = (): string => {
+    ingestToken ??= readOrCreateToken(paths.ingestTokenFile).token;
+    return ingestToken;
+  };
+
+  const store = new StateStore(paths.stateDir);
+  const spool = new Spool(paths.spoolDir);
+  const blocklist = new Blocklist();
+  blocklist.load(store.listBlocklist());
+  const recipients = new RecipientPolicy(config.policy.recipientVerification);
+  recipients.load(store.listDomains());
+  const trusted = new NetworkList(config.policy.trustedNetworks);
+  const limits = new ClientLimits(config.smtp.maxConnectionsPerIp, config.smtp.maxMessagesPerMinutePerIp);
+  const policy = new ScanPolicyController(store, config.scan.policy, {
+    bypassAgeMs: config.scan.autoBypassAgeMs,
+    resumeAgeMs: config.scan.autoResumeAgeMs,
+    minBypassMs: config.scan.autoMinBypassMs,
+  }, log);
+
+  // The queue needs telemetry and telemetry reads the queue; the closure breaks the cycle.
+  let queue: QueueManager | undefined;
+  const snapshot = () => queue!.snapshot();
+  const metrics = new MtaMetrics(snapshot, () => policy.state, () => store.outboxSize());
+  const telemetry = new Telemetry(metrics, store, config.site.sourceId, snapshot, () => policy.state);
+  const relay = new Relay(config.delivery.relayUrl, config.smtp.hostname, config.delivery.concurrency);
+  queue = new QueueManager({
+    config,
+    spool,
+    scanners: createScanners(config),
+    policy,
+    telemetry,
+    maildir: new MaildirStore(paths.mailDir, config.smtp.hostname),
+    relay,
+    recipients,
+    log,
+  });
+  const q = queue;
+
+  const recovered = q.start();
+  if (recovered > 0) log(`recovered ${recovered} messages from the spool`);
+
+  const pusher = config.site.push ? new RollupPusher(store, `${config.site.url}/api/ingest/mail-metrics`, ingestTokenValue, log) : undefined;
+  if (pusher) {
+    ingestTokenValue();
+    telemetry.onWindowClosed(() => void pusher.push());
+    // Rollups left over from an earlier run go out right away, not after the first window.
+    if (store.outboxSize() > 0) void pusher.push();
+  }
+  telemetry.start();
+
+  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
+  const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist, recipients, metrics, log });
+  await ingress.listen();
+  await admin.listen();
+  const httpAddress = admin.server.address();
+  const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : config.http.port;
+  log(`listening: smtp ${config.smtp.host}:${ingress.port}, admin http://${config.http.host}:${httpPort} (scan policy ${policy.state.policy}, scanners ${config.scan.scanners.join(',')}, ${config.delivery.relayUrl ? 'relay via smarthost' : 'direct MX delivery for other domains'})`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    smtpPort: ingress.port,
+    httpPort,
+    adminToken,
+    stop() {
+      stopping ??= (async () => {
+        await ingress.close();
+        await q.stop();
+        telemetry.rotate();
+        telemetry.stop();
+        pusher?.stop();
+        relay.close();
+        await admin.close();
+        await spool.close();
+        store.close();
+        log('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,433 @@
+// Moves accepted mail through the stages: wait for a scan (fair queue) -> scan (bounded pool)
+// -> deliver (Maildir or relay) -> done, deferred with backoff, or bounced with a DSN.
+// Every stage change is timestamped so each delay splits into receive/queue/scan/deliver.
+import type { MtaConfig } from '../config.js';
+import { lifetimeExpired, nextRetryDelayMs } from '../deliver/backoff.js';
+import { buildBounce, type FailedRecipient } from '../deliver/dsn.js';
+import type { MaildirStore } from '../deliver/maildir.js';
+import type { Relay, RecipientOutcome } from '../deliver/relay.js';
+import type { QueueSnapshot } from '../metrics/metrics.js';
+import type { Telemetry } from '../metrics/telemetry.js';
+import type { RecipientPolicy } from '../policy/recipient-policy.js';
+import { FairQueue } from '../scan/fair-queue.js';
+import { runScanners, type ScanInput, type ScanVerdict, type Scanner } from '../scan/scanner.js';
+import type { ScanPolicyController } from '../scan/scan-policy.js';
+import { newQueueId, type QueuedMessage, type Recipient, type ScanResult, type Spool } from '../spool/spool.js';
+import { scanHeaders, splitHeaders, withoutSpamHeaders } from './message-headers.js';
+
+export interface QueueDependencies {
+  config: MtaConfig;
+  spool: Spool;
+  scanners: Scanner[];
+  policy: ScanPolicyController;
+  telemetry: Telemetry;
+  maildir: MaildirStore;
+  relay: Relay;
+  recipients: RecipientPolicy;
+  log: (line: string) => void;
+}
+
+const fmt = (ms: number) => (Math.max(0, ms) / 1000).toFixed(2);
+
+export class QueueManager {
+  private readonly messages = new Map<string, QueuedMessage>();
+  private readonly scanQueue: FairQueue<QueuedMessage>;
+  private readonly deliverQueue = new FairQueue<QueuedMessage>('fifo', 0);
+  private readonly deferred = new Set<string>();
+  private readonly scanning = new Set<string>();
+  private readonly delivering = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private inlineScans = 0;
+
+  constructor(private readonly d: QueueDependencies) {
+    this.scanQueue = new FairQueue<QueuedMessage>(d.config.scan.scheduler, d.config.scan.priorityAgeMs);
+  }
+
+  /** Picks up everything a previous run accepted and did not finish. */
+  start(): number {
+    const recovered = this.d.spool.loadUnfinished();
+    for (const message of recovered) this.enqueue(message, false);
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.timer.unref();
+    this.pump();
+    return recovered.length;
+  }
+
+  enqueue(message: QueuedMessage, pump = true): void {
+    this.messages.set(message.id, message);
+    if (message.state === 'scan') this.scanQueue.push(message);
+    else if (message.state === 'deferred') this.deferred.add(message.id);
+    else this.deliverQueue.push(message);
+    if (pump) this.pump();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const id of this.deferred) {
+      const message = this.messages.get(id);
+      if (!message) {
+        this.deferred.delete(id);
+      } else if (message.nextAttemptAt <= now) {
+        this.deferred.delete(id);
+        message.state = 'deliver';
+        this.deliverQueue.push(message);
+      }
+    }
+    this.pump();
+  }
+
+  /** Retries all deferred mail now (the admin "flush"). */
+  async flush(): Promise<number> {
+    const ids = [...this.deferred];
+    for (const id of ids) {
+      const message = this.messages.get(id);
+      this.deferred.delete(id);
+      if (!message) continue;
+      message.nextAttemptAt = 0;
+      message.state = 'deliver';
+      this.deliverQueue.push(message);
+    }
+    await this.d.spool.flushDeferred();
+    this.pump();
+    return ids.length;
+  }
+
+  private oldestScanWaitMs(now: number): number {
+    const oldest = this.scanQueue.oldest();
+    return oldest ? now - oldest.queuedAt : 0;
+  }
+
+  private pump(): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    const { policy } = this.d;
+    policy.evaluate(this.oldestScanWaitMs(now), now);
+    if (policy.state.policy === 'bypass') {
+      for (const message of this.scanQueue.drain()) this.bypassScan(message, now);
+    } else if (policy.bypassing) {
+      // auto: only mail that has already waited too long skips the scan; fresher mail is still scanned.
+      let oldest: QueuedMessage | undefined;
+      while ((oldest = this.scanQueue.oldest()) && now - oldest.queuedAt >= this.d.config.scan.autoBypassAgeMs) {
+        this.scanQueue.shift(Number.POSITIVE_INFINITY);
+        this.bypassScan(oldest, now);
+      }
+    }
+    while (this.scanning.size < this.d.config.scan.concurrency) {
+      const message = this.scanQueue.shift(now);
+      if (!message) break;
+      this.scanning.add(message.id);
+      void this.scan(message)
+        .catch((error) => this.d.log(`${message.id}: scan stage failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.scanning.delete(message.id);
+          this.pump();
+        });
+    }
+    while (this.delivering.size < this.d.config.delivery.concurrency) {
+      const message = this.deliverQueue.shift(now);
+      if (!message) break;
+      this.delivering.add(message.id);
+      void this.deliver(message)
+        .catch((error) => {
+          // Unexpected trouble (disk full, database error): keep the message and try again later.
+          this.d.log(`${message.id}: delivery attempt failed: ${(error as Error).message}`);
+          message.state = 'deferred';
+          message.nextAttemptAt = Date.now() + this.d.config.delivery.backoffMinMs;
+          this.deferred.add(message.id);
+        })
+        .finally(() => {
+          this.delivering.delete(message.id);
+          this.pump();
+        });
+    }
+  }
+
+  private bypassScan(message: QueuedMessage, now: number): void {
+    message.scanStart = now;
+    message.scanEnd = now;
+    message.scanResult = { check: 'skipped', score: null, spam: false, virus: null, scanners: [], detail: `scan policy ${this.d.policy.state.policy}` };
+    message.state = 'deliver';
+    this.d.telemetry.scanVerdict('skipped');
+    void this.d.spool.markScanned(message, 'deliver').catch((error) => this.d.log(`${message.id}: ${(error as Error).message}`));
+    this.deliverQueue.push(message);
+  }
+
+  /** Runs the scanners and turns their verdicts into a result and what to do with the mail. */
+  private async evaluate(input: ScanInput): Promise<{ result: ScanResult; outcome: 'deliver' | 'quarantine' | 'refuse' }> {
+    const { config } = this.d;
+    let verdicts: ScanVerdict[];
+    try {
+      verdicts = await runScanners(this.d.scanners, input, config.scan.timeoutMs);
+    } catch (error) {
+      // Fail open: a broken scanner must not stop mail; the header tells the recipient.
+      const detail = (error as Error).message;
+      return { result: { check: 'failed', score: null, spam: false, virus: null, scanners: this.d.scanners.map((s) => s.name), detail }, outcome: 'deliver' };
+    }
+    const scores = verdicts.map((v) => v.score).filter((s): s is number => s !== null);
+    const score = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) * 100) / 100 : null;
+    const virus = verdicts.find((v) => v.virus)?.virus ?? null;
+    const result: ScanResult = {
+      check: 'done',
+      score,
+      spam: score !== null && score >= config.scan.junkScore,
+      virus,
+      scanners: verdicts.map((v) => v.scanner),
+      detail: verdicts.map((v) => v.detail).filter(Boolean).join(','),
+    };
+    if (virus) return { result, outcome: 'quarantine' };
+    if (score !== null && score >= config.scan.rejectScore) return { result, outcome: 'refuse' };
+    return { result, outcome: 'deliver' };
+  }
+
+  private verdictName(result: ScanResult, outcome: 'deliver' | 'quarantine' | 'refuse'): 'clean' | 'junk' | 'refused' | 'virus' | 'failed' {
+    if (outcome === 'quarantine') return 'virus';
+    if (outcome === 'refuse') return 'refused';
+    if (result.check === 'failed') return 'failed';
+    return result.spam ? 'junk' : 'clean';
+  }
+
+  /**
+   * MTA_SCAN_INLINE: scans a message before it is acknowledged, so spam over the reject score and
+   * viruses are refused at DATA time. Answers undefined when the message should be scanned after
+   * queueing as usual: while the scan is bypassed, or when every inline slot is busy (a flood then
+   * queues instead of holding SMTP sessions open).
+   */
+  async scanInline(input: ScanInput): Promise<{ result: ScanResult; outcome: 'deliver' | 'quarantine' | 'refuse'; scanStart: number; scanEnd: number } | undefined> {
+    if (this.d.policy.bypassing || this.inlineScans >= this.d.config.scan.concurrency) return undefined;
+    this.inlineScans++;
+    const scanStart = Date.now();
+    try {
+      const { result, outcome } = await this.evaluate(input);
+      this.d.telemetry.scanVerdict(this.verdictName(result, outcome));
+      return { result, outcome, scanStart, scanEnd: Date.now() };
+    } finally {
+      this.inlineScans--;
+    }
+  }
+
+  private async scan(message: QueuedMessage): Promise<void> {
+    const { config, spool, telemetry } = this.d;
+    message.scanStart = Date.now();
+    const body = spool.body(message.id);
+    if (!body) {
+      this.messages.delete(message.id);
+      return;
+    }
+    const { result, outcome } = await this.evaluate({
+      queueId: message.id,
+      mailFrom: message.mailFrom,
+      recipients: message.recipients.map((r) => r.address),
+      clientIp: message.clientIp,
+      helo: message.helo,
+      message: body,
+    });
+    if (this.stopping) return; // the scan is repeated after the restart
+    message.scanEnd = Date.now();
+    message.scanResult = result;
+    telemetry.scanVerdict(this.verdictName(result, outcome));
+    if (outcome === 'quarantine') {
+      message.state = 'quarantined';
+      this.messages.delete(message.id);
+      await spool.quarantine(message);
+      this.d.log(`${message.id}: from=<${message.mailFrom}> quarantined, virus ${result.virus}`);
+      return;
+    }
+    if (outcome === 'refuse') {
+      message.state = 'discarded';
+      this.messages.delete(message.id);
+      await spool.markScanned(message, 'discarded');
+      this.d.log(`${message.id}: from=<${message.mailFrom}> refused as spam, score ${result.score} >= ${config.scan.rejectScore}`);
+      return;
+    }
+    if (result.check === 'failed') this.d.log(`${message.id}: scan failed, delivering unscanned: ${result.detail}`);
+    message.state = 'deliver';
+    await spool.markScanned(message, 'deliver');
+    this.deliverQueue.push(message);
+  }
+
+  private contentFor(message: QueuedMessage, body: Buffer): Buffer {
+    if (message.internal) return body;
+    return Buffer.concat([Buffer.from(scanHeaders(message.scanResult, this.d.config.scan.junkScore)), withoutSpamHeaders(body)]);
+  }
+
+  private async deliver(message: QueuedMessage): Promise<void> {
+    const { spool, maildir, relay, recipients, config, telemetry } = this.d;
+    const body = spool.body(message.id);
+    if (!body) {
+      this.messages.delete(message.id);
+      return;
+    }
+    const content = this.contentFor(message, body);
+    const pending = message.recipients.filter((r) => r.state === 'pending');
+    const outcomes = new Map<number, RecipientOutcome>();
+    const junk = message.scanResult?.check === 'done' && message.scanResult.spam;
+
+    await Promise.all(
+      pending
+        .filter((r) => r.route === 'local')
+        .map(async (r) => {
+          if (!recipients.mailboxExists(r.domain, r.localPart)) {
+            outcomes.set(r.idx, { address: r.address, outcome: 'bounced', status: '5.1.1', diagnostic: `550 5.1.1 <${r.address}>: Recipient address rejected: User unknown in virtual mailbox table` });
+            return;
+          }
+          const envelope = Buffer.from(`Return-Path: <${message.mailFrom}>\r\nDelivered-To: ${r.address}\r\n`);
+          try {
+            await maildir.deliver(r.domain, r.localPart, junk ? 'Junk' : 'INBOX', maildir.fileName(message.id, r.idx, message.receivedAt), Buffer.concat([envelope, content]), message.recovered === true || message.attempts > 0);
+            outcomes.set(r.idx, { address: r.address, outcome: 'delivered', status: '2.0.0', diagnostic: `delivered to maildir${junk ? ' (Junk)' : ''}` });
+          } catch (error) {
+            outcomes.set(r.idx, { address: r.address, outcome: 'deferred', status: '4.3.0', diagnostic: `cannot write to maildir: ${(error as Error).message}` });
+          }
+        }),
+    );
+    const remote = pending.filter((r) => r.route === 'relay');
+    if (remote.length > 0) {
+      const results = await relay.send(message.mailFrom, remote.map((r) => r.address), content);
+      remote.forEach((r, i) => outcomes.set(r.idx, results[i]!));
+    }
+
+    const now = Date.now();
+    const bouncedNow: FailedRecipient[] = [];
+    let lastDeferral: RecipientOutcome | undefined;
+    for (const r of pending) {
+      const o = outcomes.get(r.idx)!;
+      if (o.outcome === 'delivered') this.finishRecipient(r, 'delivered', o);
+      else if (o.outcome === 'bounced') {
+        this.finishRecipient(r, 'bounced', o);
+        bouncedNow.push({ address: r.address, status: o.status, diagnostic: o.diagnostic });
+      } else lastDeferral = o;
+    }
+    const stillPending = message.recipients.filter((r) => r.state === 'pending');
+    if (stillPending.length > 0) {
+      message.attempts++;
+      message.lastError = lastDeferral?.diagnostic ?? 'deferred';
+      if (lifetimeExpired(message.receivedAt, now, config.delivery)) {
+        for (const r of stillPending) {
+          const o = outcomes.get(r.idx)!;
+          const diagnostic = `message delivery time expired (${o.diagnostic})`;
+          this.finishRecipient(r, 'bounced', { ...o, status: '4.4.7', diagnostic });
+          bouncedNow.push({ address: r.address, status: '4.4.7', diagnostic });
+        }
+      } else {
+        message.state = 'deferred';
+        message.nextAttemptAt = now + nextRetryDelayMs(message.attempts, config.delivery);
+        this.deferred.add(message.id);
+        telemetry.deferred();
+        this.d.log(`${message.id}: to=${stillPending.map((r) => `<${r.address}>`).join(',')} status=deferred (${message.lastError}), retry in ${Math.round((message.nextAttemptAt - now) / 1000)} s`);
+      }
+    }
+    if (bouncedNow.length > 0) {
+      telemetry.bounced();
+      this.d.log(`${message.id}: to=${bouncedNow.map((b) => `<${b.address}>`).join(',')} status=bounced (${bouncedNow[0]!.diagnostic})`);
+      await this.sendBounce(message, body, bouncedNow);
+    }
+    const finished = message.recipients.every((r) => r.state !== 'pending');
+    if (finished) {
+      this.messages.delete(message.id);
+      const delivered = message.recipients.filter((r) => r.state === 'delivered');
+      if (delivered.length > 0) {
+        const scanStart = message.scanStart ?? message.queuedAt;
+        const scanEnd = message.scanEnd ?? scanStart;
+        // An inline scan (MTA_SCAN_INLINE) happens before the message is queued.
+        const delays = {
+          receive: Math.min(message.queuedAt, scanStart) - message.receivedAt,
+          queue: Math.max(0, scanStart - message.queuedAt),
+          scan: scanEnd - scanStart,
+          deliver: now - Math.max(scanEnd, message.queuedAt),
+          total: now - message.receivedAt,
+        };
+        telemetry.delivered(delays);
+        this.d.log(`${message.id}: from=<${message.mailFrom}> to=${delivered.map((r) => `<${r.address}>`).join(',')} delays=${fmt(delays.receive)}/${fmt(delays.queue)}/${fmt(delays.scan)}/${fmt(delays.deliver)} total=${fmt(delays.total)} status=sent`);
+      }
+    }
+    await spool.recordAttempt(message, finished);
+  }
+
+  private finishRecipient(r: Recipient, state: 'delivered' | 'bounced', o: RecipientOutcome): void {
+    r.state = state;
+    r.status = o.status;
+    r.diagnostic = o.diagnostic;
+  }
+
+  private async sendBounce(message: QueuedMessage, body: Buffer, failed: FailedRecipient[]): Promise<void> {
+    // Never bounce a bounce, and there is nobody to tell about mail with a null sender.
+    if (message.internal || message.mailFrom === '') return;
+    const hostname = this.d.config.smtp.hostname;
+    const at = message.mailFrom.lastIndexOf('@');
+    const domain = message.mailFrom.slice(at + 1).toLowerCase();
+    const localPart = message.mailFrom.slice(0, at).toLowerCase();
+    let route: Recipient['route'] = 'relay';
+    if (this.d.recipients.isHosted(domain)) {
+      if (!this.d.recipients.mailboxExists(domain, localPart)) return;
+      route = 'local';
+    }
+    const dsn = buildBounce({
+      hostname,
+      queueId: message.id,
+      sender: message.mailFrom,
+      arrivalDate: new Date(message.receivedAt),
+      failed,
+      originalHeaders: splitHeaders(body).headers,
+    });
+    const id = newQueueId();
+    const accepted = await this.d.spool.accept({
+      id,
+      state: 'deliver',
+      clientIp: '127.0.0.1',
+      helo: hostname,
+      mailFrom: '',
+      sourceKey: 'internal',
+      size: dsn.length,
+      body: dsn,
+      receivedAt: Date.now(),
+      internal: true,
+      recipients: [{ idx: 0, address: message.mailFrom, route, domain, localPart, state: 'pending', status: null, diagnostic: null }],
+    });
+    this.d.log(`${message.id}: sender non-delivery notification: ${id}`);
+    this.enqueue(accepted);
+  }
+
+  snapshot(now = Date.now()): QueueSnapshot {
+    const byState: Record<string, number> = { scan: 0, scanning: 0, deliver: 0, delivering: 0, deferred: 0 };
+    let oldest = now;
+    for (const m of this.messages.values()) {
+      if (m.receivedAt < oldest) oldest = m.receivedAt;
+      if (this.scanning.has(m.id)) byState.scanning!++;
+      else if (this.delivering.has(m.id)) byState.delivering!++;
+      else byState[m.state] = (byState[m.state] ?? 0) + 1;
+    }
+    byState.quarantined = this.d.spool.countByState().quarantined ?? 0;
+    return { byState, depth: this.messages.size, oldestAgeS: (now - oldest) / 1000, oldestScanWaitS: this.oldestScanWaitMs(now) / 1000 };
+  }
+
+  list(limit = 100): Array<Record<string, unknown>> {
+    const now = Date.now();
+    return [...this.messages.values()]
+      .sort((a, b) => a.receivedAt - b.receivedAt)
+      .slice(0, limit)
+      .map((m) => ({
+        id: m.id,
+        state: this.scanning.has(m.id) ? 'scanning' : this.delivering.has(m.id) ? 'delivering' : m.state,
+        from: m.mailFrom,
+        to: m.recipients.filter((r) => r.state === 'pending').map((r) => r.address),
+        client_ip: m.clientIp,
+        size: m.size,
+        age_s: Math.round((now - m.receivedAt) / 100) / 10,
+        attempts: m.attempts,
+        next_attempt_at: m.state === 'deferred' ? new Date(m.nextAttemptAt).toISOString() : null,
+        last_error: m.lastError,
+      }));
+  }
+
+  /**
+   * Stops taking new work and waits (up to timeoutMs) for deliveries in flight to finish their
+   * writes. Scans in flight are abandoned: their messages are still in the spool and are scanned
+   * again after the restart.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    clearInterval(this.timer);
+    this.stopping = true;
+    const deadline = Date.now() + timeoutMs;
+    while (this.delivering.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+}

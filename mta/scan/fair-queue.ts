@@ -1,0 +1,111 @@
+// The scan queue. In 'fair' mode every sending source (client IP) gets its turn in rotation,
+// so one flooding source cannot starve everyone else, and anything that has waited longer than
+// the priority age goes first (the 2014 remediation "deliver delayed mail early").
+// 'fifo' mode is the 2014 behaviour, kept so a drill can replay it.
+
+export interface Queueable {
+  id: string;
+  sourceKey: string;
+  /** when the item joined the queue (ms) */
+  queuedAt: number;
+}
+
+class Deque<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    // Compact now and then so a long-lived queue does not keep every item it ever held.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+export class FairQueue<T extends Queueable> {
+  private readonly bySource = new Map<string, Deque<T>>();
+  private readonly rotation: string[] = [];
+  private turn = 0;
+  /** Arrival order across all sources; entries already taken are skipped lazily. */
+  private readonly arrivals = new Deque<T>();
+  private readonly waiting = new Set<string>();
+
+  constructor(
+    private readonly mode: 'fair' | 'fifo',
+    private readonly priorityAgeMs: number,
+  ) {}
+
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  push(item: T): void {
+    if (this.waiting.has(item.id)) return;
+    this.waiting.add(item.id);
+    this.arrivals.push(item);
+    if (this.mode === 'fifo') return;
+    let queue = this.bySource.get(item.sourceKey);
+    if (!queue) {
+      queue = new Deque<T>();
+      this.bySource.set(item.sourceKey, queue);
+      this.rotation.push(item.sourceKey);
+    }
+    queue.push(item);
+  }
+
+  /** The item that has waited longest, without taking it. */
+  oldest(): T | undefined {
+    this.dropTaken(this.arrivals);
+    return this.arrivals.peek();
+  }
+
+  shift(now = Date.now()): T | undefined {
+    const oldest = this.oldest();
+    if (!oldest) return undefined;
+    if (this.mode === 'fifo' || now - oldest.queuedAt >= this.priorityAgeMs) return this.take(oldest);
+    while (this.rotation.length > 0) {
+      if (this.turn >= this.rotation.length) this.turn = 0;
+      const key = this.rotation[this.turn]!;
+      const queue = this.bySource.get(key)!;
+      this.dropTaken(queue);
+      const item = queue.peek();
+      if (!item) {
+        this.bySource.delete(key);
+        this.rotation.splice(this.turn, 1);
+        continue;
+      }
+      this.turn++;
+      return this.take(item);
+    }
+    return undefined;
+  }
+
+  /** Takes every waiting item at once (scan bypass), oldest first. */
+  drain(): T[] {
+    const all: T[] = [];
+    let item: T | undefined;
+    while ((item = this.oldest())) all.push(this.take(item));
+    return all;
+  }
+
+  private take(item: T): T {
+    this.waiting.delete(item.id);
+    return item;
+  }
+
+  private dropTaken(queue: Deque<T>): void {
+    while (queue.length > 0 && !this.waiting.has(queue.peek()!.id)) queue.shift();
+  }
+}

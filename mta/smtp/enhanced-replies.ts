@@ -1,0 +1,24 @@
+// smtp-server picks an enhanced status code from the reply code alone (550 -> 5.1.1, 554 ->
+// 5.6.0), which is wrong for most policy replies ("554 5.7.1 Relay access denied"). Our handlers
+// put the exact code at the start of the message, as Postfix words it; this makes smtp-server use
+// that one instead of adding its own in front.
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+
+const OWN_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
+let installed = false;
+
+export function installEnhancedReplies(): void {
+  if (installed) return;
+  installed = true;
+  const proto = SMTPConnection.prototype as unknown as { send: (code: number, data: unknown, context?: unknown) => void };
+  const original = proto.send;
+  proto.send = function send(code: number, data: unknown, context?: unknown) {
+    if (typeof data === 'string' && OWN_CODE.test(data)) return original.call(this, code, data, false);
+    return original.call(this, code, data, context);
+  };
+}
+
+/** An error our SMTP handlers return; smtp-server replies with its code and message. */
+export function smtpError(code: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode: code });
+}

@@ -1,0 +1,140 @@
+// npm run bench:notify [-- --large] — one incident notice to 10,000 subscribers (100,000 with
+// --large), sent by the notice worker process into Postfix's smtp-sink; then, in the same run,
+// Postfix's smtp-source sends the same number of messages of the same size, over as many
+// sessions as the worker has connections, into the same sink.
+//   tayori msg/s        = copies sent / (last sentAt − first claimedAt), from the outbox rows
+//   smtp-source msg/s   = messages / wall time of the smtp-source run
+// Needs the Debian package postfix (smtp-sink, smtp-source).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const LARGE = process.argv.includes('--large');
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? (LARGE ? 100_000 : 10_000));
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+// Worker processes sharing the outbox (the claim protocol is built for several); connections per process.
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+
+function tool(name: string): string {
+  const found = ['/usr/sbin', '/usr/bin'].map((d) => path.join(d, name)).find((p) => existsSync(p));
+  if (!found) throw new Error(`${name} not found: apt-get install -y postfix (DEBIAN_FRONTEND=noninteractive)`);
+  return found;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'tayori-bench-notify-'));
+const databaseUrl = `file:${path.join(work, 'bench.db')}`;
+const children: ChildProcess[] = [];
+const cleanUp = () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+};
+process.on('exit', cleanUp);
+
+// 1. A migrated, seeded database and the subscribers, written in bulk.
+const env = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: work, NOTICE_TOKEN_SECRET: 'bench-notify-secret-0123456789abcdef', NOTICE_FROM_ADDRESS: 'status@tayori.test', SITE_URL: 'https://status.tayori.test' };
+const { prepareDatabase } = (await import(path.join(ROOT, 'scripts/prepare-db.mjs'))) as { prepareDatabase: (e: NodeJS.ProcessEnv) => unknown };
+prepareDatabase(env);
+Object.assign(process.env, env);
+const sqlite = new Database(databaseUrl.slice('file:'.length));
+sqlite.pragma('journal_mode = WAL');
+const now = new Date().toISOString().replace('Z', '+00:00');
+const insert = sqlite.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, tokenVersion, hardBounces, createdAt, updatedAt) VALUES (?, ?, ?, 'active', 1, 1, 0, ?, ?)");
+sqlite.transaction(() => {
+  for (let i = 0; i < SUBSCRIBERS; i++) insert.run(`b${randomUUID().replace(/-/g, '').slice(0, 24)}`, `user${i}@bench.test`, i % 3 ? 'ja' : 'en', now, now);
+})();
+
+// 2. An incident and its notice, created by the same code the site runs.
+const { db } = await import('../../lib/db');
+const { createIncidentNotice } = await import('../../lib/notices/enqueue');
+const component = await db.component.findUniqueOrThrow({ where: { slug: 'mail-inbound' } });
+const incident = await db.incident.create({
+  data: {
+    slug: 'bench-mail-delay',
+    titleJa: 'メール受信の遅延',
+    titleEn: 'Delays in mail reception',
+    impact: 'major',
+    status: 'investigating',
+    startedAt: new Date(),
+    maxDelayMinutes: 45,
+    source: 'auto',
+    components: { create: [{ componentId: component.id, status: 'partial_outage' }] },
+    updates: { create: [{ status: 'investigating', bodyJa: 'メール受信に遅延が発生しております。現在、最大で約45分の遅延が発生しています。', bodyEn: 'Mail reception is delayed by up to about 45 minutes.', displayAt: new Date() }] },
+  },
+});
+const enqueueStarted = performance.now();
+const noticeId = await createIncidentNotice(incident.id, null, 'incident_opened');
+const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
+await db.$disconnect();
+
+// 3. smtp-sink, and the worker sending into it.
+const port = await freePort();
+const sink = spawn(tool('smtp-sink'), ['-u', 'nobody', '-m', '1000', `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
+children.push(sink);
+await until('smtp-sink', () => portOpen(port), 10_000);
+
+for (let i = 0; i < WORKERS; i++) {
+  const worker = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WORKER_PROFILE] : []), '--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts'], {
+    cwd: ROOT,
+    env: { ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, NOTICE_WORKER_CONCURRENCY: String(CONCURRENCY), NOTICE_BATCH_SIZE: '500', NOTICE_POLL_MS: '50' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(worker);
+}
+const sentCount = sqlite.prepare("SELECT COUNT(*) AS n FROM NoticeDelivery WHERE noticeId = ? AND status = 'sent'");
+await until('every copy sent', () => (sentCount.get(noticeId) as { n: number }).n === SUBSCRIBERS, 60 * 60_000);
+for (const c of children.slice(1)) c.kill('SIGTERM');
+const span = sqlite.prepare('SELECT MIN(claimedAt) AS first, MAX(sentAt) AS last FROM NoticeDelivery WHERE noticeId = ?').get(noticeId) as { first: string; last: string };
+const tayoriSeconds = (Date.parse(span.last) - Date.parse(span.first)) / 1000;
+const tayoriRate = SUBSCRIBERS / tayoriSeconds;
+
+// 4. smtp-source into the same sink: same count, same size as a Japanese notice, same sessions.
+const notice = sqlite.prepare('SELECT textJa, htmlJa FROM Notice WHERE id = ?').get(noticeId) as { textJa: string; htmlJa: string };
+// base64 bodies of text and HTML, headers and MIME boundaries: about 1.4 × the UTF-8 bytes + 1.5 KB.
+const messageBytes = Math.round((Buffer.byteLength(notice.textJa) + Buffer.byteLength(notice.htmlJa) + 600) * 1.37 + 1500);
+const sourceStarted = performance.now();
+const source = spawnSync(tool('smtp-source'), ['-s', String(CONCURRENCY * WORKERS), '-l', String(messageBytes), '-m', String(SUBSCRIBERS), '-f', 'status@tayori.test', '-t', 'user@bench.test', `127.0.0.1:${port}`], { stdio: 'inherit' });
+const sourceSeconds = (performance.now() - sourceStarted) / 1000;
+if (source.status !== 0) throw new Error('smtp-source failed');
+const sourceRate = SUBSCRIBERS / sourceSeconds;
+sink.kill('SIGTERM');
+sqlite.close();
+
+const ratio = tayoriRate / sourceRate;
+console.log(`subscribers ${SUBSCRIBERS}, ${WORKERS} worker process(es) × ${CONCURRENCY} SMTP connections, message ≈ ${messageBytes} bytes`);
+console.log(`notice created with its ${SUBSCRIBERS} delivery rows in ${enqueueSeconds.toFixed(2)} s`);
+console.log(`tayori worker:  ${SUBSCRIBERS} copies in ${tayoriSeconds.toFixed(2)} s = ${tayoriRate.toFixed(0)} msg/s`);
+console.log(`smtp-source:    ${SUBSCRIBERS} messages in ${sourceSeconds.toFixed(2)} s = ${sourceRate.toFixed(0)} msg/s`);
+console.log(`RESULT bench:notify tayori_msgs_per_s=${tayoriRate.toFixed(0)} smtp_source_msgs_per_s=${sourceRate.toFixed(0)} ratio=${ratio.toFixed(2)} subscribers=${SUBSCRIBERS} workers=${WORKERS} connections=${CONCURRENCY * WORKERS} enqueue_s=${enqueueSeconds.toFixed(2)}`);
+process.exit(0);

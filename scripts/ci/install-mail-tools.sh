@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian mail tools the MTA tests and benchmark use: swaks (a real SMTP client),
+# postfix (smtp-source / smtp-sink as load generator, test relay and baseline), and the scanners
+# the adapters are tested against: spamassassin + spamd, clamav-daemon, rspamd. The tests start
+# their own daemons on free ports; nothing is left running. Run as root.
+# Idempotent: does nothing when everything is already installed.
+set -eu
+
+missing=""
+for pkg in swaks postfix spamassassin spamd clamav-daemon rspamd; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $pkg"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "mail tools already installed"
+  exit 0
+fi
+
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y swaks postfix spamassassin spamd clamav-daemon rspamd

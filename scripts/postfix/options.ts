@@ -1,0 +1,143 @@
+// Command line of `npm run ingest:postfix`, and where the site URL and the token come from.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isValidTimeZone } from './timestamps.js';
+
+export const HELP = `Usage: npm run ingest:postfix -- [options] <logfile>
+
+Reads Postfix log lines, turns them into the 10-second mail-metric rollups the bundled MTA
+pushes, and sends them to the status site (POST <site>/api/ingest/mail-metrics).
+
+  -f, --follow          keep reading as lines are appended, like tail -F: survives rotation
+                        (rename + new file, or truncation), holds back a partial last line
+  --from-end            with --follow, skip what is already in the file
+  --site URL            the status site (default: $SITE_URL, else http://127.0.0.1:3000)
+  --source NAME         source name for the rollups (default: postfix@<hostname>)
+  --dry-run             print the rollups as JSON lines on stdout instead of sending them
+  --tz ZONE             IANA zone of year-less syslog stamps ("Nov 29 06:32:11")
+                        (default: this machine's zone, $TZ)
+  --year YYYY           year of the first year-less stamp (default: the current year; the year
+                        advances when the log crosses from December to January)
+  --max-buffered N      with --follow, rollups kept in memory while the site is unreachable
+                        (default 8640, one day); beyond that the oldest are dropped. The buffer is
+                        in memory only: rollups still waiting when the process ends are lost,
+                        re-reading the log later sends them again (the site ignores repeats)
+  --retry-for SECONDS   without --follow, how long to keep retrying an unreachable site before
+                        giving up with exit code 1 (default 30)
+  --stats-every SECONDS with --follow, how often to print the line counts (default 60)
+  --idle-flush SECONDS  with --follow, send open windows after this long without new lines
+                        (default 15)
+  --poll-ms N           with --follow, how often to look for new lines, rotation and
+                        truncation (default 250)
+  -h, --help            this text
+
+The token comes from $INGEST_TOKEN, else from <DATA_DIR>/ingest-token ($DATA_DIR, default data).
+Counts of lines read, ignored (Postfix noise such as "connect from", other programs) and not
+understood go to stderr, periodically with --follow and always at exit.
+Exit codes: 0 all rollups taken by the site; 1 the site refused them or stayed unreachable;
+2 bad usage or an unreadable file.`;
+
+export class UsageError extends Error {}
+
+export interface IngestOptions {
+  file: string;
+  follow: boolean;
+  fromEnd: boolean;
+  site: string;
+  source: string;
+  dryRun: boolean;
+  timeZone: string | undefined;
+  year: number | undefined;
+  maxBuffered: number;
+  retryForS: number;
+  statsEveryS: number;
+  idleFlushS: number;
+  pollMs: number;
+}
+
+const SOURCE = /^[\w.:@-]{1,100}$/;
+
+export function defaultSource(host = hostname()): string {
+  return `postfix@${host.replace(/[^\w.:@-]/g, '-')}`.slice(0, 100);
+}
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number, integer = false): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'whole ' : ''}number, got "${raw}"`);
+  return n;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): IngestOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        follow: { type: 'boolean', short: 'f' },
+        'from-end': { type: 'boolean' },
+        site: { type: 'string' },
+        source: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        tz: { type: 'string' },
+        year: { type: 'string' },
+        'max-buffered': { type: 'string' },
+        'retry-for': { type: 'string' },
+        'stats-every': { type: 'string' },
+        'idle-flush': { type: 'string' },
+        'poll-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'which log file? (e.g. /var/log/mail.log)' : `one log file at a time, got ${parsed.positionals.length}`);
+
+  const site = (v.site ?? (env.SITE_URL || 'http://127.0.0.1:3000')).replace(/\/+$/, '');
+  try {
+    const url = new URL(site);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError(`--site / SITE_URL must be an http(s) URL, got "${site}"`);
+  }
+  const source = v.source ?? defaultSource();
+  if (!SOURCE.test(source)) throw new UsageError(`--source may contain letters, digits and . _ : @ - only (at most 100), got "${source}"`);
+  if (v.tz !== undefined && !isValidTimeZone(v.tz)) throw new UsageError(`--tz: unknown time zone "${v.tz}" (use an IANA name such as Asia/Tokyo or UTC)`);
+  const year = v.year === undefined ? undefined : Number(v.year);
+  if (year !== undefined && !(Number.isInteger(year) && year >= 1970 && year <= 9999)) throw new UsageError(`--year must be a year such as 2026, got "${v.year}"`);
+
+  return {
+    file: parsed.positionals[0]!,
+    follow: v.follow ?? false,
+    fromEnd: v['from-end'] ?? false,
+    site,
+    source,
+    dryRun: v['dry-run'] ?? false,
+    timeZone: v.tz,
+    year,
+    maxBuffered: positiveNumber('max-buffered', v['max-buffered'], 8640, true),
+    retryForS: positiveNumber('retry-for', v['retry-for'], 30),
+    statsEveryS: positiveNumber('stats-every', v['stats-every'], 60),
+    idleFlushS: positiveNumber('idle-flush', v['idle-flush'], 15),
+    pollMs: positiveNumber('poll-ms', v['poll-ms'], 250, true),
+  };
+}
+
+/** $INGEST_TOKEN, else <DATA_DIR>/ingest-token as the site writes it on first start; null when neither exists. */
+export function readIngestToken(env: NodeJS.ProcessEnv = process.env): { token: string; from: string } | null {
+  if (env.INGEST_TOKEN) return { token: env.INGEST_TOKEN, from: 'INGEST_TOKEN' };
+  const file = path.join(env.DATA_DIR || 'data', 'ingest-token');
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    return token ? { token, from: file } : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { makeRollup } from '../support/rollups';
+import { isolatedSite, startSite, type RunningSite } from '../support/site';
+import { ENDPOINTS, schemaErrors } from '../support/statuspage-schema';
+
+// The API while things happen: maintenance announced and under way, a draft incident staff have
+// not published, and an automatic incident opened by measured mail delay through the ingest API.
+let site: RunningSite;
+const token = inject('ingestToken');
+const HOUR = 3600_000;
+// Stored as Prisma stores DateTime in SQLite.
+const at = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+
+beforeAll(async () => {
+  const isolated = isolatedSite('api-v2-live');
+  const db = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
+  db.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
+  const componentId = (slug: string) => (db.prepare('SELECT id FROM Component WHERE slug = ?').get(slug) as { id: string }).id;
+  const now = Date.now();
+
+  const insertMaintenance = db.prepare(
+    'INSERT INTO Maintenance (id, slug, titleJa, titleEn, status, scheduledFor, scheduledUntil, startedAt, published, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertMaintenanceUpdate = db.prepare('INSERT INTO MaintenanceUpdate (id, maintenanceId, status, bodyJa, bodyEn, displayAt, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const linkMaintenance = db.prepare('INSERT INTO MaintenanceComponent (maintenanceId, componentId) VALUES (?, ?)');
+  insertMaintenance.run('mnt-upcoming', 'dns-upgrade', 'DNSサーバーの更新', 'DNS server upgrade', 'scheduled', at(now + 24 * HOUR), at(now + 26 * HOUR), null, 1, at(now), at(now));
+  insertMaintenanceUpdate.run('mntu-upcoming', 'mnt-upcoming', 'scheduled', '明日DNSサーバーを更新します。', 'We will upgrade the DNS servers tomorrow.', at(now), at(now));
+  linkMaintenance.run('mnt-upcoming', componentId('dns'));
+  // Due now: the site's own tick starts it (webmail under maintenance) and refreshes the pages.
+  insertMaintenance.run('mnt-active', 'webmail-upgrade', 'Webメールの更新', 'Webmail upgrade', 'scheduled', at(now - 60_000), at(now + HOUR), null, 1, at(now - 2 * HOUR), at(now - 2 * HOUR));
+  insertMaintenanceUpdate.run('mntu-active', 'mnt-active', 'scheduled', 'Webメールを更新します。', 'We will upgrade webmail.', at(now - 2 * HOUR), at(now - 2 * HOUR));
+  linkMaintenance.run('mnt-active', componentId('webmail'));
+  insertMaintenance.run('mnt-draft', 'secret-work', '非公開の作業', 'Unannounced work', 'scheduled', at(now + HOUR), at(now + 2 * HOUR), null, 0, at(now), at(now));
+
+  // A critical incident staff are still drafting: it must show nowhere, nor count in the indicator.
+  db.prepare(
+    "INSERT INTO Incident (id, slug, titleJa, titleEn, impact, status, startedAt, published, source, createdAt, updatedAt) VALUES ('inc-draft', 'draft-outage', '下書きの障害', 'Draft outage', 'critical', 'investigating', ?, 0, 'console', ?, ?)",
+  ).run(at(now - HOUR), at(now), at(now));
+  db.prepare("INSERT INTO IncidentUpdate (id, incidentId, status, bodyJa, bodyEn, displayAt, createdAt, updatedAt) VALUES ('incu-draft', 'inc-draft', 'investigating', '下書き', 'Draft', ?, ?, ?)").run(
+    at(now - HOUR),
+    at(now),
+    at(now),
+  );
+  db.prepare("INSERT INTO IncidentComponent (incidentId, componentId, status) VALUES ('inc-draft', ?, 'major_outage')").run(componentId('vps'));
+  db.close();
+  site = await startSite({ ...isolated, RULE_TICK_SECONDS: '1' });
+});
+afterAll(async () => {
+  await site?.stop();
+});
+
+async function getJson(p: string) {
+  const res = await fetch(`${site.url}${p}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as any;
+}
+
+const decode = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+function banner(html: string) {
+  const m = html.match(/data-indicator="([a-z]+)"[\s\S]*?class="status-banner-text">([^<]+)</)!;
+  return { indicator: m[1], text: m[2] };
+}
+
+/** The status page once it shows `indicator` (the pages regenerate on the change, asynchronously to this test). */
+async function pageShowing(pagePath: string, indicator: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const html = await (await fetch(`${site.url}${pagePath}`)).text();
+    if (banner(html).indicator === indicator || Date.now() > deadline) return html;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const names = (list: { name: string }[]) => list.map((x) => x.name);
+
+describe('maintenance', () => {
+  beforeAll(async () => {
+    const deadline = Date.now() + 20_000;
+    while ((await getJson('/api/v2/scheduled-maintenances/active.json')).scheduled_maintenances.length === 0) {
+      if (Date.now() > deadline) throw new Error('the maintenance never started');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  it('lists upcoming and active maintenance where Statuspage clients look for them', async () => {
+    expect(names((await getJson('/api/v2/scheduled-maintenances/upcoming.json')).scheduled_maintenances)).toEqual(['DNSサーバーの更新']);
+    expect(names((await getJson('/api/v2/scheduled-maintenances/active.json?lang=en')).scheduled_maintenances)).toEqual(['Webmail upgrade']);
+    expect(names((await getJson('/api/v2/scheduled-maintenances.json')).scheduled_maintenances)).toEqual(['DNSサーバーの更新', 'Webメールの更新']);
+    const summary = await getJson('/api/v2/summary.json?lang=en');
+    expect(names(summary.scheduled_maintenances).toSorted()).toEqual(['DNS server upgrade', 'Webmail upgrade']);
+    const active = summary.scheduled_maintenances.find((m: { name: string }) => m.name === 'Webmail upgrade');
+    expect(active).toMatchObject({ status: 'in_progress', impact: 'maintenance' });
+    expect(active.scheduled_for).toMatch(/\+09:00$/);
+    expect(names(active.components)).toEqual(['Webmail']);
+    expect(active.components[0].status).toBe('under_maintenance');
+    expect(active.incident_updates.map((u: { body: string }) => u.body)).toEqual(['The maintenance has started.', 'We will upgrade webmail.']);
+  });
+
+  it('says "under maintenance" as the banner does, with an indicator Statuspage clients know', async () => {
+    const html = await pageShowing('/en', 'maintenance');
+    expect(banner(html)).toEqual({ indicator: 'maintenance', text: 'Service Under Maintenance' });
+    expect((await getJson('/api/v2/status.json?lang=en')).status).toEqual({ indicator: 'none', description: 'Service Under Maintenance' });
+  });
+});
+
+describe('unpublished incidents and maintenance', () => {
+  it('appear in no document and do not raise the indicator', async () => {
+    for (const endpoint of ENDPOINTS) {
+      for (const query of ['', '?lang=en']) {
+        const text = await (await fetch(`${site.url}${endpoint}${query}`)).text();
+        expect(text).not.toContain('下書き');
+        expect(text).not.toContain('Draft outage');
+        expect(text).not.toContain('inc-draft');
+        expect(text).not.toContain('mnt-draft');
+      }
+    }
+    expect((await getJson('/api/v2/status.json')).status.indicator).not.toBe('critical');
+  });
+});
+
+describe('an automatic incident opened through the ingest API', () => {
+  const WINDOW = 10_000;
+  let cursor = Math.floor((Date.now() - 5 * 60_000) / WINDOW) * WINDOW;
+
+  beforeAll(async () => {
+    // Two 12-minute windows: the rule degrades mail reception and opens a published incident.
+    const rollups = Array.from({ length: 3 }, () => makeRollup('mx-api', new Date((cursor += WINDOW)), Array(20).fill(12 * 60)));
+    const res = await fetch(`${site.url}/api/ingest/mail-metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rollups }),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('shows at once in the API exactly as on the page: status, components and unresolved incident', async () => {
+    for (const [pagePath, query] of [['/', ''], ['/en', '?lang=en']]) {
+      const html = await (await fetch(`${site.url}${pagePath}`)).text();
+      const summary = await getJson(`/api/v2/summary.json${query}`);
+      expect(schemaErrors('/api/v2/summary.json', summary)).toEqual([]);
+
+      const { indicator, text } = banner(html);
+      expect(indicator).toBe('minor');
+      expect(summary.status).toEqual({ indicator, description: text });
+
+      const shown = [...html.matchAll(/data-component="[^"]+" data-status="([^"]+)"[^>]*>[\s\S]*?<a [^>]*>([^<]+)<\/a>/g)].map((m) => [m[2], m[1]]);
+      const listed = summary.components.filter((c: { group: boolean }) => !c.group).map((c: { name: string; status: string }) => [c.name, c.status]);
+      expect(listed).toEqual(shown);
+
+      const unresolvedSection = html.slice(html.indexOf('id="unresolved-heading"'), html.indexOf('id="components-heading"'));
+      expect(summary.incidents).toHaveLength(1);
+      expect(decode(unresolvedSection)).toContain(summary.incidents[0].name);
+    }
+  });
+
+  it('describes the incident and the status change its first update announced', async () => {
+    const { incidents } = await getJson('/api/v2/incidents/unresolved.json?lang=en');
+    expect(schemaErrors('/api/v2/incidents/unresolved.json', { page: (await getJson('/api/v2/status.json')).page, incidents })).toEqual([]);
+    const [incident] = incidents;
+    expect(incident).toMatchObject({ status: 'investigating', impact: 'minor', resolved_at: null, monitoring_at: null });
+    expect(names(incident.components)).toEqual(['Mail reception']);
+    expect(incident.components[0].status).toBe('degraded_performance');
+    const first = incident.incident_updates.at(-1);
+    expect(first.body).toContain('about 12 minutes');
+    expect(first.deliver_notifications).toBe(true);
+    expect(first.affected_components).toEqual([{ code: incident.components[0].id, name: 'Mail reception', old_status: 'operational', new_status: 'degraded_performance' }]);
+    // The same incident heads the full list, and its link opens its page.
+    expect((await getJson('/api/v2/incidents.json')).incidents[0].id).toBe(incident.id);
+    expect((await fetch(incident.shortlink)).status).toBe(200);
+  });
+
+  it('turns the badges to the new state', async () => {
+    const overall = await (await fetch(`${site.url}/badge.svg?lang=en`)).text();
+    expect(overall).toContain('<title>Tayori Status: Partially Degraded Service</title>');
+    const inbound = await (await fetch(`${site.url}/badge.svg?component=mail-inbound`)).text();
+    expect(inbound).toContain('<title>メール受信: パフォーマンス低下</title>');
+  });
+});

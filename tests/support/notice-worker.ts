@@ -1,0 +1,31 @@
+// Runs scripts/notice-worker.ts as its own process, as `npm start` does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, siteEnv } from './site';
+
+export interface RunningWorker {
+  child: ChildProcess;
+  output: () => string;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+export function startNoticeWorker(env: Record<string, string>): RunningWorker {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts/notice-worker.ts')], {
+    cwd: ROOT,
+    env: siteEnv({ NOTICE_POLL_MS: '100', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  return {
+    child,
+    output: () => log,
+    kill: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
