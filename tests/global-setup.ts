@@ -18,9 +18,11 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const state = globalThis as unknown as { tayoriSitePrepared?: boolean };
 
 export default async function setup(project: TestProject) {
-  const dataDir = path.join(ROOT, 'test-results', 'site-data');
+  // TAYORI_TEST_ID keeps parallel runs on one machine apart (their own database and build).
+  const id = process.env.TAYORI_TEST_ID ? `-${process.env.TAYORI_TEST_ID.replace(/[^\w-]/g, '')}` : '';
+  const dataDir = path.join(ROOT, 'test-results', `site-data${id}`);
   const databaseUrl = `file:${path.join(dataDir, 'tayori-test.db')}`;
-  const distDir = '.next-test';
+  const distDir = `.next-test${id}`;
   const ingestToken = 'test-ingest-token-0123456789abcdef';
 
   // Both projects (integration, e2e) call this; the first one does the work.

@@ -32,5 +32,5 @@ export const getComponentGroups = unstable_cache(
     }));
   },
   ['components:groups'],
-  { tags: [TAGS.components], revalidate: 60 },
+  { tags: [TAGS.components], revalidate: 30 },
 );

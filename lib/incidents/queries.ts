@@ -72,7 +72,7 @@ export const getCurrentIncidents = unstable_cache(
     };
   },
   ['incidents:current'],
-  { tags: [TAGS.incidents], revalidate: 60 },
+  { tags: [TAGS.incidents], revalidate: 30 },
 );
 
 /** One page of the history, newest first. */
@@ -91,13 +91,13 @@ export const getIncidentHistory = unstable_cache(
     return { total, pages: Math.max(1, Math.ceil(total / pageSize)), incidents: rows.map(toSummary) };
   },
   ['incidents:history'],
-  { tags: [TAGS.incidents], revalidate: 60 },
+  { tags: [TAGS.incidents], revalidate: 30 },
 );
 
 export const getIncidentSlugs = unstable_cache(
   async () => (await db.incident.findMany({ where: { published: true }, select: { slug: true } })).map((r) => r.slug),
   ['incidents:slugs'],
-  { tags: [TAGS.incidents], revalidate: 60 },
+  { tags: [TAGS.incidents], revalidate: 30 },
 );
 
 export const getIncident = unstable_cache(
@@ -131,5 +131,5 @@ export const getIncident = unstable_cache(
     };
   },
   ['incidents:detail'],
-  { tags: [TAGS.incidents], revalidate: 60 },
+  { tags: [TAGS.incidents], revalidate: 30 },
 );

@@ -40,5 +40,5 @@ export const getActiveAndUpcomingMaintenance = unstable_cache(
     }));
   },
   ['maintenance:active-upcoming'],
-  { tags: [TAGS.components, TAGS.incidents], revalidate: 60 },
+  { tags: [TAGS.components, TAGS.incidents], revalidate: 30 },
 );

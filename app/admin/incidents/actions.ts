@@ -26,6 +26,14 @@ export interface FormState {
   ok?: string;
   error?: string;
   fields?: Record<string, string>;
+  /** What was submitted, so a form shown again with errors keeps every entry. */
+  values?: Record<string, string>;
+}
+
+function submitted(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) if (typeof value === 'string' && !key.startsWith('$ACTION')) values[key] = value;
+  return values;
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -69,9 +77,9 @@ const NewIncidentSchema = z.object({
 export async function createIncidentAction(_: FormState, formData: FormData): Promise<FormState> {
   const staff = await authorizeAction('editor');
   const parsed = NewIncidentSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrors(parsed.error);
+  if (!parsed.success) return { ...(await fieldErrors(parsed.error)), values: submitted(formData) };
   const input = parsed.data;
-  if (input.publish === 'now' && formData.get('confirm') !== 'yes') return { fields: { confirm: adminText(await adminLang()).confirmPublic } };
+  if (input.publish === 'now' && formData.get('confirm') !== 'yes') return { fields: { confirm: adminText(await adminLang()).confirmPublic }, values: submitted(formData) };
 
   const stamp = formatInTimeZone(new Date(), env.SITE_TIME_ZONE, 'yyyyMMdd');
   const words = input.titleEn.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'incident';
@@ -89,9 +97,9 @@ const UpdateSchema = z.object({ incidentId: id, status: IncidentStatus.exclude([
 export async function postUpdateAction(_: FormState, formData: FormData): Promise<FormState> {
   const staff = await authorizeAction('editor');
   const parsed = UpdateSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrors(parsed.error);
+  if (!parsed.success) return { ...(await fieldErrors(parsed.error)), values: submitted(formData) };
   const t = adminText(await adminLang());
-  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic } };
+  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
   const { incidentId, ...input } = parsed.data;
   const { update } = await postIncidentUpdate(incidentId, { ...input, components: componentChanges(formData) });
   await audit(staff, 'incident.update', { type: 'incident', id: incidentId }, { updateId: update.id, status: input.status }, await clientIp());
@@ -104,9 +112,9 @@ const CorrectionSchema = z.object({ updateId: id, incidentId: id, bodyJa: markdo
 export async function correctUpdateAction(_: FormState, formData: FormData): Promise<FormState> {
   const staff = await authorizeAction('editor');
   const parsed = CorrectionSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrors(parsed.error);
+  if (!parsed.success) return { ...(await fieldErrors(parsed.error)), values: submitted(formData) };
   const t = adminText(await adminLang());
-  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic } };
+  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
   const before = await correctIncidentUpdate(parsed.data.updateId, parsed.data.bodyJa, parsed.data.bodyEn, staff.id);
   await audit(staff, 'incident.update_corrected', { type: 'incident', id: parsed.data.incidentId }, { updateId: before.id, previousJa: before.bodyJa, previousEn: before.bodyEn }, await clientIp());
   refreshStatusPages();
@@ -129,13 +137,13 @@ const ReportSchema = z.object({ incidentId: id, reportJa: z.string().max(100_000
 export async function saveReportAction(_: FormState, formData: FormData): Promise<FormState> {
   const staff = await authorizeAction('editor');
   const parsed = ReportSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return fieldErrors(parsed.error);
+  if (!parsed.success) return { ...(await fieldErrors(parsed.error)), values: submitted(formData) };
   const t = adminText(await adminLang());
   const { incidentId, reportJa, reportEn, intent } = parsed.data;
   await saveReport(incidentId, reportJa, reportEn);
   await audit(staff, 'incident.report_saved', { type: 'incident', id: incidentId }, { length: reportJa.length + reportEn.length }, await clientIp());
   if (intent === 'publish') {
-    if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic } };
+    if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
     try {
       await publishReport(incidentId);
     } catch (error) {
@@ -144,7 +152,7 @@ export async function saveReportAction(_: FormState, formData: FormData): Promis
     await audit(staff, 'incident.report_published', { type: 'incident', id: incidentId }, {}, await clientIp());
     refreshStatusPages();
   }
-  return { ok: t.saved };
+  return { ok: t.saved, values: submitted(formData) };
 }
 
 /** Live preview through the same pipeline as the public pages. */

@@ -25,7 +25,7 @@ export interface ComponentOption {
 }
 
 /** One select per component: its new status, or unchanged. */
-export function ComponentStatusChoices({ components, statusLabels, legend, unchanged }: { components: ComponentOption[]; statusLabels: Record<string, string>; legend: string; unchanged: string }) {
+export function ComponentStatusChoices({ components, statusLabels, legend, unchanged, values }: { components: ComponentOption[]; statusLabels: Record<string, string>; legend: string; unchanged: string; values?: Record<string, string> }) {
   return (
     <fieldset>
       <legend>{legend}</legend>
@@ -35,7 +35,7 @@ export function ComponentStatusChoices({ components, statusLabels, legend, uncha
             <span>
               {c.name} <small>({statusLabels[c.status] ?? c.status})</small>
             </span>
-            <select name={`component:${c.id}`} defaultValue="">
+            <select name={`component:${c.id}`} defaultValue={values?.[`component:${c.id}`] ?? ''}>
               <option value="">{unchanged}</option>
               {Object.entries(statusLabels).map(([value, label]) => (
                 <option key={value} value={value}>
@@ -50,11 +50,11 @@ export function ComponentStatusChoices({ components, statusLabels, legend, uncha
   );
 }
 
-export function ConfirmBox({ label, error }: { label: string; error?: string }) {
+export function ConfirmBox({ label, error, checked }: { label: string; error?: string; checked?: boolean }) {
   return (
     <div>
       <label>
-        <input type="checkbox" name="confirm" value="yes" aria-describedby={error ? 'confirm-error' : undefined} /> {label}
+        <input type="checkbox" name="confirm" value="yes" defaultChecked={checked} aria-describedby={error ? 'confirm-error' : undefined} /> {label}
       </label>
       {error && (
         <p className="field-error" id="confirm-error" role="alert">

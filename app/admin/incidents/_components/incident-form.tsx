@@ -25,21 +25,23 @@ export interface IncidentFormText {
 export function IncidentForm({ t, components }: { t: IncidentFormText; components: ComponentOption[] }) {
   const [state, action, pending] = useActionState<FormState, FormData>(createIncidentAction, {});
   const f = state.fields ?? {};
+  const v = state.values ?? {};
   return (
-    <form action={action} className="stack" noValidate>
+    // Remounted with the submitted values, so selects too come back as they were (React resets forms after an action).
+    <form action={action} className="stack" noValidate key={JSON.stringify(v)}>
       {state.error && <p className="form-error">{state.error}</p>}
       <div className="two-col">
         <Field name="titleJa" label={t.titleJa} error={f.titleJa}>
-          {(p) => <input {...p} name="titleJa" type="text" maxLength={200} required />}
+          {(p) => <input {...p} name="titleJa" type="text" maxLength={200} required defaultValue={v.titleJa} />}
         </Field>
         <Field name="titleEn" label={t.titleEn} error={f.titleEn}>
-          {(p) => <input {...p} name="titleEn" type="text" maxLength={200} required />}
+          {(p) => <input {...p} name="titleEn" type="text" maxLength={200} required defaultValue={v.titleEn} />}
         </Field>
       </div>
       <div className="two-col">
         <Field name="impact" label={t.impact} error={f.impact}>
           {(p) => (
-            <select {...p} name="impact" defaultValue="minor">
+            <select {...p} name="impact" defaultValue={v.impact ?? 'minor'}>
               {Object.entries(t.impacts).map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
@@ -50,7 +52,7 @@ export function IncidentForm({ t, components }: { t: IncidentFormText; component
         </Field>
         <Field name="status" label={t.status} error={f.status}>
           {(p) => (
-            <select {...p} name="status" defaultValue="investigating">
+            <select {...p} name="status" defaultValue={v.status ?? 'investigating'}>
               {['investigating', 'identified', 'monitoring'].map((v) => (
                 <option key={v} value={v}>
                   {t.statuses[v]}
@@ -60,25 +62,25 @@ export function IncidentForm({ t, components }: { t: IncidentFormText; component
           )}
         </Field>
       </div>
-      <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} />
+      <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} values={v} />
       <div className="two-col">
         <Field name="bodyJa" label={t.bodyJa} error={f.bodyJa}>
-          {(p) => <textarea {...p} name="bodyJa" required />}
+          {(p) => <textarea {...p} name="bodyJa" required defaultValue={v.bodyJa} />}
         </Field>
         <Field name="bodyEn" label={t.bodyEn} error={f.bodyEn}>
-          {(p) => <textarea {...p} name="bodyEn" required />}
+          {(p) => <textarea {...p} name="bodyEn" required defaultValue={v.bodyEn} />}
         </Field>
       </div>
       <fieldset>
         <legend>{t.publishNow}</legend>
         <label>
-          <input type="radio" name="publish" value="now" defaultChecked /> {t.publishNow}
+          <input type="radio" name="publish" value="now" defaultChecked={(v.publish ?? 'now') === 'now'} /> {t.publishNow}
         </label>
         <label>
-          <input type="radio" name="publish" value="draft" /> {t.saveDraft}
+          <input type="radio" name="publish" value="draft" defaultChecked={v.publish === 'draft'} /> {t.saveDraft}
         </label>
       </fieldset>
-      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div>
         <button type="submit" disabled={pending}>
           {t.create}

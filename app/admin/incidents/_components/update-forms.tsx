@@ -19,12 +19,10 @@ export interface UpdateFormText {
 export function UpdateForm({ incidentId, t, components, defaultStatus }: { incidentId: string; t: UpdateFormText; components: ComponentOption[]; defaultStatus: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(postUpdateAction, {});
   const f = state.fields ?? {};
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state.ok) formRef.current?.reset();
-  }, [state]);
+  // After a successful post the form starts empty; after an error it keeps what was typed.
+  const v = state.ok ? {} : (state.values ?? {});
   return (
-    <form action={action} className="stack" ref={formRef} noValidate>
+    <form action={action} className="stack" noValidate key={JSON.stringify(v)}>
       <input type="hidden" name="incidentId" value={incidentId} />
       {state.ok && (
         <p className="form-ok" role="status">
@@ -33,7 +31,7 @@ export function UpdateForm({ incidentId, t, components, defaultStatus }: { incid
       )}
       <Field name="status" label={t.status} error={f.status}>
         {(p) => (
-          <select {...p} name="status" defaultValue={defaultStatus}>
+          <select {...p} name="status" defaultValue={v.status ?? defaultStatus}>
             {['investigating', 'identified', 'monitoring', 'resolved'].map((v) => (
               <option key={v} value={v}>
                 {t.statuses[v]}
@@ -42,16 +40,16 @@ export function UpdateForm({ incidentId, t, components, defaultStatus }: { incid
           </select>
         )}
       </Field>
-      <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} />
+      <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} values={v} />
       <div className="two-col">
         <Field name="bodyJa" label={t.bodyJa} error={f.bodyJa}>
-          {(p) => <textarea {...p} name="bodyJa" required />}
+          {(p) => <textarea {...p} name="bodyJa" required defaultValue={v.bodyJa} />}
         </Field>
         <Field name="bodyEn" label={t.bodyEn} error={f.bodyEn}>
-          {(p) => <textarea {...p} name="bodyEn" required />}
+          {(p) => <textarea {...p} name="bodyEn" required defaultValue={v.bodyEn} />}
         </Field>
       </div>
-      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div>
         <button type="submit" disabled={pending}>
           {t.post}
@@ -64,6 +62,7 @@ export function UpdateForm({ incidentId, t, components, defaultStatus }: { incid
 export function CorrectionForm({ incidentId, updateId, bodyJa, bodyEn, t }: { incidentId: string; updateId: string; bodyJa: string; bodyEn: string; t: { bodyJa: string; bodyEn: string; correct: string; confirmCheck: string } }) {
   const [state, action, pending] = useActionState<FormState, FormData>(correctUpdateAction, {});
   const f = state.fields ?? {};
+  const v = state.values ?? {};
   return (
     <form action={action} className="stack" noValidate>
       <input type="hidden" name="incidentId" value={incidentId} />
@@ -71,10 +70,10 @@ export function CorrectionForm({ incidentId, updateId, bodyJa, bodyEn, t }: { in
       {state.ok && <p className="form-ok">{state.ok}</p>}
       <div className="two-col">
         <Field name={`bodyJa-${updateId}`} label={t.bodyJa} error={f.bodyJa}>
-          {(p) => <textarea {...p} name="bodyJa" defaultValue={bodyJa} />}
+          {(p) => <textarea {...p} name="bodyJa" defaultValue={v.bodyJa ?? bodyJa} />}
         </Field>
         <Field name={`bodyEn-${updateId}`} label={t.bodyEn} error={f.bodyEn}>
-          {(p) => <textarea {...p} name="bodyEn" defaultValue={bodyEn} />}
+          {(p) => <textarea {...p} name="bodyEn" defaultValue={v.bodyEn ?? bodyEn} />}
         </Field>
       </div>
       <ConfirmBox label={t.confirmCheck} error={f.confirm} />
@@ -112,16 +111,17 @@ function MarkdownWithPreview({ name, label, defaultValue, previewLabel }: { name
 export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId: string; reportJa: string; reportEn: string; t: { reportJa: string; reportEn: string; preview: string; saveReport: string; publishReport: string; confirmCheck: string } }) {
   const [state, action, pending] = useActionState<FormState, FormData>(saveReportAction, {});
   const f = state.fields ?? {};
+  const v = state.values ?? {};
   return (
     <form action={action} className="stack report-editor" noValidate>
       <input type="hidden" name="incidentId" value={incidentId} />
       {state.ok && <p className="form-ok">{state.ok}</p>}
       {state.error && <p className="form-error">{state.error}</p>}
       <div className="two-col">
-        <MarkdownWithPreview name="reportJa" label={t.reportJa} defaultValue={reportJa} previewLabel={t.preview} />
-        <MarkdownWithPreview name="reportEn" label={t.reportEn} defaultValue={reportEn} previewLabel={t.preview} />
+        <MarkdownWithPreview name="reportJa" label={t.reportJa} defaultValue={v.reportJa ?? reportJa} previewLabel={t.preview} />
+        <MarkdownWithPreview name="reportEn" label={t.reportEn} defaultValue={v.reportEn ?? reportEn} previewLabel={t.preview} />
       </div>
-      <ConfirmBox label={t.confirmCheck} error={f.confirm} />
+      <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div className="row-actions">
         <button type="submit" name="intent" value="save" className="secondary" disabled={pending}>
           {t.saveReport}
