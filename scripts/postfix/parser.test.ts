@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyReject, PostfixLineParser, type ParsedLine, type PostfixEvent } from './parser';
 import { SyslogClock } from './timestamps';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../shared/fixtures/postfix/maillog-postfix-3.7.log');
+const FIXTURE = path.resolve(import.meta.dirname, '../../tests/fixtures/postfix/maillog-postfix-3.7.log');
 const fixtureLines = () => readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '');
 
 function parseAll(lines: string[]): ParsedLine[] {

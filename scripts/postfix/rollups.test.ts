@@ -5,7 +5,7 @@ import { DELAY_BUCKET_BOUNDS, rollupSchema } from '../../lib/metrics/rollup-sche
 import { PostfixLineParser } from './parser';
 import { RollupBuilder, type RollupBody } from './rollups';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../shared/fixtures/postfix/maillog-postfix-3.7.log');
+const FIXTURE = path.resolve(import.meta.dirname, '../../tests/fixtures/postfix/maillog-postfix-3.7.log');
 
 function build(lines: string[], source = 'postfix@test'): RollupBody[] {
   const parser = new PostfixLineParser({ year: 2026, timeZone: 'UTC' });

@@ -10,7 +10,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, isolatedSite, ROOT, startSite, type RunningSite } from '../support/site';
 
-const FIXTURE = path.resolve(ROOT, '../shared/fixtures/postfix/maillog-postfix-3.7.log');
+const FIXTURE = path.resolve(ROOT, 'tests/fixtures/postfix/maillog-postfix-3.7.log');
 const token = inject('ingestToken');
 let dbFile: string;
 
