@@ -27,10 +27,11 @@ export function SiteHeader({ lang, path }: { lang: Lang; path: string }) {
               <Link href={localePath(lang, '/subscribe')}>{subscribeMessages(lang).subscribeLink}</Link>
             </li>
             <li>
-              <Link href={localePath(other, path)} hrefLang={other} lang={other} className="lang-switch">
+              {/* A full page load: the whole document, <html lang> included, changes language. */}
+              <a href={localePath(other, path)} hrefLang={other} lang={other} className="lang-switch">
                 <span className="visually-hidden">{t.languageSwitch}: </span>
                 {t.otherLanguageName}
-              </Link>
+              </a>
             </li>
           </ul>
         </nav>
