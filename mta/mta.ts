@@ -54,7 +54,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   const recipients = new RecipientPolicy(config.policy.recipientVerification);
   recipients.load(store.listDomains());
   const trusted = new NetworkList(config.policy.trustedNetworks);
-  const limits = new ClientLimits(config.smtp.maxConnectionsPerIp, config.smtp.maxMessagesPerMinutePerIp);
+  const limits = new ClientLimits(config.smtp.maxConnectionsPerIp, config.smtp.maxMessagesPerMinutePerIp, config.smtp.maxConnectionsPerMinutePerIp);
   const policy = new ScanPolicyController(store, config.scan.policy, {
     bypassAgeMs: config.scan.autoBypassAgeMs,
     resumeAgeMs: config.scan.autoResumeAgeMs,

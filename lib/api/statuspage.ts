@@ -267,8 +267,9 @@ class Shaper {
     return this.snapshot.incidents.filter((i) => isUnresolved(i.status as IncidentStatus)).map((i) => this.incident(i));
   }
 
+  /** Soonest first, as the status page lists them. */
   maintenancesIn(statuses: readonly string[]): MaintenanceJson[] {
-    const list = this.snapshot.maintenances.filter((m) => statuses.includes(m.status));
+    const list = this.snapshot.maintenances.filter((m) => statuses.includes(m.status)).toReversed();
     return list.map((m) => this.maintenance(m));
   }
 }

@@ -5,6 +5,7 @@ import { env } from '../env';
 import { localePath, pick, type Lang } from '../i18n/locales';
 import { signManageToken } from '../subscribers/tokens';
 import { buildCopy, prepareMime, type PreparedMime } from './mime';
+import { SmtpSender } from './smtp-sender';
 
 // Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
 // headers, the RFC 8058 unsubscribe headers, DKIM. Templates only produce subject and bodies.
@@ -25,11 +26,16 @@ export function createTransport(maxConnections = env.NOTICE_WORKER_CONCURRENCY):
   } as Parameters<typeof nodemailer.createTransport>[0]);
 }
 
-function dkimOptions() {
+export function dkimOptions() {
   if (!env.DKIM_DOMAIN || !env.DKIM_SELECTOR) return null;
   const privateKey = env.DKIM_PRIVATE_KEY ?? (env.DKIM_PRIVATE_KEY_FILE ? readFileSync(env.DKIM_PRIVATE_KEY_FILE, 'utf8') : null);
   if (!privateKey) return null;
   return { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey };
+}
+
+/** The fan-out's sender: NOTICE_WORKER_CONCURRENCY SMTP sessions kept open to SMTP_URL. */
+export function createNoticeSender(connections = env.NOTICE_WORKER_CONCURRENCY): SmtpSender {
+  return new SmtpSender(env.SMTP_URL, connections, dkimOptions());
 }
 
 export function siteName(lang: Lang): string {

@@ -53,7 +53,10 @@ export function mailDate(date: Date): string {
 }
 
 function base64Lines(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64').replace(/.{76}/g, `$&${CRLF}`);
+  const encoded = Buffer.from(text, 'utf8').toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += 76) lines.push(encoded.slice(i, i + 76));
+  return lines.join(CRLF);
 }
 
 export interface CopyParts {

@@ -1,24 +1,33 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { db } from '../db';
+import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 import { retryDelayMs } from './backoff';
 
 // The notice outbox, as a state machine on NoticeDelivery.status:
 //
-//   pending ──claim──▶ sending ──250──▶ sent
-//      ▲                  │ 4xx / connection error: pending again, later (backoff)
-//      └──────────────────┤ 5xx: failed (and the subscriber's hard-bounce count goes up)
+//   pending ──claim──▶ sending ──(whole message on the wire)──▶ finishing ──"." and 250──▶ sent
+//      ▲                  │                                         │
+//      └── 4xx, connection error (backoff) ◀──────────────────────────┤
+//                         │ 5xx: failed (the subscriber's hard-bounce count goes up)
 //                         │ subscriber left or paused: skipped
 //
-// Each transition is committed on its own: "sending" before the SMTP transaction starts and
-// "sent" as soon as the server answers 250. A worker killed in between leaves rows in "sending"
-// with its claim token and claimedAt; once the lease (NOTICE_LEASE_SECONDS) has expired, any
-// worker claims them again. For most of them the SMTP transaction had not finished, and they go
-// out once. The only copies that can go out twice are those whose 250 arrived in the last
-// moment before the kill, at most NOTICE_WORKER_CONCURRENCY of them (RFC 1047's window, which no
-// SMTP client can close). They are sent again with the same Message-ID, fixed when the row was
-// created, so that mail systems and readers recognise the copy as the same message.
+// Each transition is committed before the worker goes on:
+// - "sending" before the SMTP transaction starts;
+// - "finishing" after the server has accepted the envelope and the message is queued, but BEFORE
+//   the final "." that makes the server take responsibility for it (smtp-sender.ts). A client that
+//   dies before that dot leaves the server with nothing: the transaction is simply abandoned;
+// - "sent" after the 250.
+// After a SIGKILL, a row's state says which side of the dot it was on:
+// - "sending" (lease expired): the server never got the dot; the copy is sent again, once;
+// - "finishing" (lease expired): the dot was written right after the commit; the copy is counted
+//   as sent and not repeated.
+// So nobody receives a notice twice. What remains is the instant between the "finishing" commit
+// and the write of ".\r\n" to the socket (no I/O in between, a few microtasks): a kill exactly
+// there loses that copy. Had we marked rows after the 250 instead, every copy between the
+// server's 250 and our commit (typically one per open connection) would have been sent twice.
+// A copy that is sent again after a crash carries the Message-ID fixed when its row was created.
 
 export interface ClaimedDelivery {
   id: string;
@@ -30,9 +39,12 @@ export interface ClaimedDelivery {
   subscriber: { id: string; email: string; status: string; tokenVersion: number; hardBounces: number };
 }
 
+function staleBefore(now: Date) {
+  return new Date(now.getTime() - env.NOTICE_LEASE_SECONDS * 1000);
+}
+
 function claimable(now: Date) {
-  const staleBefore = new Date(now.getTime() - env.NOTICE_LEASE_SECONDS * 1000);
-  return { OR: [{ status: 'pending', nextAttemptAt: { lte: now } }, { status: 'sending', claimedAt: { lt: staleBefore } }] };
+  return { OR: [{ status: 'pending', nextAttemptAt: { lte: now } }, { status: 'sending', claimedAt: { lt: staleBefore(now) } }] };
 }
 
 /**
@@ -41,6 +53,11 @@ function claimable(now: Date) {
  * can use SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL instead.
  */
 export async function claimDeliveries(limit: number, now = new Date()): Promise<ClaimedDelivery[]> {
+  // Rows a dead worker left right before the final dot: delivered (see above).
+  await db.noticeDelivery.updateMany({
+    where: { status: 'finishing', claimedAt: { lt: staleBefore(now) } },
+    data: { status: 'sent', sentAt: now, claimToken: null, lastError: 'worker stopped after handing the message over; counted as sent' },
+  });
   const candidates = await db.noticeDelivery.findMany({ where: claimable(now), orderBy: { nextAttemptAt: 'asc' }, take: limit, select: { id: true } });
   if (!candidates.length) return [];
   const claimToken = randomUUID();
@@ -55,46 +72,77 @@ export async function claimDeliveries(limit: number, now = new Date()): Promise<
   return rows.map((r) => ({ ...r, claimToken }));
 }
 
-// Every update below names the claim token: a worker whose lease was taken over cannot overwrite
-// the outcome recorded by the worker that took it.
-
-type Waiter = { d: ClaimedDelivery; at: Date; resolve: () => void; reject: (e: unknown) => void };
-const sentQueue: Waiter[] = [];
-let flushing: Promise<void> | null = null;
-
 /**
- * Records a 250. Group commit: copies accepted while the previous write was running are recorded
- * together in one UPDATE, which is what lets one SQLite writer keep up with many SMTP connections.
- * The promise resolves once this row's "sent" is committed, and each sending lane waits for it
- * before taking its next copy, so at any moment at most one accepted-but-unrecorded copy exists
- * per connection: the crash window stays as small as with one write per copy.
+ * Group commit: transitions requested while the previous write was running are committed together,
+ * "finishing" and "sent" alike, one UPDATE per kind and claim token. That is
+ * what lets one SQLite writer keep up with many SMTP connections. Each caller's promise resolves
+ * with whether its row made the transition (false: another worker took the row over).
  */
-export function markSent(d: ClaimedDelivery, now = new Date()): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    sentQueue.push({ d, at: now, resolve, reject });
-    flushing ??= flushSent().finally(() => (flushing = null));
+type Transition = 'finishing' | 'sent';
+type Waiter = { d: ClaimedDelivery; to: Transition; resolve: (ok: boolean) => void; reject: (e: unknown) => void };
+const waiting: Waiter[] = [];
+let committing: Promise<void> | null = null;
+
+function request(d: ClaimedDelivery, to: Transition): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ d, to, resolve, reject });
+    committing ??= commitAll().finally(() => (committing = null));
   });
 }
 
-async function flushSent() {
-  while (sentQueue.length) {
-    const batch = sentQueue.splice(0);
+async function commitAll() {
+  while (waiting.length) {
+    const batch = waiting.splice(0);
+    const groups = new Map<string, Waiter[]>();
+    for (const w of batch) groups.set(`${w.to}|${w.d.claimToken}`, [...(groups.get(`${w.to}|${w.d.claimToken}`) ?? []), w]);
     try {
-      const byToken = new Map<string, Waiter[]>();
-      for (const w of batch) byToken.set(w.d.claimToken, [...(byToken.get(w.d.claimToken) ?? []), w]);
-      for (const [claimToken, rows] of byToken) {
-        await db.noticeDelivery.updateMany({
-          where: { id: { in: rows.map((w) => w.d.id) }, claimToken },
-          data: { status: 'sent', sentAt: rows.at(-1)!.at, claimToken: null, lastError: null },
-        });
+      // Every update names the claim token: a worker whose lease was taken over by another cannot
+      // finish a copy the other one owns, nor overwrite its outcome.
+      const entries = [...groups.values()];
+      const counts: number[] = [];
+      for (const ws of entries) {
+        const { to, d } = ws[0]!;
+        const ids = ws.map((w) => w.d.id);
+        // Two statements per handful of copies, on the path of every copy: plain portable SQL
+        // (quoted identifiers, bound parameters), which costs a fraction of the query builder's CPU.
+        if (to === 'finishing') {
+          counts.push(await db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'finishing' WHERE "claimToken" = ${d.claimToken} AND "status" = 'sending' AND "id" IN (${Prisma.join(ids)})`);
+        } else {
+          counts.push(
+            await db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'sent', "sentAt" = ${new Date()}, "claimToken" = NULL, "lastError" = NULL WHERE "claimToken" = ${d.claimToken} AND "status" = 'finishing' AND "id" IN (${Prisma.join(ids)})`,
+          );
+        }
       }
-      const recovered = batch.filter((w) => w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
+      for (const [i, ws] of entries.entries()) {
+        let owned = new Set(ws.map((w) => w.d.id));
+        if (ws[0]!.to === 'finishing' && counts[i] !== ws.length) {
+          // This worker stalled past its lease and some rows were taken over: find which are still ours.
+          const rows = await db.noticeDelivery.findMany({ where: { id: { in: [...owned] }, claimToken: ws[0]!.d.claimToken, status: 'finishing' }, select: { id: true } });
+          owned = new Set(rows.map((r) => r.id));
+        }
+        ws.forEach((w) => w.resolve(owned.has(w.d.id)));
+      }
+      const recovered = batch.filter((w) => w.to === 'sent' && w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
       if (recovered.length) await db.subscriber.updateMany({ where: { id: { in: recovered } }, data: { hardBounces: 0 } });
-      batch.forEach((w) => w.resolve());
     } catch (error) {
       batch.forEach((w) => w.reject(error));
     }
   }
+}
+
+/** Durably records that the copy is about to be handed over; false if this worker lost the row. */
+export function markFinishing(d: ClaimedDelivery): Promise<boolean> {
+  return request(d, 'finishing');
+}
+
+/** Records the 250. */
+export function markSent(d: ClaimedDelivery): Promise<boolean> {
+  return request(d, 'sent');
+}
+
+/** Waits until every recorded outcome is committed (before the worker exits). */
+export async function settleOutcomes() {
+  while (committing) await committing;
 }
 
 export async function markSkipped(d: ClaimedDelivery, reason: string) {

@@ -28,7 +28,7 @@ export async function getNoticeProgress(noticeId: string): Promise<NoticeProgres
     db.webhookDelivery.groupBy({ by: ['status'], where: { noticeId }, _count: { _all: true } }),
   ]);
   const counts: Record<string, number> = { ...EMPTY };
-  for (const row of mail) counts[row.status] = row._count._all;
+  for (const row of mail) counts[row.status === 'finishing' ? 'sending' : row.status] = (counts[row.status === 'finishing' ? 'sending' : row.status] ?? 0) + row._count._all;
   const hookCounts: Record<string, number> = {};
   for (const row of hooks) hookCounts[row.status] = row._count._all;
   return {

@@ -1,27 +1,27 @@
 import 'server-only';
-import type { Transporter } from 'nodemailer';
 import { env } from '../env';
 import type { Lang } from '../i18n/locales';
 import { claimWebhooks, markWebhookDelivered, markWebhookFailed, type ClaimedWebhook } from '../webhooks/outbox';
 import { postWebhook } from '../webhooks/post';
 import { createMissedIncidentNotices } from './enqueue';
-import { createTransport, noticeCopy, prepareNotice, subscriberLinks, type PreparedNotice } from './mailer';
-import { claimDeliveries, loadNotice, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, type ClaimedDelivery } from './outbox';
+import { createNoticeSender, noticeCopy, prepareNotice, subscriberLinks, type PreparedNotice } from './mailer';
+import type { SmtpSender } from './smtp-sender';
+import { claimDeliveries, loadNotice, markFinishing, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, settleOutcomes, type ClaimedDelivery } from './outbox';
 
-// The fan-out worker: claims deliveries in batches, sends them over one pooled SMTP transport
+// The fan-out worker: claims deliveries in batches, sends them over a fixed set of SMTP sessions
 // with at most NOTICE_WORKER_CONCURRENCY in flight, and records each outcome (see outbox.ts for
 // what survives a crash). Webhooks are posted by the same loop.
 
 const SWEEP_EVERY_MS = 30_000;
 
 export interface WorkerOptions {
-  transport?: Transporter;
+  sender?: SmtpSender;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
 /** Runs until `signal` aborts; then finishes what is in flight and returns. */
-export async function runNoticeWorker({ transport = createTransport(), signal, log = console.log }: WorkerOptions = {}) {
+export async function runNoticeWorker({ sender = createNoticeSender(), signal, log = console.log }: WorkerOptions = {}) {
   const notices = new Map<string, Record<Lang, PreparedNotice> | null>();
   let lastSweep = 0;
   log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
@@ -37,14 +37,15 @@ export async function runNoticeWorker({ transport = createTransport(), signal, l
       continue;
     }
     await Promise.all([
-      inParallel(mails, env.NOTICE_WORKER_CONCURRENCY, (d) => sendOne(d, transport, notices)),
+      inParallel(mails, env.NOTICE_WORKER_CONCURRENCY, (d) => sendOne(d, sender, notices)),
       inParallel(hooks, Math.min(env.NOTICE_WORKER_CONCURRENCY, 10), postOne),
     ]);
   }
-  transport.close();
+  await settleOutcomes();
+  sender.close();
 }
 
-async function sendOne(d: ClaimedDelivery, transport: Transporter, cache: Map<string, Record<Lang, PreparedNotice> | null>) {
+async function sendOne(d: ClaimedDelivery, sender: SmtpSender, cache: Map<string, Record<Lang, PreparedNotice> | null>) {
   if (d.subscriber.status !== 'active') return markSkipped(d, `subscriber ${d.subscriber.status}`);
   if (!cache.has(d.noticeId)) {
     const n = await loadNotice(d.noticeId);
@@ -61,14 +62,17 @@ async function sendOne(d: ClaimedDelivery, transport: Transporter, cache: Map<st
   const lang: Lang = d.lang === 'en' ? 'en' : 'ja';
   const copy = noticeCopy(prepared[lang], d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
   try {
-    await transport.sendMail(copy);
+    await sender.send(copy.envelope, copy.raw, async () => {
+      if (!(await markFinishing(d))) throw new Error('lease lost: another worker owns this copy');
+    });
   } catch (error) {
     const e = error as { responseCode?: number; message?: string };
     const reason = (e.message ?? String(error)).slice(0, 500);
     if (e.responseCode && e.responseCode >= 500) return markPermanentFailure(d, reason);
     return markTemporaryFailure(d, reason);
   }
-  await markSent(d);
+  // Not awaited: the row is "finishing" already, which a restart counts as sent.
+  markSent(d).catch((error) => console.error('notice worker: could not record a sent copy:', error));
 }
 
 async function postOne(w: ClaimedWebhook) {

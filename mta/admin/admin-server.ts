@@ -167,6 +167,7 @@ export class AdminServer {
         by_state: snap.byState,
         oldest_age_s: Math.round(snap.oldestAgeS * 10) / 10,
         oldest_scan_wait_s: Math.round(snap.oldestScanWaitS * 10) / 10,
+        top_sources: queue.topSources(),
         messages: queue.list(limit),
         quarantined: spool.listHeld('quarantined', limit),
         refused_as_spam: spool.listHeld('discarded', limit),

@@ -65,12 +65,20 @@ describe('recipient policy', () => {
 describe('client limits', () => {
   it('caps concurrent connections per IP and frees slots on close', () => {
     const l = new ClientLimits(2, 0);
-    expect(l.openConnection('192.0.2.1')).toBe(true);
-    expect(l.openConnection('192.0.2.1')).toBe(true);
-    expect(l.openConnection('192.0.2.1')).toBe(false);
-    expect(l.openConnection('192.0.2.2')).toBe(true);
+    expect(l.openConnection('192.0.2.1')).toBe('ok');
+    expect(l.openConnection('192.0.2.1')).toBe('ok');
+    expect(l.openConnection('192.0.2.1')).toBe('too-many');
+    expect(l.openConnection('192.0.2.2')).toBe('ok');
     l.closeConnection('192.0.2.1');
-    expect(l.openConnection('192.0.2.1')).toBe(true);
+    expect(l.openConnection('192.0.2.1')).toBe('ok');
+  });
+
+  it('caps new connections per minute per IP', () => {
+    const l = new ClientLimits(0, 0, 2);
+    const t = 1_000_000;
+    expect([l.openConnection('a', t), l.openConnection('a', t + 1), l.openConnection('a', t + 2)]).toEqual(['ok', 'ok', 'too-fast']);
+    expect(l.openConnection('b', t + 2)).toBe('ok');
+    expect(l.openConnection('a', t + 60_001)).toBe('ok');
   });
 
   it('caps messages per minute per IP in a sliding window', () => {

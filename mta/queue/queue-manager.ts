@@ -118,7 +118,16 @@ export class QueueManager {
       if (!message) break;
       this.scanning.add(message.id);
       void this.scan(message)
-        .catch((error) => this.d.log(`${message.id}: scan stage failed: ${(error as Error).message}`))
+        .catch((error) => {
+          // Unexpected trouble (database error): the message stays queued and is scanned again later.
+          this.d.log(`${message.id}: scan stage failed, retrying in 30 s: ${(error as Error).message}`);
+          setTimeout(() => {
+            if (!this.stopping && this.messages.has(message.id)) {
+              this.scanQueue.push(message);
+              this.pump();
+            }
+          }, 30_000).unref();
+        })
         .finally(() => {
           this.scanning.delete(message.id);
           this.pump();
@@ -398,6 +407,27 @@ export class QueueManager {
     }
     byState.quarantined = this.d.spool.countByState().quarantined ?? 0;
     return { byState, depth: this.messages.size, oldestAgeS: (now - oldest) / 1000, oldestScanWaitS: this.oldestScanWaitMs(now) / 1000 };
+  }
+
+  /**
+   * Who the queued mail comes from, biggest first: during a flood this names the client IPs and
+   * sender domains to put on the blocklist (what was done by hand in 2014).
+   */
+  topSources(limit = 10): { client_ips: Array<{ client_ip: string; queued: number }>; sender_domains: Array<{ domain: string; queued: number }> } {
+    const ips = new Map<string, number>();
+    const domains = new Map<string, number>();
+    for (const m of this.messages.values()) {
+      if (m.internal) continue;
+      ips.set(m.clientIp, (ips.get(m.clientIp) ?? 0) + 1);
+      const domain = m.mailFrom.slice(m.mailFrom.lastIndexOf('@') + 1).toLowerCase() || '<>';
+      domains.set(domain, (domains.get(domain) ?? 0) + 1);
+    }
+    const top = <K extends string>(counts: Map<string, number>, key: K) =>
+      [...counts.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, limit)
+        .map(([name, queued]) => ({ [key]: name, queued }) as { [P in K]: string } & { queued: number });
+    return { client_ips: top(ips, 'client_ip'), sender_domains: top(domains, 'domain') };
   }
 
   list(limit = 100): Array<Record<string, unknown>> {

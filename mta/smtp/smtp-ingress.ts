@@ -145,7 +145,10 @@ export class SmtpIngress {
     const trusted = this.d.trusted.contains(ip);
     let countedConnection = false;
     if (!trusted) {
-      if (!this.d.limits.openConnection(ip)) return this.reject('connection_limit', 421, `4.7.0 ${this.d.config.smtp.hostname} Error: too many connections from ${ip}`);
+      const admission = this.d.limits.openConnection(ip);
+      if (admission !== 'ok') {
+        return this.reject(admission === 'too-many' ? 'connection_limit' : 'connection_rate', 421, `4.7.0 ${this.d.config.smtp.hostname} Error: too many connections from ${ip}`);
+      }
       countedConnection = true;
     }
     this.clients.set(session.id, { ip, trusted, countedConnection, transactionStartedAt: 0, routes: new Map() });

@@ -90,7 +90,8 @@ describe('maintenance', () => {
     expect(names((await getJson('/api/v2/scheduled-maintenances/active.json?lang=en')).scheduled_maintenances)).toEqual(['Webmail upgrade']);
     expect(names((await getJson('/api/v2/scheduled-maintenances.json')).scheduled_maintenances)).toEqual(['DNSサーバーの更新', 'Webメールの更新']);
     const summary = await getJson('/api/v2/summary.json?lang=en');
-    expect(names(summary.scheduled_maintenances).toSorted()).toEqual(['DNS server upgrade', 'Webmail upgrade']);
+    // Soonest first: the one under way, then the one tomorrow.
+    expect(names(summary.scheduled_maintenances)).toEqual(['Webmail upgrade', 'DNS server upgrade']);
     const active = summary.scheduled_maintenances.find((m: { name: string }) => m.name === 'Webmail upgrade');
     expect(active).toMatchObject({ status: 'in_progress', impact: 'maintenance' });
     expect(active.scheduled_for).toMatch(/\+09:00$/);
@@ -103,6 +104,11 @@ describe('maintenance', () => {
     const html = await pageShowing('/en', 'maintenance');
     expect(banner(html)).toEqual({ indicator: 'maintenance', text: 'Service Under Maintenance' });
     expect((await getJson('/api/v2/status.json?lang=en')).status).toEqual({ indicator: 'none', description: 'Service Under Maintenance' });
+    // The same maintenance, in the same order and state, as the page lists.
+    const onPage = [...html.matchAll(/data-maintenance="[^"]+" data-maintenance-status="([^"]+)"[\s\S]*?class="incident-title">([^<]+)</g)].map((m) => [m[2], m[1]]);
+    expect(onPage).toHaveLength(2);
+    const summary = await getJson('/api/v2/summary.json?lang=en');
+    expect(summary.scheduled_maintenances.map((m: { name: string; status: string }) => [m.name, m.status])).toEqual(onPage);
   });
 });
 

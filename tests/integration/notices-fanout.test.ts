@@ -87,7 +87,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 60_000) {
 }
 
 describe('fan-out worker', () => {
-  it('after SIGKILL mid fan-out and a restart, every subscriber has the notice, under one Message-ID', async () => {
+  it('after SIGKILL mid fan-out and a restart, every subscriber has the notice exactly once, under one Message-ID', async () => {
     const emails = Array.from({ length: SUBSCRIBERS }, (_, i) => `user${i}@fanout.test`);
     const ids = addSubscribers(emails);
     const noticeId = queueNotice(ids);
@@ -115,10 +115,11 @@ describe('fan-out worker', () => {
     expect([...byAddress.values()].every((s) => s.size === 1)).toBe(true);
     const expected = new Set(ids.map((id) => `<${noticeId}.${id}@tayori.test>`));
     expect([...byAddress.values()].every((s) => expected.has([...s][0]!))).toBe(true);
-    // A copy can be transmitted twice only if its 250 arrived in the instant before the kill:
-    // at most one per connection in flight.
+    // Nobody received it twice: the worker records each copy before the final "." of DATA, so a
+    // copy cut off by the kill never reached the sink, and a copy handed over is never repeated.
     const transmitted = sink.messages.filter((m) => m.to.endsWith('@fanout.test')).length;
-    expect(transmitted - SUBSCRIBERS).toBeLessThanOrEqual(CONCURRENCY);
+    console.info(`fan-out crash: ${receivedAtCrash} copies received before SIGKILL, ${transmitted - SUBSCRIBERS} transmitted twice`);
+    expect(transmitted).toBe(SUBSCRIBERS);
   });
 
   it('retries a 4xx later, fails a 5xx, and pauses a subscriber after repeated hard bounces', async () => {
@@ -138,7 +139,7 @@ describe('fan-out worker', () => {
     const second = queueNotice([busy!, gone!], '二回目');
     await until(() => statusCounts(second).failed === 1 && statusCounts(second).sent === 1, 'the second notice');
     const status = (id: string) => (db.prepare('SELECT status FROM Subscriber WHERE id = ?').get(id) as { status: string }).status;
-    expect(status(gone!)).toBe('paused');
+    await until(() => status(gone!) === 'paused', 'the subscriber paused after two hard bounces');
     expect(status(busy!)).toBe('active');
 
     // A paused subscriber's later copies are skipped, not sent.

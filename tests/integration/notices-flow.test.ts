@@ -151,6 +151,32 @@ describe('notices', () => {
     expect(aliceRows.n).toBe(1);
   });
 
+  it('lets a subscriber change language and services from the manage link in a notice', async () => {
+    const notice = mailsTo('bob@example.test').find((m) => /\[Update\]/.test(m.parsed.subject ?? ''))!;
+    const manage = /Change your subscription: (http:\/\/\S+)/.exec(notice.parsed.text ?? '')![1]!;
+    const page = await (await fetch(manage)).text();
+    expect(page).toContain('Notices sent to bob@example.test.');
+    const box = (slug: string) => new RegExp(`<input[^>]*name="component"[^>]*value="${slug}"[^>]*>`).exec(page)?.[0] ?? '';
+    expect(box('mail-inbound')).toContain('checked');
+    expect(box('dns')).not.toContain('checked');
+    const saved = await submitForm(manage, 'manage-form', [['noticeLang', 'ja'], ['scope', 'chosen'], ['component', 'mail-inbound'], ['group', 'platform']]);
+    expect(saved.html).toContain('Your subscription was saved.');
+    expect(subscribers().find((s) => s.email === 'bob@example.test')!.lang).toBe('ja');
+    const groups = db.prepare("SELECT g.slug FROM SubscriberGroup sg JOIN ComponentGroup g ON g.id = sg.groupId JOIN Subscriber s ON s.id = sg.subscriberId WHERE s.email = 'bob@example.test'").all();
+    expect(groups).toEqual([{ slug: 'platform' }]);
+  });
+
+  it('refuses an expired confirmation link', async () => {
+    await submitForm(`${site.url}/en/subscribe`, 'subscribe-form', [['email', 'dave@example.test'], ['noticeLang', 'en'], ['scope', 'all']]);
+    const mail = await sink.waitFor((m) => m.to === 'dave@example.test', 'dave confirmation');
+    const writer = new Database(site.databaseUrl.replace(/^file:/, ''));
+    writer.prepare("UPDATE Subscriber SET confirmExpiresAt = '2020-01-01T00:00:00.000+00:00' WHERE email = 'dave@example.test'").run();
+    writer.close();
+    const link = /(http:\/\/\S+\/en\/subscribe\/confirm\?token=\S+)/.exec(mail.parsed.text ?? '')![1]!;
+    expect(await (await fetch(link)).text()).toContain('This link has expired');
+    expect(subscribers().find((s) => s.email === 'dave@example.test')!.status).toBe('pending');
+  });
+
   it('refuses a forged or revoked one-click link', async () => {
     const res = await fetch(`${site.url}/api/unsubscribe?token=abc.1.${'A'.repeat(43)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(404);

@@ -105,6 +105,7 @@ describe('crash safety', () => {
     expect(counts.accepted).toBeGreaterThan(TOTAL * 0.8);
     expect(deliveredOnce).toBe(true);
     expect(tmpFilesIn(dataDir)).toEqual([]);
+    expect(await mta.stop()).toBe(0);
   });
 
   it('SIGTERM in the middle of traffic: exit 0, and after a restart every accepted message is delivered once', async () => {
@@ -123,5 +124,6 @@ describe('crash safety', () => {
     const { problems, deliveredOnce } = audit(dataDir, outcomes);
     expect(problems).toEqual([]);
     expect(deliveredOnce).toBe(true);
+    expect(await mta.stop()).toBe(0);
   });
 });

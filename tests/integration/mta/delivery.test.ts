@@ -17,8 +17,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expect(await mta?.stop()).toBe(0);
+  const code = await mta?.stop();
   await sink?.stop();
+  expect(code).toBe(0);
 });
 
 function transport() {

@@ -21,8 +21,11 @@ export async function freePort(): Promise<number> {
 }
 
 const createdDirs: string[] = [];
-// Temporary data directories go when the test worker exits (MTAs are stopped by then).
+const startedChildren: ChildProcess[] = [];
+// When the test worker exits, nothing it started may outlive it (a failed test may not have
+// reached its stop()), and its temporary data directories go too.
 process.once('exit', () => {
+  for (const child of startedChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (process.env.KEEP_TEST_DIRS) return;
   for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -75,6 +78,7 @@ export async function startMta(options: { env?: Record<string, string>; dataDir?
     ...options.env,
   } as unknown as NodeJS.ProcessEnv;
   const child = spawn(process.execPath, ['--import', 'tsx', 'mta/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  startedChildren.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -226,6 +230,12 @@ export async function openSession(port: number, helo = 'client.example', localAd
   return { smtp, greeting, ehlo };
 }
 
+/** Registers a daemon a test started, so it is killed if the test worker exits first. */
+export function track(child: ChildProcess): ChildProcess {
+  startedChildren.push(child);
+  return child;
+}
+
 export function requireTool(name: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${name} || ls /usr/sbin/${name} 2>/dev/null`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
   if (!found) throw new Error(`${name} is not installed; run scripts/ci/install-mail-tools.sh`);
@@ -242,11 +252,13 @@ export async function startSmtpSink(options: { hardFail?: string; softFail?: str
   const port = await freePort();
   const dumpDir = tempDir('sink');
   fs.chmodSync(dumpDir, 0o777);
-  const args = ['-u', 'nobody', '-d', `${dumpDir}/%M.`];
+  // As root smtp-sink insists on dropping privileges.
+  const args = [...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []), '-d', `${dumpDir}/%M.`];
   if (options.hardFail) args.push('-f', options.hardFail);
   if (options.softFail) args.push('-r', options.softFail);
   args.push(`127.0.0.1:${port}`, '64');
   const child = spawn(sink, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  startedChildren.push(child);
   let output = '';
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   await waitFor('smtp-sink to listen', async () => {

@@ -11,6 +11,7 @@ beforeAll(async () => {
       MTA_TRUSTED_NETWORKS: '192.0.2.0/24',
       MTA_MAX_CONNECTIONS_PER_IP: '3',
       MTA_MAX_MESSAGES_PER_MINUTE_PER_IP: '20',
+      MTA_MAX_CONNECTIONS_PER_MINUTE_PER_IP: '30',
     },
   });
 });
@@ -151,9 +152,20 @@ describe('per-client limits', () => {
     await smtp.waitClosed();
   });
 
+  it('a client opening connections faster than its per-minute allowance gets 421 4.7.0', async () => {
+    const replies: string[] = [];
+    for (let i = 0; i < 31; i++) {
+      const s = await RawSmtp.connect(mta.smtpPort, '127.0.0.40');
+      replies.push(await s.reply());
+      s.close();
+    }
+    expect(replies.slice(0, 30).every((r) => r === '220 mx.tayori.test ESMTP Tayori')).toBe(true);
+    expect(replies[30]).toBe('421 4.7.0 mx.tayori.test Error: too many connections from 127.0.0.40');
+  });
+
   it('every rejection is counted by reason', async () => {
     const metrics = await mta.metrics();
-    for (const [reason, atLeast] of [['unknown_user', 1], ['relay_denied', 2], ['blocklist_client', 1], ['blocklist_sender', 1], ['blocklist_helo', 1], ['connection_limit', 1], ['rate_limit', 1]] as const) {
+    for (const [reason, atLeast] of [['unknown_user', 1], ['relay_denied', 2], ['blocklist_client', 1], ['blocklist_sender', 1], ['blocklist_helo', 1], ['connection_limit', 1], ['connection_rate', 1], ['rate_limit', 1]] as const) {
       const match = new RegExp(`^tayori_mta_rejections_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(metrics);
       expect(Number(match?.[1] ?? 0), reason).toBeGreaterThanOrEqual(atLeast);
     }

@@ -28,6 +28,11 @@ async function floodThenVictim(m: MtaProcess, floodSize: number): Promise<number
     await flood.sendMail({ from: `bulk${i}@flood.example`, to: `user1@${DEMO}`, subject: `offer ${i}`, text: 'buy', messageId: `<flood-${i}@flood.example>` });
   }
   flood.close();
+  // While the flood waits for the scanner, the queue listing names where it comes from.
+  const { json } = await m.api('GET', '/api/queue');
+  expect(json.top_sources.client_ips[0]).toMatchObject({ client_ip: '127.0.0.2' });
+  expect(json.top_sources.client_ips[0].queued).toBeGreaterThan(1);
+  expect(json.top_sources.sender_domains[0]).toMatchObject({ domain: 'flood.example' });
   const customer = from('127.0.0.3', m.smtpPort);
   await customer.sendMail({ from: 'customer@example.org', to: `user2@${DEMO}`, subject: 'my order', text: 'where is it?', messageId: '<victim@example.org>' });
   customer.close();
@@ -36,7 +41,7 @@ async function floodThenVictim(m: MtaProcess, floodSize: number): Promise<number
 }
 
 describe('scan scheduling under a flood', () => {
-  const slowScanner = { MTA_BUILTIN_SCAN_COST_MS: '100', MTA_SCAN_CONCURRENCY: '1' };
+  const slowScanner = { MTA_BUILTIN_SCAN_COST_MS: '150', MTA_SCAN_CONCURRENCY: '1' };
 
   it('FIFO (the 2014 behaviour): a customer behind a flood waits for all of it', async () => {
     mta = await startMta({ env: { ...slowScanner, MTA_SCHEDULER: 'fifo' } });

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, freePort, readMailbox, requireTool, startMta, tempDir, waitFor, type MtaProcess } from './helpers.js';
+import { DEMO, freePort, readMailbox, requireTool, startMta, tempDir, track, waitFor, type MtaProcess } from './helpers.js';
 
 const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
@@ -25,7 +25,7 @@ function listening(port: number): Promise<boolean> {
 }
 
 async function daemon(what: string, command: string, args: string[], port: number, timeoutMs: number): Promise<ChildProcess> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
