@@ -72,6 +72,12 @@ const WORDS = {
   language: ['English', '日本語'],
   lastSignIn: ['最終サインイン', 'Last sign-in'],
   never: ['なし', 'never'],
+  notify: ['購読者に通知する（メール・Webhook）', 'Notify subscribers (email, webhooks)'],
+  showNotice: ['送信内容と宛先数を確認', 'Show the notice and its recipients'],
+  notices: ['送信した通知', 'Notices sent'],
+  pending: ['送信待ち', 'pending'],
+  sent: ['送信済み', 'sent'],
+  failed: ['失敗', 'failed'],
 } as const;
 
 type Words = typeof WORDS;

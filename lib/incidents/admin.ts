@@ -94,6 +94,7 @@ export interface NewIncident {
   bodyEn: string;
   components: ComponentChange[];
   published: boolean;
+  notify: boolean;
 }
 
 export async function createIncident(input: NewIncident, slugBase: string) {
@@ -116,7 +117,7 @@ export async function createIncident(input: NewIncident, slugBase: string) {
     });
     const transitions = await applyComponentChanges(tx, input.components, incident.id, false);
     const update = await tx.incidentUpdate.create({
-      data: { incidentId: incident.id, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), transitions: { create: transitions } },
+      data: { incidentId: incident.id, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), notify: input.notify, transitions: { create: transitions } },
     });
     return { incident, update };
   });
@@ -127,6 +128,7 @@ export interface NewUpdate {
   bodyJa: string;
   bodyEn: string;
   components: ComponentChange[];
+  notify: boolean;
 }
 
 export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
@@ -140,7 +142,7 @@ export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
       await tx.component.updateMany({ where: { id: { in: linked.map((l) => l.componentId) } }, data: { overrideStatus: null } });
     }
     const update = await tx.incidentUpdate.create({
-      data: { incidentId, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), transitions: { create: transitions } },
+      data: { incidentId, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), notify: input.notify, transitions: { create: transitions } },
     });
     await tx.incident.update({
       where: { id: incidentId },

@@ -236,7 +236,7 @@ export async function enqueueMaintenanceNotice(m: MaintenanceNotice): Promise<st
 export async function createMissedIncidentNotices(now = new Date()): Promise<number> {
   const since = new Date(now.getTime() - 24 * 3600_000);
   const updates = await db.incidentUpdate.findMany({
-    where: { createdAt: { gte: since }, displayAt: { gte: since }, incident: { published: true } },
+    where: { createdAt: { gte: since }, displayAt: { gte: since }, notify: true, incident: { published: true } },
     select: { id: true, incidentId: true },
   });
   if (!updates.length) return 0;

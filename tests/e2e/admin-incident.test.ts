@@ -17,7 +17,16 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  site = await startSite({ ...isolatedSite('admin-incident'), RULE_TICK_SECONDS: '1' });
+  const isolated = isolatedSite('admin-incident');
+  // Three confirmed subscribers following everything: two read Japanese, one English.
+  const setup = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
+  const add = setup.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, confirmedAt, createdAt, updatedAt) VALUES (?, ?, ?, 'active', 1, ?, ?, ?)");
+  const t = new Date().toISOString();
+  add.run('sub-ja-1', 'a@example.jp', 'ja', t, t, t);
+  add.run('sub-ja-2', 'b@example.jp', 'ja', t, t, t);
+  add.run('sub-en-1', 'c@example.com', 'en', t, t, t);
+  setup.close();
+  site = await startSite({ ...isolated, RULE_TICK_SECONDS: '1' });
   browser = await launchChromium();
   staff = await signedInContext(browser, site.databaseUrl, site.url, 'editor@example.com', 'editor');
   page = await staff.newPage();
@@ -66,6 +75,15 @@ describe('incident lifecycle from the console', () => {
     expect(await page.locator('select[name^="component:"]').nth(4).inputValue()).toBe('partial_outage');
   });
 
+  it('shows the exact notice in both languages and the number of recipients before confirming', async () => {
+    await page.getByRole('button', { name: '送信内容と宛先数を確認' }).click();
+    const preview = page.locator('[data-notice-preview]');
+    await expect.poll(() => preview.locator('[data-recipients]').innerText()).toBe('宛先: 3件（日本語 2件・英語 1件）');
+    expect(await preview.locator('[data-subject="ja"]').innerText()).toMatch(/^【障害発生】.*Webメールにログインできない/);
+    expect(await preview.locator('[data-subject="en"]').innerText()).toMatch(/Webmail sign-in failing/);
+    expect(await preview.locator('pre[lang], [lang="en"] pre').last().innerText()).toContain('investigating');
+  });
+
   it('publishes the incident: the status page shows it and the component status', async () => {
     await page.getByLabel('お客様に公開される内容を確認しました').check();
     await page.getByRole('button', { name: '登録する' }).click();
@@ -74,6 +92,11 @@ describe('incident lifecycle from the console', () => {
     const html = await publicPage('/', (h) => h.includes('Webメールにログインできない'));
     expect(html).toMatch(/data-component="webmail" data-status="partial_outage"/);
     expect(html).toContain('<strong>調査中</strong>');
+    // The notice went into the outbox for the three subscribers; its progress shows on the page.
+    const progress = page.locator('.notice-progress');
+    await expect.poll(() => progress.count()).toBe(1);
+    expect(await progress.innerText()).toContain('【障害発生】');
+    expect(await progress.locator('progress').getAttribute('max')).toBe('3');
   });
 
   it('posts an update, and corrects it with the earlier text kept', async () => {

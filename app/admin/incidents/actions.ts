@@ -20,6 +20,8 @@ import {
   setIncidentPublished,
   type ComponentChange,
 } from '@/lib/incidents/admin';
+import { enqueueIncidentNotice } from '@/lib/notices/enqueue';
+import { previewIncidentNotice, type NoticePreview } from '@/lib/notices/preview';
 import { ComponentStatus, IncidentImpact, IncidentStatus } from '@/lib/status/types';
 
 export interface FormState {
@@ -83,11 +85,16 @@ export async function createIncidentAction(_: FormState, formData: FormData): Pr
 
   const stamp = formatInTimeZone(new Date(), env.SITE_TIME_ZONE, 'yyyyMMdd');
   const words = input.titleEn.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'incident';
-  const { incident } = await createIncident(
-    { ...input, components: componentChanges(formData), published: input.publish === 'now' },
+  const notify = input.publish === 'now' && formData.get('notify') === 'yes';
+  const { incident, update } = await createIncident(
+    { ...input, components: componentChanges(formData), published: input.publish === 'now', notify },
     `${stamp}-${words}`,
   );
   await audit(staff, input.publish === 'now' ? 'incident.publish' : 'incident.create_draft', { type: 'incident', id: incident.id }, { title: input.titleJa, impact: input.impact, status: input.status }, await clientIp());
+  if (notify) {
+    const noticeId = await enqueueIncidentNotice(incident.id, update.id, 'incident_opened');
+    await audit(staff, 'incident.notify', { type: 'incident', id: incident.id }, { noticeId }, await clientIp());
+  }
   refreshStatusPages();
   redirect(`/admin/incidents/${incident.id}`);
 }
@@ -101,8 +108,13 @@ export async function postUpdateAction(_: FormState, formData: FormData): Promis
   const t = adminText(await adminLang());
   if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
   const { incidentId, ...input } = parsed.data;
-  const { update } = await postIncidentUpdate(incidentId, { ...input, components: componentChanges(formData) });
+  const notify = formData.get('notify') === 'yes';
+  const { update, incident } = await postIncidentUpdate(incidentId, { ...input, components: componentChanges(formData), notify });
   await audit(staff, 'incident.update', { type: 'incident', id: incidentId }, { updateId: update.id, status: input.status }, await clientIp());
+  if (notify && incident.published) {
+    const noticeId = await enqueueIncidentNotice(incidentId, update.id);
+    await audit(staff, 'incident.notify', { type: 'incident', id: incidentId }, { noticeId, updateId: update.id }, await clientIp());
+  }
   refreshStatusPages();
   return { ok: t.saved };
 }
@@ -153,6 +165,22 @@ export async function saveReportAction(_: FormState, formData: FormData): Promis
     refreshStatusPages();
   }
   return { ok: t.saved, values: submitted(formData) };
+}
+
+/** The exact notice per language and the number of recipients, for what the form holds now. */
+export async function previewNoticeAction(formData: FormData): Promise<NoticePreview | { error: string }> {
+  await authorizeAction('editor');
+  const draft = {
+    incidentId: String(formData.get('incidentId') ?? '') || null,
+    titleJa: String(formData.get('titleJa') ?? '').slice(0, 200),
+    titleEn: String(formData.get('titleEn') ?? '').slice(0, 200),
+    status: IncidentStatus.catch('investigating').parse(formData.get('status')),
+    bodyJa: String(formData.get('bodyJa') ?? '').slice(0, 20_000),
+    bodyEn: String(formData.get('bodyEn') ?? '').slice(0, 20_000),
+    componentIds: componentChanges(formData).map((c) => c.componentId),
+  };
+  if (!draft.bodyJa.trim() || !draft.bodyEn.trim()) return { error: adminText(await adminLang()).required };
+  return previewIncidentNotice(draft);
 }
 
 /** Live preview through the same pipeline as the public pages. */

@@ -9,10 +9,13 @@ import { adminText } from '@/lib/i18n/admin';
 import { messages } from '@/lib/i18n/messages';
 import { getConsoleIncident, listComponentsForForms } from '@/lib/incidents/admin';
 import { reportTemplate } from '@/lib/incidents/report-template';
+import { noticesForIncident } from '@/lib/notices/preview';
+import { getNoticeProgress } from '@/lib/notices/progress';
 import type { IncidentStatus } from '@/lib/status/types';
 import { AdminShell } from '../../_components/admin-shell';
-import { statusLabels } from '../../_components/labels';
+import { notifyText, statusLabels } from '../../_components/labels';
 import { setPublishedAction } from '../actions';
+import { NoticeProgress } from '../_components/notify';
 import { CorrectionForm, ReportEditor, UpdateForm } from '../_components/update-forms';
 
 export default async function ConsoleIncidentPage({ params }: { params: Promise<{ id: string }> }) {
@@ -24,6 +27,7 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
   if (!incident) notFound();
   const components = (await listComponentsForForms()).map((c) => ({ id: c.id, name: lang === 'ja' ? c.nameJa : c.nameEn, status: c.status }));
   const labels = statusLabels(lang);
+  const notices = (await Promise.all((await noticesForIncident(incident.id)).map((n) => getNoticeProgress(n.id)))).filter((n) => n !== null);
   const resolved = incident.status === 'resolved' || incident.status === 'postmortem';
   const template = reportTemplate({
     startedAt: incident.startedAt,
@@ -57,10 +61,20 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
           <h2 id="update-heading">{t.postUpdate}</h2>
           <UpdateForm
             incidentId={incident.id}
+            notifyText={notifyText(lang)}
             components={components}
             defaultStatus={incident.status}
             t={{ status: t.status, bodyJa: t.bodyJa, bodyEn: t.bodyEn, components: t.components, unchanged: t.unchanged, post: t.post, confirmCheck: t.confirmCheck, statuses: labels.statuses, componentStatuses: labels.componentStatuses }}
           />
+        </section>
+      )}
+
+      {notices.length > 0 && (
+        <section aria-labelledby="notices-heading">
+          <h2 id="notices-heading">{t.notices}</h2>
+          {notices.map((n) => (
+            <NoticeProgress key={n.id} noticeId={n.id} initial={n} labels={{ pending: t.pending, sent: t.sent, failed: t.failed }} />
+          ))}
         </section>
       )}
 

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { createIncidentAction, type FormState } from '../actions';
 import { ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
+import { NotifyChoice, type NotifyText } from './notify';
 
 export interface IncidentFormText {
   titleJa: string;
@@ -22,7 +23,7 @@ export interface IncidentFormText {
   componentStatuses: Record<string, string>;
 }
 
-export function IncidentForm({ t, components }: { t: IncidentFormText; components: ComponentOption[] }) {
+export function IncidentForm({ t, components, notifyText }: { t: IncidentFormText; components: ComponentOption[]; notifyText: NotifyText }) {
   const [state, action, pending] = useActionState<FormState, FormData>(createIncidentAction, {});
   const f = state.fields ?? {};
   const v = state.values ?? {};
@@ -80,6 +81,7 @@ export function IncidentForm({ t, components }: { t: IncidentFormText; component
           <input type="radio" name="publish" value="draft" defaultChecked={v.publish === 'draft'} /> {t.saveDraft}
         </label>
       </fieldset>
+      <NotifyChoice t={notifyText} defaultChecked={v.notify !== undefined ? v.notify === 'yes' : true} />
       <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div>
         <button type="submit" disabled={pending}>

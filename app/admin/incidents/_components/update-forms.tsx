@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { correctUpdateAction, postUpdateAction, previewMarkdownAction, saveReportAction, type FormState } from '../actions';
 import { ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
+import { NotifyChoice, type NotifyText } from './notify';
 
 export interface UpdateFormText {
   status: string;
@@ -16,7 +17,7 @@ export interface UpdateFormText {
   componentStatuses: Record<string, string>;
 }
 
-export function UpdateForm({ incidentId, t, components, defaultStatus }: { incidentId: string; t: UpdateFormText; components: ComponentOption[]; defaultStatus: string }) {
+export function UpdateForm({ incidentId, t, components, defaultStatus, notifyText }: { incidentId: string; t: UpdateFormText; components: ComponentOption[]; defaultStatus: string; notifyText: NotifyText }) {
   const [state, action, pending] = useActionState<FormState, FormData>(postUpdateAction, {});
   const f = state.fields ?? {};
   // After a successful post the form starts empty; after an error it keeps what was typed.
@@ -49,6 +50,7 @@ export function UpdateForm({ incidentId, t, components, defaultStatus }: { incid
           {(p) => <textarea {...p} name="bodyEn" required defaultValue={v.bodyEn} />}
         </Field>
       </div>
+      <NotifyChoice t={notifyText} defaultChecked={v.notify !== undefined ? v.notify === 'yes' : true} />
       <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div>
         <button type="submit" disabled={pending}>

@@ -4,6 +4,7 @@ import { adminText } from '@/lib/i18n/admin';
 import { listComponentsForForms } from '@/lib/incidents/admin';
 import { AdminShell } from '../../_components/admin-shell';
 import { statusLabels } from '../../_components/labels';
+import { notifyText } from '../../_components/labels';
 import { IncidentForm } from '../_components/incident-form';
 
 export default async function NewIncidentPage() {
@@ -16,6 +17,7 @@ export default async function NewIncidentPage() {
       <h1>{t.newIncident}</h1>
       <IncidentForm
         components={components}
+        notifyText={notifyText(lang)}
         t={{
           titleJa: t.titleJa,
           titleEn: t.titleEn,
