@@ -5,7 +5,7 @@ import { db } from '../db';
 import { env } from '../env';
 import { addInto, emptyCounts, quantile } from './histogram';
 import { bucketStart, type Resolution } from './resolutions';
-import { computeUptime, type StatusChange, type UptimeComponent } from './uptime';
+import { calendarDays, computeUptime, type StatusChange, type UptimeComponent } from './uptime';
 
 export type ChartRange = '24h' | '7d' | '30d';
 
@@ -132,8 +132,10 @@ export async function uptime(days = 90, now = new Date()): Promise<UptimeCompone
   for (const c of [...earlier, ...changes]) {
     byComponent.set(c.componentId, [...(byComponent.get(c.componentId) ?? []), { status: c.newStatus, at: c.changedAt }]);
   }
+  const calendar = calendarDays(from, days, env.SITE_TIME_ZONE);
   return components.map((c) =>
     computeUptime({
+      calendar,
       slug: c.slug,
       createdAt: c.createdAt,
       changes: (byComponent.get(c.id) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime()),

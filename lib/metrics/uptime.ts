@@ -51,6 +51,35 @@ function asDayStatus(status: string): DayStatus {
   return status in SEVERITY ? (status as DayStatus) : 'operational';
 }
 
+export interface CalendarDay {
+  start: number;
+  /** Start of the next day. */
+  next: number;
+  /** yyyy-MM-dd in the site's time zone */
+  date: string;
+}
+
+/**
+ * The calendar days of the period in the site's zone (23 or 25 hours across a DST change).
+ * Computed once per request and shared by every component: zone arithmetic is the costly part.
+ */
+let memo: { key: string; days: CalendarDay[] } | null = null;
+
+export function calendarDays(from: Date, days: number, timeZone: string): CalendarDay[] {
+  // The period only moves at midnight: most calls are for the same one.
+  const key = `${from.getTime()}:${days}:${timeZone}`;
+  if (memo?.key === key) return memo.days;
+  const out: CalendarDay[] = [];
+  let start = from.getTime();
+  for (let d = 0; d < days; d++) {
+    const next = bucketStart(new Date(start + 36 * 3_600_000), '1d', timeZone).getTime();
+    out.push({ start, next, date: formatInTimeZone(new Date(start), timeZone, 'yyyy-MM-dd') });
+    start = next;
+  }
+  memo = { key, days: out };
+  return out;
+}
+
 export function computeUptime(input: {
   slug: string;
   createdAt: Date;
@@ -60,8 +89,10 @@ export function computeUptime(input: {
   days: number;
   now: Date;
   timeZone: string;
+  calendar?: CalendarDay[];
 }): UptimeComponent {
   const { changes, from, days, now, timeZone } = input;
+  const calendar = input.calendar ?? calendarDays(from, days, timeZone);
   const nowMs = now.getTime();
   // Status intervals: [start, end) with a status; before the first change nothing is known.
   const intervals: { start: number; end: number; status: DayStatus }[] = [];
@@ -74,11 +105,9 @@ export function computeUptime(input: {
   let knownMs = 0;
   let downMs = 0;
   const result: UptimeDay[] = [];
-  let dayStart = from.getTime();
-  for (let d = 0; d < days; d++) {
-    // Days are calendar days in the site's zone (23 or 25 hours across a DST change).
-    const nextStart = bucketStart(new Date(dayStart + 36 * 3_600_000), '1d', timeZone).getTime();
-    const dayEnd = Math.min(nextStart, nowMs);
+  for (const day of calendar) {
+    const dayStart = day.start;
+    const dayEnd = Math.min(day.next, nowMs);
     let worst: DayStatus | null = null;
     let affectedMs = 0;
     for (const iv of intervals) {
@@ -93,8 +122,7 @@ export function computeUptime(input: {
     const incidents = input.incidents
       .filter((i) => i.startedAt.getTime() < dayEnd && (i.resolvedAt?.getTime() ?? nowMs) >= dayStart)
       .map(({ slug, titleJa, titleEn }) => ({ slug, titleJa, titleEn }));
-    result.push({ date: formatInTimeZone(new Date(dayStart), timeZone, 'yyyy-MM-dd'), worst, minutesAffected: Math.round(affectedMs / 60_000), incidents });
-    dayStart = nextStart;
+    result.push({ date: day.date, worst, minutesAffected: Math.round(affectedMs / 60_000), incidents });
   }
   return {
     slug: input.slug,
