@@ -75,6 +75,7 @@ const WORDS = {
   notify: ['購読者に通知する（メール・Webhook）', 'Notify subscribers (email, webhooks)'],
   showNotice: ['送信内容と宛先数を確認', 'Show the notice and its recipients'],
   notices: ['送信した通知', 'Notices sent'],
+  notifyReport: ['公開時に購読者へお詫びと報告を送る（【お詫び】）', 'Send subscribers the apology and report when publishing ([Apology])'],
   pending: ['送信待ち', 'pending'],
   sent: ['送信済み', 'sent'],
   failed: ['失敗', 'failed'],

@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../db';
+import { enqueueMaintenanceNotice } from '../notices/enqueue';
 
 // Maintenance windows switch themselves: in progress at the start (components to
 // under_maintenance, staff override so the metric rules do not fight it), completed at the end
@@ -33,7 +34,33 @@ export async function advanceMaintenances(now = new Date()): Promise<Maintenance
       events.push({ maintenanceId: m.id, kind: 'completed' });
     }
   }
+  for (const event of events) await notifyMaintenance(event);
   return events;
+}
+
+const NOTICE_KIND = { reminder: 'maintenance_announced', started: 'maintenance_started', completed: 'maintenance_completed' } as const;
+
+/** Subscribers hear of the announcement, a reminder before the start, the start and the end. */
+export async function notifyMaintenance(event: MaintenanceEvent | { maintenanceId: string; kind: 'announced' }) {
+  const m = await db.maintenance.findUnique({ where: { id: event.maintenanceId }, include: { components: true } });
+  if (!m || !m.published) return;
+  try {
+    await enqueueMaintenanceNotice({
+      key: event.kind === 'reminder' ? `${m.id}:reminder` : m.id,
+      kind: event.kind === 'announced' ? 'maintenance_announced' : NOTICE_KIND[event.kind],
+      titleJa: m.titleJa,
+      titleEn: m.titleEn,
+      startsAt: m.scheduledFor,
+      endsAt: m.scheduledUntil,
+      bodyJa: m.bodyJa,
+      bodyEn: m.bodyEn,
+      componentIds: m.components.map((c) => c.componentId),
+      path: '/',
+    });
+  } catch (error) {
+    // The schedule must go on even if notices cannot be written now.
+    console.error(`maintenance ${m.slug}: could not create the ${event.kind} notice:`, error);
+  }
 }
 
 async function start(id: string, componentIds: string[], now: Date) {

@@ -46,13 +46,17 @@ export function fromHeader(lang: Lang) {
   return { name: siteName(lang), address: env.NOTICE_FROM_ADDRESS };
 }
 
-function mailDomain(): string {
+/** The right-hand side of Message-IDs: the From address's domain. */
+export function messageIdDomain(): string {
   return env.NOTICE_FROM_ADDRESS.split('@')[1]!;
 }
 
-/** A Message-ID fixed per (notice, subscriber): a copy sent again after a crash is recognisably the same mail. */
+/**
+ * A Message-ID fixed per (notice, subscriber) when the delivery row is created (enqueue.ts builds
+ * the same string in SQL): a copy sent again is recognisably the same mail.
+ */
 export function noticeMessageId(noticeId: string, subscriberId: string): string {
-  return `<${noticeId}.${subscriberId}@${mailDomain()}>`;
+  return `<${noticeId}.${subscriberId}@${messageIdDomain()}>`;
 }
 
 export function siteUrl(path: string): string {

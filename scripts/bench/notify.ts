@@ -5,6 +5,8 @@
 //   tayori msg/s        = copies sent / (last sentAt − first claimedAt), from the outbox rows
 //   smtp-source msg/s   = messages / wall time of the smtp-source run
 // Needs the Debian package postfix (smtp-sink, smtp-source).
+// Environment: BENCH_SUBSCRIBERS, BENCH_CONCURRENCY (sessions per worker, default 10),
+// BENCH_WORKERS (worker processes, default 1), BENCH_WORKER_PROFILE=<dir> (V8 CPU profile of the worker).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

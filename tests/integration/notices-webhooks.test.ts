@@ -80,6 +80,7 @@ function verify(secret: string, r: Received): boolean {
 }
 
 let secret = '';
+let removalToken = '';
 
 describe('webhooks', () => {
   it('refuses URLs that are not http(s) or that point into private networks, storing nothing', async () => {
@@ -95,6 +96,7 @@ describe('webhooks', () => {
   it('registers through the form and becomes active only once the signed confirm_url is opened', async () => {
     const res = await submitForm(`${site.url}/subscribe`, 'webhook-form', [['url', receiverUrl], ['scope', 'all']]);
     secret = /data-testid="webhook-secret">([^<]+)</.exec(res.html)?.[1] ?? '';
+    removalToken = /data-testid="webhook-manage-token">([^<]+)</.exec(res.html)?.[1] ?? '';
     expect(secret).toMatch(/^whsec_/);
     const confirmation = await until(() => received.find((r) => r.event === 'confirmation'), 'the confirmation request');
     expect(verify(secret, confirmation)).toBe(true);
@@ -134,5 +136,12 @@ describe('webhooks', () => {
     expect(verify(secret, component)).toBe(true);
     expect(component.json.component_update).toMatchObject({ old_status: 'operational', new_status: 'degraded_performance' });
     expect(component.json.component).toMatchObject({ name: 'メール受信' });
+  });
+
+  it('removes an endpoint with the removal token shown at registration', async () => {
+    expect((await fetch(`${site.url}/api/webhooks/remove?token=${'x'.repeat(43)}`, { method: 'POST' })).status).toBe(404);
+    const res = await fetch(`${site.url}/api/webhooks/remove?token=${removalToken}`, { method: 'POST' });
+    expect(await res.json()).toEqual({ removed: true });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM WebhookEndpoint').get() as { n: number }).n).toBe(0);
   });
 });

@@ -162,6 +162,11 @@ export async function saveReportAction(_: FormState, formData: FormData): Promis
       return { error: error instanceof Error ? error.message : String(error) };
     }
     await audit(staff, 'incident.report_published', { type: 'incident', id: incidentId }, {}, await clientIp());
+    if (formData.get('notify') === 'yes') {
+      // 【お詫び】 with the report: period, symptoms, cause, scope, actions, countermeasures.
+      const noticeId = await enqueueIncidentNotice(incidentId, null, 'incident_report');
+      await audit(staff, 'incident.notify', { type: 'incident', id: incidentId }, { noticeId, kind: 'incident_report' }, await clientIp());
+    }
     refreshStatusPages();
   }
   return { ok: t.saved, values: submitted(formData) };

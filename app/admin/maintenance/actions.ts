@@ -9,6 +9,7 @@ import { clientIp } from '@/lib/auth/session';
 import { refreshStatusPages } from '@/lib/cache/refresh';
 import { env } from '@/lib/env';
 import { createMaintenance, fromLocalInput } from '@/lib/maintenance/admin';
+import { notifyMaintenance } from '@/lib/maintenance/schedule';
 
 export interface MaintenanceState {
   fields?: Record<string, string>;
@@ -41,6 +42,10 @@ export async function createMaintenanceAction(_: MaintenanceState, formData: For
   const stamp = formatInTimeZone(fromLocalInput(parsed.data.scheduledFor), env.SITE_TIME_ZONE, 'yyyyMMdd');
   const m = await createMaintenance({ ...parsed.data, componentIds }, `${stamp}-maintenance`, staff.id);
   await audit(staff, 'maintenance.create', { type: 'maintenance', id: m.id }, { title: m.titleJa, from: m.scheduledFor, until: m.scheduledUntil }, await clientIp());
+  if (formData.get('notify') === 'yes') {
+    await notifyMaintenance({ maintenanceId: m.id, kind: 'announced' });
+    await audit(staff, 'maintenance.notify', { type: 'maintenance', id: m.id }, {}, await clientIp());
+  }
   refreshStatusPages();
   redirect('/admin/maintenance');
 }

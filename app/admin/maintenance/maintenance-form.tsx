@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { createMaintenanceAction, type MaintenanceState } from './actions';
 
-type Text = Record<'titleJa' | 'titleEn' | 'bodyJa' | 'bodyEn' | 'from' | 'until' | 'remind' | 'components' | 'confirm' | 'create', string>;
+type Text = Record<'titleJa' | 'titleEn' | 'bodyJa' | 'bodyEn' | 'from' | 'until' | 'remind' | 'components' | 'confirm' | 'create' | 'notify', string>;
 
 export function MaintenanceForm({ t, components }: { t: Text; components: { id: string; name: string }[] }) {
   const [state, action, pending] = useActionState<MaintenanceState, FormData>(createMaintenanceAction, {});
@@ -61,6 +61,11 @@ export function MaintenanceForm({ t, components }: { t: Text; components: { id: 
       <div className="two-col">
         {input('bodyJa', 'textarea')}
         {input('bodyEn', 'textarea')}
+      </div>
+      <div>
+        <label>
+          <input type="checkbox" name="notify" value="yes" defaultChecked /> {t.notify}
+        </label>
       </div>
       <div>
         <label>

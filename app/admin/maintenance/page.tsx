@@ -54,6 +54,7 @@ export default async function MaintenancePage() {
           components: t.components,
           confirm: t.confirmCheck,
           create: t.create,
+          notify: t.notify,
         }}
       />
     </AdminShell>

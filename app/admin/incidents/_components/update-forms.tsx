@@ -110,7 +110,7 @@ function MarkdownWithPreview({ name, label, defaultValue, previewLabel }: { name
   );
 }
 
-export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId: string; reportJa: string; reportEn: string; t: { reportJa: string; reportEn: string; preview: string; saveReport: string; publishReport: string; confirmCheck: string } }) {
+export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId: string; reportJa: string; reportEn: string; t: { reportJa: string; reportEn: string; preview: string; saveReport: string; publishReport: string; confirmCheck: string; notifyReport: string } }) {
   const [state, action, pending] = useActionState<FormState, FormData>(saveReportAction, {});
   const f = state.fields ?? {};
   const v = state.values ?? {};
@@ -123,6 +123,9 @@ export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId
         <MarkdownWithPreview name="reportJa" label={t.reportJa} defaultValue={v.reportJa ?? reportJa} previewLabel={t.preview} />
         <MarkdownWithPreview name="reportEn" label={t.reportEn} defaultValue={v.reportEn ?? reportEn} previewLabel={t.preview} />
       </div>
+      <label>
+        <input type="checkbox" name="notify" value="yes" defaultChecked={v.notify !== undefined ? v.notify === 'yes' : true} /> {t.notifyReport}
+      </label>
       <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div className="row-actions">
         <button type="submit" name="intent" value="save" className="secondary" disabled={pending}>
