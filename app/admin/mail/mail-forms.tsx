@@ -12,7 +12,7 @@ function Result({ state, ok }: { state: MailState; ok: string }) {
 export function BlockForm({ t }: { t: Record<'kind' | 'value' | 'reason' | 'block' | 'done' | 'client' | 'senderDomain' | 'helo', string> }) {
   const [state, action, pending] = useActionState<MailState, FormData>(blockAction, {});
   return (
-    <form action={action} className="stack">
+    <form action={action} className="stack" noValidate>
       <Result state={state} ok={t.done} />
       <div className="two-col">
         <div>
@@ -44,7 +44,7 @@ export function BlockForm({ t }: { t: Record<'kind' | 'value' | 'reason' | 'bloc
 export function ScanPolicyForm({ current, t }: { current: string; t: Record<'policy' | 'reason' | 'note' | 'apply' | 'done' | 'enabled' | 'bypass' | 'auto', string> }) {
   const [state, action, pending] = useActionState<MailState, FormData>(scanPolicyAction, {});
   return (
-    <form action={action} className="stack">
+    <form action={action} className="stack" noValidate>
       <Result state={state} ok={t.done} />
       <fieldset>
         <legend>{t.policy}</legend>
@@ -73,7 +73,7 @@ export function ScanPolicyForm({ current, t }: { current: string; t: Record<'pol
 export function FlushForm({ t }: { t: Record<'flush' | 'done', string> }) {
   const [state, action, pending] = useActionState<MailState, FormData>(flushAction, {});
   return (
-    <form action={action} className="stack">
+    <form action={action} className="stack" noValidate>
       <Result state={state} ok={t.done} />
       <div>
         <button type="submit" disabled={pending} className="secondary">

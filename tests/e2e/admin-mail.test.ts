@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { isolatedSite, startSite, type RunningSite } from '../support/site';
+import { signedInContext } from '../support/staff';
+import { startMta, type MtaProcess } from '../integration/mta/helpers';
+
+// The 2014 operators' defences, from the console, against the real bundled MTA.
+let mta: MtaProcess;
+let site: RunningSite;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mta = await startMta();
+  site = await startSite({ ...isolatedSite('admin-mail'), MTA_ADMIN_URL: `http://127.0.0.1:${mta.httpPort}`, MTA_ADMIN_TOKEN: mta.adminToken });
+  browser = await launchChromium();
+  const context = await signedInContext(browser, site.databaseUrl, site.url, 'ops@example.com', 'admin');
+  page = await context.newPage();
+  await page.goto(`${site.url}/admin/mail`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.stop();
+  await mta?.stop();
+});
+
+describe('mail-system controls', () => {
+  it('shows the queue as the MTA reports it', async () => {
+    expect(await page.locator('[data-queue-depth]').getAttribute('data-queue-depth')).toBe('0');
+  });
+
+  it('blocks a flooding network with a reason, and removes it again', async () => {
+    await page.locator('#block-value').fill('198.51.100.0/24');
+    await page.locator('#block-reason').fill('spam flood');
+    await page.getByRole('button', { name: 'ブロックする' }).click();
+    await expect.poll(async () => (await mta.api('GET', '/api/blocklist')).json.entries.length).toBe(1);
+    const [entry] = (await mta.api('GET', '/api/blocklist')).json.entries;
+    expect(entry).toMatchObject({ kind: 'client', value: '198.51.100.0/24', reason: 'spam flood', created_by: 'ops@example.com' });
+    await page.reload();
+    expect(await page.locator('table').last().innerText()).toContain('198.51.100.0/24');
+    await page.getByRole('button', { name: '解除' }).click();
+    await expect.poll(async () => (await mta.api('GET', '/api/blocklist')).json.entries.length).toBe(0);
+  });
+
+  it('refuses to switch the spam check without a reason', async () => {
+    await page.reload();
+    await page.getByLabel('停止（バイパス）').check();
+    await page.getByRole('button', { name: '切り替える' }).click();
+    await expect.poll(() => page.locator('.form-error').first().innerText()).toContain('理由');
+    expect((await mta.api('GET', '/api/scan-policy')).json.policy).toBe('enabled');
+  });
+
+  it('switches the spam check off and tells customers on the status page, as in 2014', async () => {
+    await page.getByLabel('停止（バイパス）').check();
+    await page.locator('#policy-reason').fill('メール遅延の解消を優先');
+    await page.getByRole('button', { name: '切り替える' }).click();
+    await expect.poll(async () => (await mta.api('GET', '/api/scan-policy')).json.policy).toBe('bypass');
+    const deadline = Date.now() + 75_000;
+    let html = '';
+    while (Date.now() < deadline && !html.includes('SPAMチェックの一時停止')) {
+      html = await (await fetch(`${site.url}/`)).text();
+      if (!html.includes('SPAMチェックの一時停止')) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(html).toContain('SPAMチェックの一時停止');
+    expect(html).toContain('メール遅延の解消を優先');
+  });
+
+  it('flushes deferred mail on request', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: '保留中のメールを今すぐ再送' }).click();
+    await expect.poll(() => page.locator('.form-ok').first().innerText()).toContain('完了');
+  });
+
+  it('left a trace of every change in the audit log', () => {
+    const db = new Database(site.databaseUrl.replace(/^file:/, ''), { readonly: true });
+    const actions = (db.prepare("SELECT action FROM AuditLog WHERE actorEmail = 'ops@example.com'").all() as { action: string }[]).map((r) => r.action);
+    db.close();
+    for (const a of ['mail.block', 'mail.unblock', 'mail.scan_policy', 'mail.flush', 'incident.publish']) expect(actions, a).toContain(a);
+  });
+});
