@@ -47,3 +47,5 @@ export const rollupSchema = z
 export const rollupBatchSchema = z.object({ rollups: z.array(rollupSchema).min(1).max(500) }).strict();
 
 export type Rollup = z.output<typeof rollupSchema>;
+/** A rollup as its sender writes it (the JSON the site accepts). */
+export type RollupInput = z.input<typeof rollupSchema>;

@@ -1,5 +1,6 @@
 // Ten-second rollups for the status site: what was delivered, deferred, bounced, accepted and
 // rejected in each window, with delay percentiles and the queue's state at the window's end.
+import type { RollupInput } from '../../lib/metrics/rollup-schema.js';
 import type { ScanPolicy } from '../config.js';
 
 export const WINDOW_MS = 10_000;
@@ -13,25 +14,8 @@ export interface StageDelays {
   total: number;
 }
 
-export interface Rollup {
-  source: string;
-  window_start: string;
-  window_seconds: 10;
-  delivered: number;
-  deferred: number;
-  bounced: number;
-  delay_p50_s: number | null;
-  delay_p95_s: number | null;
-  delay_max_s: number | null;
-  delay_histogram: { bounds: number[]; counts: number[] };
-  stage_p95_s: { receive: number | null; queue: number | null; scan: number | null; deliver: number | null };
-  queue_depth: number;
-  oldest_age_s: number;
-  accepted: number;
-  rejected: Record<string, number>;
-  scan_policy: ScanPolicy;
-  scan_bypassing: boolean;
-}
+/** The site's contract (lib/metrics/rollup-schema.ts), as the MTA sends it. */
+export type Rollup = RollupInput;
 
 export function windowStart(t: number): number {
   return Math.floor(t / WINDOW_MS) * WINDOW_MS;

@@ -17,7 +17,7 @@ const TOTAL = Number(process.env.BENCH_ROLLUPS ?? 50_000);
 const BATCH = 100;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tayori-bench-ingest-'));
 const token = 'bench-ingest-token-0123456789abcdef';
-const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, INGEST_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, INGEST_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
 Object.assign(process.env, env);
 
 const freePort = () =>

@@ -2,7 +2,7 @@
 // the same contract the bundled MTA pushes. Each event counts in the window of its log timestamp.
 // Queue depth and the oldest message's age are estimated from qmgr's "queue active" and
 // "removed" lines and sampled at each window's end.
-import { DELAY_BUCKET_BOUNDS, rollupSchema } from '../../lib/metrics/rollup-schema.js';
+import { DELAY_BUCKET_BOUNDS, rollupSchema, type RollupInput } from '../../lib/metrics/rollup-schema.js';
 import type { ParsedLine } from './parser.js';
 
 export const WINDOW_MS = 10_000;
@@ -11,25 +11,7 @@ const QUEUE_MEMORY_MS = 5 * 86_400_000 + 3_600_000;
 const MAX_TRACKED_MESSAGES = 200_000;
 
 /** The JSON the site accepts for one window (the input side of rollupSchema). */
-export interface RollupBody {
-  source: string;
-  window_start: string;
-  window_seconds: 10;
-  delivered: number;
-  deferred: number;
-  bounced: number;
-  delay_p50_s: number | null;
-  delay_p95_s: number | null;
-  delay_max_s: number | null;
-  delay_histogram: { bounds: number[]; counts: number[] };
-  stage_p95_s: { receive: number | null; queue: number | null; scan: number | null; deliver: number | null };
-  queue_depth: number;
-  oldest_age_s: number;
-  accepted: number;
-  rejected: Record<string, number>;
-  scan_policy: 'enabled';
-  scan_bypassing: false;
-}
+export type RollupBody = RollupInput;
 
 export const windowStartOf = (t: number) => Math.floor(t / WINDOW_MS) * WINDOW_MS;
 

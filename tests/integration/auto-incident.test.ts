@@ -105,7 +105,7 @@ describe('automatic incident from measured mail delay', () => {
   it('moves to monitoring after five healthy minutes and resolves with the observed window', async () => {
     await push(2, 31);
     expect(inbound().status).toBe('operational');
-    const incident = await until(autoIncident, (i) => i?.status === 'resolved', 'resolution');
+    const incident = (await until(autoIncident, (i) => i?.status === 'resolved', 'resolution'))!;
     const list = updates(incident.id);
     expect(list.map((u) => u.status)).toEqual(['investigating', 'investigating', 'monitoring', 'resolved']);
     expect(list[3].bodyJa).toContain('最大遅延は約45分');
