@@ -63,7 +63,8 @@ process.on('SIGTERM', () => stop(0));
 
 // The data cache holds query results; the database may have changed while the site was down.
 rmSync(path.join(env.NEXT_DIST_DIR || '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
-launch('site', 'npx', ['next', 'start', '-p', port, '-H', host]);
+// Next.js itself, not through npx: a stop signal must reach the server, not a wrapper.
+launch('site', process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', host]);
 if (existsSync('mta/main.ts') && env.MTA_DISABLED !== 'true') launch('mta', process.execPath, ['--import', 'tsx', 'mta/main.ts']);
 // Sends notices and webhooks from the outbox; 'react-server' because lib/ modules import 'server-only'.
 launch('notice-worker', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts']);
