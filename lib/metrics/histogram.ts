@@ -56,3 +56,17 @@ export function countAbove(counts: readonly number[], seconds: number): number {
   }
   return n;
 }
+
+/** Histogram counts of raw delays, as a sender builds them for one window. */
+export function histogramOf(delays: readonly number[]): Counts {
+  const counts = emptyCounts();
+  for (const d of delays) counts[bucketOf(d)]++;
+  return counts;
+}
+
+/** Exact nearest-rank percentile (p in 0..100) of an ascending array; null when empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}

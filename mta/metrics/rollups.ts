@@ -1,10 +1,11 @@
 // Ten-second rollups for the status site: what was delivered, deferred, bounced, accepted and
 // rejected in each window, with delay percentiles and the queue's state at the window's end.
-import type { RollupInput } from '../../lib/metrics/rollup-schema.js';
+import { DELAY_BUCKET_BOUNDS, type RollupInput } from '../../lib/metrics/rollup-schema.js';
 import type { ScanPolicy } from '../config.js';
 
 export const WINDOW_MS = 10_000;
-export const HISTOGRAM_BOUNDS_S = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600, 5400, 7200];
+// The site's buckets: percentiles merge honestly only if every source uses the same ones.
+export const HISTOGRAM_BOUNDS_S = [...DELAY_BUCKET_BOUNDS];
 
 export interface StageDelays {
   receive: number;
@@ -21,21 +22,8 @@ export function windowStart(t: number): number {
   return Math.floor(t / WINDOW_MS) * WINDOW_MS;
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
-
-export function histogram(values: number[]): number[] {
-  const counts = new Array<number>(HISTOGRAM_BOUNDS_S.length + 1).fill(0);
-  for (const v of values) {
-    const i = HISTOGRAM_BOUNDS_S.findIndex((bound) => v <= bound);
-    counts[i < 0 ? HISTOGRAM_BOUNDS_S.length : i]!++;
-  }
-  return counts;
-}
+export { percentile, histogramOf as histogram } from '../../lib/metrics/histogram.js';
+import { histogramOf as histogram, percentile } from '../../lib/metrics/histogram.js';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -15,22 +15,8 @@ export type RollupBody = RollupInput;
 
 export const windowStartOf = (t: number) => Math.floor(t / WINDOW_MS) * WINDOW_MS;
 
-/** Nearest-rank percentile (p in 0..100) of an ascending array; null when empty. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
-
-/** Counts per DELAY_BUCKET_BOUNDS bucket: bucket i holds bounds[i-1] < d <= bounds[i]; the last one is +Inf. */
-export function delayHistogram(delays: readonly number[]): number[] {
-  const counts = new Array<number>(DELAY_BUCKET_BOUNDS.length + 1).fill(0);
-  for (const d of delays) {
-    const i = DELAY_BUCKET_BOUNDS.findIndex((bound) => d <= bound);
-    counts[i < 0 ? DELAY_BUCKET_BOUNDS.length : i]!++;
-  }
-  return counts;
-}
+export { percentile, histogramOf as delayHistogram } from '../../lib/metrics/histogram.js';
+import { percentile, histogramOf as delayHistogram } from '../../lib/metrics/histogram.js';
 
 // Postfix logs delays with two decimals; sums like 0.01 + 0.02 must not come out as 0.030000000000000002.
 const round = (n: number) => Math.round(n * 1000) / 1000;

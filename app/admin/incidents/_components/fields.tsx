@@ -64,3 +64,17 @@ export function ConfirmBox({ label, error, checked }: { label: string; error?: s
     </div>
   );
 }
+
+/** The Japanese and English message of an update, side by side. */
+export function BilingualBodies({ labels, errors, values }: { labels: { bodyJa: string; bodyEn: string }; errors: Record<string, string>; values: Record<string, string> }) {
+  return (
+    <div className="two-col">
+      <Field name="bodyJa" label={labels.bodyJa} error={errors.bodyJa}>
+        {(p) => <textarea {...p} name="bodyJa" required defaultValue={values.bodyJa} />}
+      </Field>
+      <Field name="bodyEn" label={labels.bodyEn} error={errors.bodyEn}>
+        {(p) => <textarea {...p} name="bodyEn" required defaultValue={values.bodyEn} />}
+      </Field>
+    </div>
+  );
+}

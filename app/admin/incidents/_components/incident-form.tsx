@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { createIncidentAction, type FormState } from '../actions';
-import { ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
+import { BilingualBodies, ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
 import { NotifyChoice, type NotifyText } from './notify';
 
 export interface IncidentFormText {
@@ -64,14 +64,7 @@ export function IncidentForm({ t, components, notifyText }: { t: IncidentFormTex
         </Field>
       </div>
       <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} values={v} />
-      <div className="two-col">
-        <Field name="bodyJa" label={t.bodyJa} error={f.bodyJa}>
-          {(p) => <textarea {...p} name="bodyJa" required defaultValue={v.bodyJa} />}
-        </Field>
-        <Field name="bodyEn" label={t.bodyEn} error={f.bodyEn}>
-          {(p) => <textarea {...p} name="bodyEn" required defaultValue={v.bodyEn} />}
-        </Field>
-      </div>
+      <BilingualBodies labels={t} errors={f} values={v} />
       <fieldset>
         <legend>{t.publishNow}</legend>
         <label>

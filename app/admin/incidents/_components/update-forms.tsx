@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { correctUpdateAction, postUpdateAction, previewMarkdownAction, saveReportAction, type FormState } from '../actions';
-import { ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
+import { BilingualBodies, ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
 import { NotifyChoice, type NotifyText } from './notify';
 
 export interface UpdateFormText {
@@ -42,14 +42,7 @@ export function UpdateForm({ incidentId, t, components, defaultStatus, notifyTex
         )}
       </Field>
       <ComponentStatusChoices components={components} statusLabels={t.componentStatuses} legend={t.components} unchanged={t.unchanged} values={v} />
-      <div className="two-col">
-        <Field name="bodyJa" label={t.bodyJa} error={f.bodyJa}>
-          {(p) => <textarea {...p} name="bodyJa" required defaultValue={v.bodyJa} />}
-        </Field>
-        <Field name="bodyEn" label={t.bodyEn} error={f.bodyEn}>
-          {(p) => <textarea {...p} name="bodyEn" required defaultValue={v.bodyEn} />}
-        </Field>
-      </div>
+      <BilingualBodies labels={t} errors={f} values={v} />
       <NotifyChoice t={notifyText} defaultChecked={v.notify !== undefined ? v.notify === 'yes' : true} />
       <ConfirmBox label={t.confirmCheck} error={f.confirm} checked={v.confirm === 'yes'} />
       <div>

@@ -133,6 +133,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
         {(reportHtml || showingFallback) && (
           <section aria-label={t.reportHeading} className="report">
             {showingFallback && <p className="notice">{t.translationMissing}</p>}
+            {/* reportHtml* come from renderMarkdown (rehype-sanitize) in lib/incidents/queries.ts. */}
             <div className="prose" lang={showingFallback ? 'ja' : lang} dangerouslySetInnerHTML={{ __html: reportHtml || incident.reportHtmlJa }} />
           </section>
         )}
