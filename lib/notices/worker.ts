@@ -1,4 +1,6 @@
 import 'server-only';
+import { db } from '../db';
+import { relaxCommitSync } from '../db-dialect';
 import { env } from '../env';
 import type { Lang } from '../i18n/locales';
 import { claimWebhooks, markWebhookDelivered, markWebhookFailed, type ClaimedWebhook } from '../webhooks/outbox';
@@ -24,6 +26,7 @@ export interface WorkerOptions {
 export async function runNoticeWorker({ sender = createNoticeSender(), signal, log = console.log }: WorkerOptions = {}) {
   const notices = new Map<string, Record<Lang, PreparedNotice> | null>();
   let lastSweep = 0;
+  await relaxCommitSync(db, env.DATABASE_URL);
   log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
   while (!signal?.aborted) {
     if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
