@@ -1,0 +1,46 @@
+// The subscribers' side: an SMTP server standing in for their mail provider. The notice worker
+// sends to it; each copy is kept with the time it arrived, its Message-ID (fixed per notice and
+// subscriber, so a copy sent twice is recognisable) and its decoded subject.
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedNotice {
+  to: string;
+  messageId: string;
+  subject: string;
+  receivedAt: number;
+}
+
+export interface NoticeInbox {
+  url: string;
+  notices: ReceivedNotice[];
+  stop: () => Promise<void>;
+}
+
+export async function startNoticeInbox(port: number): Promise<NoticeInbox> {
+  const notices: ReceivedNotice[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 10 * 1024 * 1024,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const receivedAt = Date.now();
+        simpleParser(Buffer.concat(chunks), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }).then(
+          (parsed) => {
+            for (const rcpt of session.envelope.rcptTo) notices.push({ to: rcpt.address.toLowerCase(), messageId: parsed.messageId ?? '', subject: parsed.subject ?? '', receivedAt });
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
+      });
+    },
+  });
+  // A worker killed mid-session resets its connection: expected during the chaos run.
+  server.on('error', () => {});
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${port}`, notices, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}

@@ -1,0 +1,66 @@
+// What a customer and a subscriber see while the simulation runs: the public API's unresolved
+// incidents (cached like the page, so this is what visitors get), and the page itself under load.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './stack';
+
+export interface PublicTimeline {
+  /** First time an unresolved incident was served. */
+  incidentShownAt?: number;
+  incidentName?: string;
+  /** First time, after that, that no unresolved incident was served. */
+  resolvedShownAt?: number;
+}
+
+/** Polls the public API every second until stopped. */
+export function watchPublicStatus(siteUrl: string): { timeline: PublicTimeline; stop: () => void } {
+  const timeline: PublicTimeline = {};
+  let stopped = false;
+  const poll = async () => {
+    while (!stopped) {
+      try {
+        const res = await fetch(`${siteUrl}/api/v2/incidents/unresolved.json`, { signal: AbortSignal.timeout(5000) });
+        if (res.ok) {
+          // The simulation's site has no other incidents: the first unresolved one is the flood's.
+          const body = (await res.json()) as { incidents: { name: string }[] };
+          const open = body.incidents[0];
+          if (open && !timeline.incidentShownAt) Object.assign(timeline, { incidentShownAt: Date.now(), incidentName: open.name });
+          if (!open && timeline.incidentShownAt && !timeline.resolvedShownAt) timeline.resolvedShownAt = Date.now();
+        }
+      } catch {
+        // the site is down (chaos) or busy: keep polling
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  void poll();
+  return { timeline, stop: () => (stopped = true) };
+}
+
+export interface LoadResult {
+  connections: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  requests: number;
+}
+
+/** autocannon in its own process, so the load does not share an event loop with the traffic. */
+export function loadPage(url: string, connections: number, seconds: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '-j', url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number };
+        resolve({ connections, seconds, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total });
+      } catch (error) {
+        reject(new Error(`autocannon gave no result: ${(error as Error).message}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,105 @@
+// The replay's outputs: the side-by-side table, the RESULT line, and an SVG chart of legitimate
+// mail delay over time for both setups.
+import type { Scenario } from './scenario';
+import type { ArmResult } from './spam-flood';
+
+const num = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : v.toFixed(digits));
+const since = (to: number | null, from: number | null) => (to !== null && from !== null ? to - from : null);
+
+export interface Headline {
+  detect: number | null;
+  firstNotice: number | null;
+  recoveryNotice: number | null;
+  /** Which arm the status-page figures come from. */
+  from: ArmResult['setup'] | null;
+}
+
+/** The site's reaction times, from the arm whose delay crossed the threshold (the 2014 setup's, normally). */
+export function headline(legacy: ArmResult, tayori: ArmResult): Headline {
+  const arm = [legacy, tayori].find((a) => a.timeline.thresholdCrossed !== null && a.timeline.incidentShown !== null) ?? null;
+  if (!arm) return { detect: null, firstNotice: null, recoveryNotice: null, from: null };
+  const t = arm.timeline;
+  return { detect: since(t.incidentShown, t.thresholdCrossed), firstNotice: since(t.firstNotice, t.thresholdCrossed), recoveryNotice: since(t.recoveryNotice, t.recovered), from: arm.setup };
+}
+
+export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string {
+  const rows: [string, (a: ArmResult) => string][] = [
+    ['run time, real (= scenario time)', (a) => `${a.realSeconds.toFixed(0)} s`],
+    ['legitimate mail sent during the flood', (a) => String(a.legit.sent)],
+    ['  accepted / refused / failed', (a) => `${a.legit.accepted} / ${a.legit.refused} / ${a.legit.failed}`],
+    ['  delivered (of which to Junk)', (a) => `${a.legit.delivered} (${a.legit.junked})`],
+    ['  lost (accepted, never delivered)', (a) => String(a.legit.lost)],
+    ['  delivered twice', (a) => String(a.legit.duplicates)],
+    ['  delay p50', (a) => `${num(a.legit.delay.p50)} s`],
+    ['  delay p95', (a) => `${num(a.legit.delay.p95)} s`],
+    ['  delay max', (a) => `${num(a.legit.delay.max)} s`],
+    ['spam offered', (a) => String(a.spam.sent)],
+    ['  refused (SMTP)', (a) => String(a.spam.refused)],
+    ['  accepted', (a) => String(a.spam.accepted)],
+    ['  delivered to INBOX / to Junk', (a) => `${a.spam.inbox} / ${a.spam.junk}`],
+    ['  clients blocked automatically', (a) => String(a.spam.autoBlocked)],
+    [`delay over ${s.thresholdS} s (s into the flood)`, (a) => num(a.timeline.thresholdCrossed)],
+    ['  incident on the status page after', (a) => `${num(since(a.timeline.incidentShown, a.timeline.thresholdCrossed))} s`],
+    ['  first notice in the mailbox after', (a) => `${num(since(a.timeline.firstNotice, a.timeline.thresholdCrossed))} s`],
+    ['delay back under the threshold (s)', (a) => num(a.timeline.recovered)],
+    ['  recovery notice in the mailbox after', (a) => `${num(since(a.timeline.recoveryNotice, a.timeline.recovered))} s`],
+    [`/ under load (${s.loadConnections} connections)`, (a) => (a.load ? `${a.load.rps.toFixed(0)} req/s` : '—')],
+    ['  p99 / errors', (a) => (a.load ? `${a.load.p99Ms} ms / ${a.load.errors}` : '—')],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = [`${''.padEnd(width)}  ${'(a) 2014 setup'.padStart(18)}  ${'(b) Tayori'.padStart(18)}`];
+  for (const [label, value] of rows) lines.push(`${label.padEnd(width)}  ${value(legacy).padStart(18)}  ${value(tayori).padStart(18)}`);
+  return lines.join('\n');
+}
+
+export function resultLine(legacy: ArmResult, tayori: ArmResult): string {
+  const h = headline(legacy, tayori);
+  const page = tayori.load ?? legacy.load;
+  return (
+    `RESULT simulate:spam-flood legacy_p95_s=${num(legacy.legit.delay.p95)} legacy_max_s=${num(legacy.legit.delay.max)} legacy_lost=${legacy.legit.lost}` +
+    ` tayori_p95_s=${num(tayori.legit.delay.p95)} tayori_max_s=${num(tayori.legit.delay.max)} tayori_lost=${tayori.legit.lost}` +
+    ` detect_s=${num(h.detect)} first_notice_s=${num(h.firstNotice)} recovery_notice_s=${num(h.recoveryNotice)}` +
+    ` page_p99_ms=${page?.p99Ms ?? '—'} page_errors=${page?.errors ?? '—'}`
+  );
+}
+
+/** Max legitimate delay per 5 s of acceptance time, both setups, the threshold and the flood. */
+export function delayChartSvg(s: Scenario, legacy: ArmResult, tayori: ArmResult): string {
+  const W = 760, H = 380, L = 64, R = 20, T = 76, B = 52;
+  const all = [...legacy.series, ...tayori.series];
+  const xMin = -s.warmUpS;
+  const xMax = Math.max(s.floodS, ...all.map(([t]) => t + 5));
+  const yTop = niceCeil(Math.max(s.thresholdS * 1.5, ...all.map(([, d]) => d)));
+  const x = (t: number) => L + ((t - xMin) / (xMax - xMin)) * (W - L - R);
+  const y = (d: number) => T + (1 - d / yTop) * (H - T - B);
+  const line = (series: [number, number][]) => series.map(([t, d]) => `${x(t + 2.5).toFixed(1)},${y(d).toFixed(1)}`).join(' ');
+  const yTicks = Array.from({ length: 6 }, (_, i) => (yTop / 5) * i);
+  const xStep = niceCeil((xMax - xMin) / 8);
+  const xTicks: number[] = [];
+  for (let t = Math.ceil(xMin / xStep) * xStep; t <= xMax; t += xStep) xTicks.push(t);
+  const fmt = (v: number) => (v >= 120 ? `${(v / 60).toFixed(v % 60 ? 1 : 0)} min` : `${Math.round(v)} s`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
+  <title>Legitimate mail delay during a spam flood: 2014 setup vs Tayori</title>
+  <rect width="${W}" height="${H}" fill="#fff"/>
+  <text x="${L}" y="20" font-size="15" font-weight="bold">正規メールの遅延 / Legitimate mail delay (max per 5 s)</text>
+  <rect x="${x(0)}" y="${T}" width="${x(s.floodS) - x(0)}" height="${H - T - B}" fill="#fdecea"/>
+  <text x="${x(0) + 4}" y="${T + 14}" fill="#b3261e">spam flood ${s.spamRate} msg/s</text>
+  ${yTicks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#e0e0e0"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v)}</text>`).join('\n  ')}
+  ${xTicks.map((t) => `<text x="${x(t)}" y="${H - B + 18}" text-anchor="middle">${t}</text>`).join('\n  ')}
+  <text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">seconds since the flood began (accepted at)</text>
+  <line x1="${L}" x2="${W - R}" y1="${y(s.thresholdS)}" y2="${y(s.thresholdS)}" stroke="#777" stroke-dasharray="5 4"/>
+  <text x="${W - R - 4}" y="${y(s.thresholdS) - 5}" text-anchor="end" fill="#555">status threshold ${s.thresholdS} s</text>
+  <polyline fill="none" stroke="#c62828" stroke-width="2" points="${line(legacy.series)}"/>
+  <polyline fill="none" stroke="#1565c0" stroke-width="2" points="${line(tayori.series)}"/>
+  <rect x="${L}" y="38" width="12" height="3" fill="#c62828"/><text x="${L + 18}" y="43">(a) 2014 setup: FIFO, no recipient check, no blocklist, scan always on</text>
+  <rect x="${L}" y="56" width="12" height="3" fill="#1565c0"/><text x="${L + 18}" y="61">(b) Tayori: fair queue, recipient check, auto-block, scan breaker</text>
+  <line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>
+</svg>
+`;
+}
+
+function niceCeil(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return ([1, 2, 2.5, 5, 10].find((m) => m * p >= v) ?? 10) * p;
+}

@@ -1,0 +1,227 @@
+// One arm of the 2014 replay: a stack (site, notice worker, MTA) with one MTA setup, legitimate
+// mail throughout, a spam flood for the scenario's duration, the page under load meanwhile, and
+// then the wait for the queue to drain and for the recovery notice. Everything measured here is
+// observed from outside: SMTP replies, files in Maildirs, the public API, the subscriber's inbox.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MaildirWatcher } from './maildirs';
+import { startNoticeInbox, type ReceivedNotice } from './notice-inbox';
+import { loadPage, watchPublicStatus, type LoadResult } from './observe';
+import { mtaSettings, type Scenario, type Setup } from './scenario';
+import { freePort, Stack, waitFor } from './stack';
+import { loopbackAddresses, startTraffic, type SentMessage } from './traffic';
+
+export interface ArmInput {
+  setup: Setup;
+  scenario: Scenario;
+  workDir: string;
+  distDir: string;
+  templateDb: string;
+  log?: (line: string) => void;
+}
+
+export interface DelayStats {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+}
+
+export interface ArmResult {
+  setup: Setup;
+  realSeconds: number;
+  legit: { sent: number; accepted: number; refused: number; failed: number; delivered: number; lost: number; duplicates: number; junked: number; delay: DelayStats };
+  spam: { sent: number; refused: number; failed: number; accepted: number; inbox: number; junk: number; autoBlocked: number };
+  /** Seconds from the start of the flood (null: did not happen). */
+  timeline: { thresholdCrossed: number | null; incidentShown: number | null; firstNotice: number | null; recovered: number | null; recoveryNotice: number | null };
+  load: LoadResult | null;
+  /** Legitimate delay by acceptance time, for the chart: [seconds since flood start, max delay s]. */
+  series: [number, number][];
+  notices: ReceivedNotice[];
+}
+
+export const SUBSCRIBER = 'watcher@subscriber.test';
+
+/** Stages the site's database: the scenario's rule thresholds and one Japanese subscriber. */
+export function stageSiteDatabase(file: string, s: Scenario, extraSubscribers = 0): void {
+  const db = new Database(file);
+  try {
+    db.prepare(
+      "UPDATE ComponentMetricRule SET degradedAboveS = ?, partialAboveS = ?, majorAboveS = ?, leaveAfterS = ?, noDataAfterS = ? WHERE componentId = (SELECT id FROM Component WHERE slug = 'mail-inbound')",
+    ).run(s.thresholdS, s.thresholdS * 5, s.thresholdS * 30, s.leaveAfterS, s.noDataAfterS);
+    const now = new Date().toISOString().replace('Z', '+00:00');
+    const insert = db.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, tokenVersion, hardBounces, createdAt, updatedAt, confirmedAt) VALUES (?, ?, ?, 'active', 1, 1, 0, ?, ?, ?)");
+    db.transaction(() => {
+      insert.run('simwatcher', SUBSCRIBER, 'ja', now, now, now);
+      for (let i = 0; i < extraSubscribers; i++) insert.run(`simsub${i}`, `reader${i}@subscriber.test`, i % 3 ? 'ja' : 'en', now, now, now);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+export function stats(values: number[]): DelayStats {
+  if (!values.length) return { count: 0, p50: null, p95: null, max: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  // Nearest rank, as the MTA and the site compute their percentiles.
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1]! };
+}
+
+export const isOpenedNotice = (n: ReceivedNotice) => n.subject.startsWith('【障害発生】') || n.subject.startsWith('[Incident]');
+export const isRecoveryNotice = (n: ReceivedNotice) => n.subject.startsWith('【復旧】') || n.subject.startsWith('[Resolved]');
+
+/** Starts a stack for `setup` with the scenario's mailboxes, subscriber and rules. */
+export async function startWorld(setup: Setup, s: Scenario, dirs: { workDir: string; distDir: string; templateDb: string }, extraSubscribers = 0) {
+  const inboxPort = await freePort();
+  const inbox = await startNoticeInbox(inboxPort);
+  const stack = new Stack({
+    name: setup,
+    workDir: dirs.workDir,
+    distDir: dirs.distDir,
+    templateDb: dirs.templateDb,
+    siteEnv: { SMTP_URL: inbox.url, RULE_TICK_SECONDS: '2', AUTO_RESOLVE_MINUTES: String(s.autoResolveMinutes), NOTICE_POLL_MS: '200' },
+    mtaEnv: mtaSettings(setup, s),
+  });
+  await stack.prepare();
+  stageSiteDatabase(stack.databaseFile, s, extraSubscribers);
+  await stack.start('mta');
+  for (let i = 1; i <= s.mailboxes; i++) {
+    const res = await stack.mtaApi('POST', '/api/mailboxes', { address: `sim${String(i).padStart(3, '0')}@demo.tayori.test` });
+    if (res.status >= 300) throw new Error(`could not create a mailbox: ${res.status} ${JSON.stringify(res.json)}`);
+  }
+  await stack.start('site');
+  await stack.start('worker');
+  return { stack, inbox };
+}
+
+export function trafficSpecs(s: Scenario) {
+  const mailbox = (n: number) => `sim${String((n % s.mailboxes) + 1).padStart(3, '0')}@demo.tayori.test`;
+  const legit = { kind: 'legit' as const, rate: s.legitRate, ips: loopbackAddresses(10, s.legitSenders), recipient: mailbox };
+  // Deterministic mix: of every ten spam messages, spamUnknownShare × 10 go to addresses that do not exist.
+  const spam = {
+    kind: 'spam' as const,
+    rate: s.spamRate,
+    ips: loopbackAddresses(20, s.spamSenders),
+    recipient: (n: number) => ((n * 7) % 10 < s.spamUnknownShare * 10 ? `nobody${n % 5000}@demo.tayori.test` : mailbox(n * 13)),
+  };
+  return { legit, spam };
+}
+
+export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
+  const { setup, scenario: s } = input;
+  const log = input.log ?? (() => {});
+  const started = Date.now();
+  const { stack, inbox } = await startWorld(setup, s, input);
+  const maildirs = new MaildirWatcher(stack.mailRoot);
+  const scanner = setInterval(() => maildirs.scan(), 1000);
+  const status = watchPublicStatus(stack.siteUrl);
+  const specs = trafficSpecs(s);
+  try {
+    log(`${setup}: warming up for ${s.warmUpS} s with legitimate mail only`);
+    const legit = startTraffic(stack.ports.smtp, specs.legit);
+    await sleep(s.warmUpS * 1000);
+
+    log(`${setup}: flood for ${s.floodS} s — legitimate ${s.legitRate} msg/s, spam ${s.spamRate} msg/s from ${s.spamSenders} addresses`);
+    const floodStart = Date.now();
+    const spam = startTraffic(stack.ports.smtp, specs.spam, 600);
+    const loadDelay = Math.max(0, (s.floodS - s.loadSeconds) / 2) * 1000;
+    const load = sleep(loadDelay).then(() => loadPage(`${stack.siteUrl}/`, s.loadConnections, s.loadSeconds).catch((e: Error) => (log(`load: ${e.message}`), null)));
+    await sleep(s.floodS * 1000);
+    const floodEnd = Date.now();
+    await spam.stop();
+    const loadResult = await load;
+    log(`${setup}: flood over; ${spam.messages.length} spam messages offered`);
+
+    // Legitimate mail goes on (a healthy status needs measured mail); the flood's mail must drain.
+    const duringFlood = (m: SentMessage) => m.sentAt >= floodStart && m.sentAt < floodEnd;
+    // Mail to mailboxes that do not exist is bounced, not delivered: only the rest must arrive.
+    const accepted = () => [...legit.messages, ...spam.messages].filter((m) => m.acceptedAt && m.sentAt < floodEnd && m.rcpt.startsWith('sim'));
+    const undelivered = () => accepted().filter((m) => !maildirs.byId.has(m.id)).length;
+    await waitFor('the flood’s mail to drain', () => {
+      maildirs.scan();
+      const left = undelivered();
+      if (left) log(`${setup}: ${left} accepted messages still queued`);
+      return left === 0;
+    }, s.drainTimeoutS * 1000, 10_000).catch((e: Error) => log(`${setup}: ${e.message}`));
+
+    if (status.timeline.incidentShownAt) {
+      log(`${setup}: waiting for the recovery notice`);
+      await waitFor('the recovery notice', () => inbox.notices.some((n) => n.to === SUBSCRIBER && isRecoveryNotice(n)), s.recoveryTimeoutS * 1000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
+    }
+    await legit.stop();
+    await sleep(3000);
+    maildirs.scan();
+    const blocked = await stack.mtaApi('GET', '/api/blocklist').then((r) => (r.json?.entries ?? []).filter((e: { created_by?: string }) => e.created_by === 'auto').length, () => 0);
+
+    // Legitimate mail offered during the flood, as the customers of 2014 experienced it.
+    const floodLegit = legit.messages.filter(duringFlood);
+    const allAcceptedLegit = legit.messages.filter((m) => m.acceptedAt);
+    const delayOf = (m: SentMessage) => (maildirs.byId.get(m.id)![0]!.deliveredAt - m.acceptedAt!) / 1000;
+    const deliveredFloodLegit = floodLegit.filter((m) => m.acceptedAt && maildirs.byId.has(m.id));
+    const spamDeliveries = spam.messages.flatMap((m) => maildirs.byId.get(m.id) ?? []);
+
+    // Ground truth for the status page: the first moment an accepted message had waited longer
+    // than the threshold, and the last moment one was still waiting that long.
+    const thresholdMs = s.thresholdS * 1000;
+    const late = accepted().filter((m) => maildirs.byId.has(m.id) && maildirs.byId.get(m.id)![0]!.deliveredAt - m.acceptedAt! > thresholdMs);
+    const crossed = late.length ? Math.min(...late.map((m) => m.acceptedAt! + thresholdMs)) : null;
+    const recovered = late.length ? Math.max(...late.map((m) => maildirs.byId.get(m.id)![0]!.deliveredAt)) : null;
+    const mine = inbox.notices.filter((n) => n.to === SUBSCRIBER);
+    const firstNotice = mine.find(isOpenedNotice)?.receivedAt ?? null;
+    const recoveryNotice = mine.find(isRecoveryNotice)?.receivedAt ?? null;
+    const rel = (t: number | null | undefined) => (t ? (t - floodStart) / 1000 : null);
+
+    const buckets = new Map<number, number>();
+    for (const m of allAcceptedLegit) {
+      if (!maildirs.byId.has(m.id)) continue;
+      const t = Math.floor((m.acceptedAt! - floodStart) / 5000) * 5;
+      buckets.set(t, Math.max(buckets.get(t) ?? 0, delayOf(m)));
+    }
+
+    return {
+      setup,
+      realSeconds: (Date.now() - started) / 1000,
+      legit: {
+        sent: floodLegit.length,
+        accepted: floodLegit.filter((m) => m.acceptedAt).length,
+        refused: floodLegit.filter((m) => m.refused).length,
+        failed: floodLegit.filter((m) => m.failed).length,
+        delivered: deliveredFloodLegit.length,
+        lost: allAcceptedLegit.filter((m) => !maildirs.byId.has(m.id)).length,
+        duplicates: allAcceptedLegit.filter((m) => (maildirs.byId.get(m.id)?.length ?? 0) > 1).length,
+        junked: deliveredFloodLegit.filter((m) => maildirs.byId.get(m.id)![0]!.folder === 'Junk').length,
+        delay: stats(deliveredFloodLegit.map(delayOf)),
+      },
+      spam: {
+        sent: spam.messages.length,
+        refused: spam.messages.filter((m) => m.refused).length,
+        failed: spam.messages.filter((m) => m.failed).length,
+        accepted: spam.messages.filter((m) => m.acceptedAt).length,
+        inbox: spamDeliveries.filter((d) => d.folder === 'INBOX').length,
+        junk: spamDeliveries.filter((d) => d.folder === 'Junk').length,
+        autoBlocked: blocked,
+      },
+      timeline: {
+        thresholdCrossed: rel(crossed),
+        incidentShown: rel(status.timeline.incidentShownAt),
+        firstNotice: rel(firstNotice),
+        recovered: rel(recovered),
+        recoveryNotice: rel(recoveryNotice),
+      },
+      load: loadResult,
+      series: [...buckets].sort((a, b) => a[0] - b[0]),
+      notices: mine,
+    };
+  } finally {
+    clearInterval(scanner);
+    status.stop();
+    await stack.shutdown();
+    await inbox.stop();
+    log(`${setup}: stack stopped; logs in ${path.join(input.workDir)}`);
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}

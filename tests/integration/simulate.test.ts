@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runChaos } from '../../scripts/simulate/chaos';
+import { headline, resultLine, table } from '../../scripts/simulate/report';
+import { QUICK_SCENARIO } from '../../scripts/simulate/scenario';
+import { runFloodArm } from '../../scripts/simulate/spam-flood';
+
+// The short versions of `npm run simulate -- spam-flood` and `-- chaos`: the same code, the real
+// site, notice worker and MTA as separate processes, a smaller flood. They run on the test build
+// and a copy of the test database; the simulator stages SQLite files of its own, so a run against
+// another database has nothing to add here.
+const databaseUrl = inject('siteDatabaseUrl');
+const onSqlite = databaseUrl.startsWith('file:');
+const work = mkdtempSync(path.join(os.tmpdir(), 'tayori-simulate-test-'));
+const base = { distDir: inject('nextDistDir'), templateDb: databaseUrl.replace(/^file:/, '') };
+afterAll(() => {
+  if (!process.env.KEEP_TEST_DIRS) rmSync(work, { recursive: true, force: true });
+});
+
+describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
+  it('keeps legitimate mail flowing with Tayori’s defaults where the 2014 setup queues it behind the flood, and tells subscribers', async () => {
+    const legacy = await runFloodArm({ setup: 'legacy', scenario: QUICK_SCENARIO, workDir: path.join(work, 'legacy'), ...base });
+    const tayori = await runFloodArm({ setup: 'tayori', scenario: QUICK_SCENARIO, workDir: path.join(work, 'tayori'), ...base });
+    console.log(`${table(QUICK_SCENARIO, legacy, tayori)}\n${resultLine(legacy, tayori)}`);
+
+    // Nothing accepted is lost or delivered twice, in either setup.
+    for (const arm of [legacy, tayori]) {
+      expect(arm.legit.accepted).toBeGreaterThan(0);
+      expect(arm.legit.lost).toBe(0);
+      expect(arm.legit.duplicates).toBe(0);
+      expect(arm.legit.junked).toBe(0);
+    }
+    // 2014: every spam message is accepted, and legitimate mail waits behind it past the threshold.
+    expect(legacy.spam.refused).toBe(0);
+    expect(legacy.legit.delay.max!).toBeGreaterThan(QUICK_SCENARIO.thresholdS);
+    // Tayori: dictionary spam refused at RCPT, flooding clients blocked, legitimate mail ahead of the backlog.
+    expect(tayori.spam.refused).toBeGreaterThan(tayori.spam.sent / 2);
+    expect(tayori.spam.autoBlocked).toBeGreaterThan(0);
+    expect(tayori.legit.delay.p95!).toBeLessThan(legacy.legit.delay.p95!);
+
+    // The status site saw the 2014 setup's delay: incident shown, opened and recovery notices received.
+    expect(legacy.timeline.incidentShown).not.toBeNull();
+    expect(legacy.notices.map((n) => n.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^【障害発生】/), expect.stringMatching(/^【復旧】/)]));
+    const h = headline(legacy, tayori);
+    expect(h.detect).not.toBeNull();
+    expect(h.firstNotice).not.toBeNull();
+    expect(h.recoveryNotice).not.toBeNull();
+    // The page people open during an incident kept answering.
+    expect(tayori.load?.requests).toBeGreaterThan(0);
+    expect(tayori.load?.errors).toBe(0);
+    expect(resultLine(legacy, tayori)).toMatch(/^RESULT simulate:spam-flood legacy_p95_s=\d/);
+  }, 900_000);
+});
+
+describe.skipIf(!onSqlite)('chaos during a flood (short)', () => {
+  it('loses no accepted mail, delivers none twice, sends each notice once to everyone, and shows the MTA’s silence as no data', async () => {
+    const result = await runChaos({ scenario: { ...QUICK_SCENARIO, spamRate: 30 }, subscribers: 300, mtaDownS: 30, workDir: path.join(work, 'chaos'), ...base });
+    console.log([...result.events, ...result.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`)].join('\n'));
+    for (const check of result.checks) expect(check, check.detail).toMatchObject({ ok: true });
+  }, 900_000);
+});
