@@ -31,6 +31,10 @@ describe('MTA configuration', () => {
     expect(() => loadConfig({ MTA_ADMIN_TOKEN: 'short' })).toThrow(/MTA_ADMIN_TOKEN/);
     expect(() => loadConfig({ MTA_TLS_KEY: '/k.pem' })).toThrow(/MTA_TLS_KEY and MTA_TLS_CERT/);
     expect(() => loadConfig({ MTA_SPAM_JUNK_SCORE: '10', MTA_SPAM_REJECT_SCORE: '5' })).toThrow(/MTA_SPAM_REJECT_SCORE/);
+    expect(() => loadConfig({ MTA_BLOCKLIST: 'sometimes' })).toThrow(/MTA_BLOCKLIST/);
+    expect(() => loadConfig({ MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: '-1' })).toThrow(/MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE/);
+    expect(() => loadConfig({ MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: '2.5' })).toThrow(/MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE/);
+    expect(() => loadConfig({ MTA_AUTO_BLOCK_MINUTES: '0' })).toThrow(/MTA_AUTO_BLOCK_MINUTES/);
   });
 
   it('parses lists and switches, and can model the 2014 setup', () => {
@@ -39,5 +43,13 @@ describe('MTA configuration', () => {
     expect(c.policy.recipientVerification).toBe(false);
     expect(c.scan.scheduler).toBe('fifo');
     expect(c.policy.trustedNetworks).toEqual(['10.0.0.0/8', '192.0.2.1']);
+  });
+
+  it('blocks flooding clients automatically unless switched off; no blocklist means no automatic blocks', () => {
+    expect(loadConfig({}).policy).toMatchObject({ blocklist: true, autoBlock: { enabled: true, messagesPerMinute: 60, rejectedRecipientsPerMinute: 10, durationMs: 3_600_000 } });
+    expect(loadConfig({ MTA_AUTO_BLOCK_MINUTES: '0.05' }).policy.autoBlock.durationMs).toBe(3000);
+    expect(loadConfig({ MTA_AUTO_BLOCK: 'off' }).policy.autoBlock.enabled).toBe(false);
+    expect(loadConfig({ MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: '0', MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: '0' }).policy.autoBlock.enabled).toBe(false);
+    expect(loadConfig({ MTA_BLOCKLIST: 'off' }).policy).toMatchObject({ blocklist: false, autoBlock: { enabled: false } });
   });
 });

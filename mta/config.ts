@@ -8,6 +8,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
 const nonNegativeInt = z.coerce.number().int().min(0);
 const seconds = z.coerce.number().min(0);
+// Fractional minutes are allowed, so drills and tests can use blocks of a few seconds.
+const minutes = z.coerce.number().positive().max(10 * 365 * 24 * 60, 'must be at most ten years');
 const flag = z
   .string()
   .trim()
@@ -47,6 +49,12 @@ const envSchema = z.object({
   MTA_GREETING_DELAY_MS: nonNegativeInt.max(10_000).default(100),
   MTA_TRUSTED_NETWORKS: z.string().default('127.0.0.0/8,::1'),
   MTA_RECIPIENT_VERIFICATION: flag.default(true),
+  // off = no blocklist at all, neither manual nor automatic entries (the 2014 setup).
+  MTA_BLOCKLIST: flag.default(true),
+  MTA_AUTO_BLOCK: flag.default(true),
+  MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: nonNegativeInt.default(60),
+  MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: nonNegativeInt.default(10),
+  MTA_AUTO_BLOCK_MINUTES: minutes.default(60),
   MTA_REVERSE_DNS: flag.default(false),
   MTA_TLS_KEY: optionalText,
   MTA_TLS_CERT: optionalText,
@@ -133,6 +141,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     policy: {
       trustedNetworks: e.MTA_TRUSTED_NETWORKS.split(',').map((s) => s.trim()).filter(Boolean),
       recipientVerification: e.MTA_RECIPIENT_VERIFICATION,
+      blocklist: e.MTA_BLOCKLIST,
+      autoBlock: {
+        // Without a blocklist there is nothing to put a flooding client on.
+        enabled: e.MTA_BLOCKLIST && e.MTA_AUTO_BLOCK && (e.MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE > 0 || e.MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE > 0),
+        messagesPerMinute: e.MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE,
+        rejectedRecipientsPerMinute: e.MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE,
+        durationMs: Math.round(e.MTA_AUTO_BLOCK_MINUTES * 60_000),
+      },
     },
     http: { host: e.MTA_HTTP_HOST, port: e.MTA_HTTP_PORT, adminToken: e.MTA_ADMIN_TOKEN },
     paths: {

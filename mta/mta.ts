@@ -9,7 +9,9 @@ import { createLog, type Log } from './log.js';
 import { MtaMetrics } from './metrics/metrics.js';
 import { RollupPusher } from './metrics/rollup-pusher.js';
 import { Telemetry } from './metrics/telemetry.js';
+import { AutoBlocker } from './policy/auto-block.js';
 import { Blocklist } from './policy/blocklist.js';
+import { BlocklistKeeper } from './policy/blocklist-keeper.js';
 import { ClientLimits } from './policy/client-limits.js';
 import { NetworkList } from './policy/ip-ranges.js';
 import { RecipientPolicy } from './policy/recipient-policy.js';
@@ -49,8 +51,8 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
 
   const store = new StateStore(paths.stateDir);
   const spool = new Spool(paths.spoolDir);
-  const blocklist = new Blocklist();
-  blocklist.load(store.listBlocklist());
+  const blocklist = new Blocklist(config.policy.blocklist);
+  const blocklistKeeper = new BlocklistKeeper(store, blocklist, log);
   const recipients = new RecipientPolicy(config.policy.recipientVerification);
   recipients.load(store.listDomains());
   const trusted = new NetworkList(config.policy.trustedNetworks);
@@ -66,6 +68,12 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   const snapshot = () => queue!.snapshot();
   const metrics = new MtaMetrics(snapshot, () => policy.state, () => store.outboxSize());
   const telemetry = new Telemetry(metrics, store, config.site.sourceId, snapshot, () => policy.state);
+  const autoBlock = new AutoBlocker({
+    settings: config.policy.autoBlock,
+    trusted,
+    keeper: blocklistKeeper,
+    onBlocked: (_entry, measurement) => metrics.autoBlocks.inc({ trigger: measurement.trigger }),
+  });
   const relay = new Relay(config.delivery.relayUrl, config.smtp.hostname, config.delivery.concurrency);
   queue = new QueueManager({
     config,
@@ -91,14 +99,15 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
     if (store.outboxSize() > 0) void pusher.push();
   }
   telemetry.start();
+  blocklistKeeper.start();
 
-  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
-  const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist, recipients, metrics, log });
+  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, autoBlock, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
+  const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist: blocklistKeeper, recipients, metrics, log });
   await ingress.listen();
   await admin.listen();
   const httpAddress = admin.server.address();
   const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : config.http.port;
-  log(`listening: smtp ${config.smtp.host}:${ingress.port}, admin http://${config.http.host}:${httpPort} (scan policy ${policy.state.policy}, scanners ${config.scan.scanners.join(',')}, ${config.delivery.relayUrl ? 'relay via smarthost' : 'direct MX delivery for other domains'})`);
+  log(`listening: smtp ${config.smtp.host}:${ingress.port}, admin http://${config.http.host}:${httpPort} (scan policy ${policy.state.policy}, scanners ${config.scan.scanners.join(',')}, blocklist ${!config.policy.blocklist ? 'off' : config.policy.autoBlock.enabled ? 'with automatic blocks' : 'without automatic blocks'}, ${config.delivery.relayUrl ? 'relay via smarthost' : 'direct MX delivery for other domains'})`);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -111,6 +120,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
         await q.stop();
         telemetry.rotate();
         telemetry.stop();
+        blocklistKeeper.stop();
         pusher?.stop();
         relay.close();
         await admin.close();

@@ -52,10 +52,20 @@ export interface BlocklistEntry {
   kind: 'client' | 'sender_domain' | 'helo';
   value: string;
   reason: string | null;
+  /** "auto" for the entries the MTA makes itself when a client floods it */
   created_by?: string;
   created_at?: string;
+  /** null = until removed */
   expires_at?: string | null;
 }
+export interface BlocklistListing {
+  /** false with MTA_BLOCKLIST=off: entries are kept but not applied */
+  enabled?: boolean;
+  auto_block?: { enabled: boolean; messages_per_minute: number; rejected_recipients_per_minute: number; minutes: number };
+  entries: BlocklistEntry[];
+}
+
+export const AUTO_BLOCK_ACTOR = 'auto';
 export interface ScanPolicyState {
   policy: 'enabled' | 'bypass' | 'auto';
   bypassing?: boolean;
@@ -65,7 +75,7 @@ export interface ScanPolicyState {
 
 export const mta = {
   queue: () => call<QueueSummary>('GET', '/api/queue?limit=200'),
-  blocklist: () => call<{ entries: BlocklistEntry[] }>('GET', '/api/blocklist'),
+  blocklist: () => call<BlocklistListing>('GET', '/api/blocklist'),
   block: (kind: BlocklistEntry['kind'], value: string, reason: string, actor: string) => call('POST', '/api/blocklist', { kind, value, reason, actor }),
   unblock: (id: number, actor: string) => call('DELETE', `/api/blocklist/${id}?actor=${encodeURIComponent(actor)}`),
   scanPolicy: () => call<ScanPolicyState>('GET', '/api/scan-policy'),

@@ -4,7 +4,9 @@ import http from 'node:http';
 import { z } from 'zod';
 import { scanPolicies, type MtaConfig } from '../config.js';
 import type { MtaMetrics } from '../metrics/metrics.js';
-import { normalizeBlocklistValue, type Blocklist } from '../policy/blocklist.js';
+import { AUTO_BLOCK_ACTOR } from '../policy/auto-block.js';
+import { normalizeBlocklistValue } from '../policy/blocklist.js';
+import type { BlocklistKeeper } from '../policy/blocklist-keeper.js';
 import { hashPassword } from '../policy/credentials.js';
 import type { RecipientPolicy } from '../policy/recipient-policy.js';
 import type { QueueManager } from '../queue/queue-manager.js';
@@ -22,7 +24,7 @@ export interface AdminDependencies {
   spool: Spool;
   queue: QueueManager;
   policy: ScanPolicyController;
-  blocklist: Blocklist;
+  blocklist: BlocklistKeeper;
   recipients: RecipientPolicy;
   metrics: MtaMetrics;
   log: (line: string) => void;
@@ -44,7 +46,10 @@ const blocklistInput = z.object({
   kind: z.enum(['client', 'sender_domain', 'helo']),
   value: z.string().trim().min(1).max(255),
   reason: z.string().trim().max(500).optional(),
-  actor,
+  // Without it the entry stays until removed.
+  expires_in_minutes: z.number().positive().max(10 * 365 * 24 * 60).optional(),
+  // "auto" marks the entries the MTA makes itself; the console shows those differently.
+  actor: actor.refine((a) => a !== AUTO_BLOCK_ACTOR, `"${AUTO_BLOCK_ACTOR}" is reserved for automatic entries`),
 });
 const scanPolicyInput = z.object({
   policy: z.enum(scanPolicies),
@@ -180,28 +185,32 @@ export class AdminServer {
       this.d.log(`${heldItem[1]}: deleted from the quarantine`);
       return send(res, 200, { deleted: heldItem[1] });
     }
-    if (route === 'GET /api/blocklist') return send(res, 200, { entries: store.listBlocklist() });
+    if (route === 'GET /api/blocklist') {
+      const { policy: settings } = this.d.config;
+      return send(res, 200, {
+        // false with MTA_BLOCKLIST=off: entries are kept, and shown, but not applied.
+        enabled: settings.blocklist,
+        auto_block: {
+          enabled: settings.autoBlock.enabled,
+          messages_per_minute: settings.autoBlock.messagesPerMinute,
+          rejected_recipients_per_minute: settings.autoBlock.rejectedRecipientsPerMinute,
+          minutes: settings.autoBlock.durationMs / 60_000,
+        },
+        entries: this.d.blocklist.entries(),
+      });
+    }
     if (route === 'POST /api/blocklist') {
       const input = parse(blocklistInput, body);
       const normalized = normalizeBlocklistValue(input.kind, input.value);
       if ('error' in normalized) throw new HttpError(400, 'invalid_request', `value: ${normalized.error}`);
-      const who = input.actor ?? 'admin-api';
-      const { entry, created } = store.addBlocklistEntry(input.kind, normalized.value, input.reason ?? null, who);
-      this.d.blocklist.load(store.listBlocklist());
-      if (created) {
-        store.recordEvent('blocklist', who, input.reason ?? null, { action: 'add', kind: entry.kind, value: entry.value });
-        this.d.log(`blocklist: ${who} added ${entry.kind} ${entry.value}`);
-      }
-      return send(res, created ? 201 : 200, { entry, created });
+      const expiresAt = input.expires_in_minutes === undefined ? null : new Date(Date.now() + input.expires_in_minutes * 60_000);
+      const { entry, outcome } = this.d.blocklist.add({ kind: input.kind, value: normalized.value, reason: input.reason ?? null, actor: input.actor ?? 'admin-api', expiresAt });
+      return send(res, outcome === 'created' ? 201 : 200, { entry, created: outcome === 'created' });
     }
     const blocklistItem = /^\/api\/blocklist\/(\d+)$/.exec(path);
     if (blocklistItem && method === 'DELETE') {
-      const removed = store.removeBlocklistEntry(Number(blocklistItem[1]));
+      const removed = this.d.blocklist.remove(Number(blocklistItem[1]), url.searchParams.get('actor') ?? 'admin-api');
       if (!removed) throw new HttpError(404, 'not_found', `no blocklist entry with id ${blocklistItem[1]}`);
-      this.d.blocklist.load(store.listBlocklist());
-      const who = url.searchParams.get('actor') ?? 'admin-api';
-      store.recordEvent('blocklist', who, null, { action: 'remove', kind: removed.kind, value: removed.value });
-      this.d.log(`blocklist: ${who} removed ${removed.kind} ${removed.value}`);
       return send(res, 200, { removed });
     }
     if (route === 'GET /api/scan-policy') {

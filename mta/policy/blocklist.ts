@@ -1,6 +1,7 @@
-// Blocklist checks run on every connection and MAIL FROM, so entries are compiled once per change.
+// Blocklist checks run on every connection, MAIL FROM and RCPT TO, so entries are compiled once
+// per change.
 import type { BlocklistEntry, BlocklistKind } from '../state/state-store.js';
-import { ipInRange, parseRange, rangeToString, type IpRange } from './ip-ranges.js';
+import { ipInRange, normalizeIp, parseRange, rangeToString, type IpRange } from './ip-ranges.js';
 
 export interface BlocklistMatch {
   entry: BlocklistEntry;
@@ -28,28 +29,61 @@ function withinDomain(name: string, domain: string): boolean {
   return name === domain || name.endsWith(`.${domain}`);
 }
 
+interface Compiled {
+  entry: BlocklistEntry;
+  /** epoch ms; undefined = does not expire */
+  expiresAt: number | undefined;
+}
+
+function compile(entry: BlocklistEntry): Compiled {
+  return { entry, expiresAt: entry.expires_at === null || entry.expires_at === undefined ? undefined : Date.parse(entry.expires_at) };
+}
+
+/** An entry applies until its expiry, even before a sweep has removed it from the store. */
+function applies(c: Compiled, now: number): boolean {
+  return c.expiresAt === undefined || c.expiresAt > now;
+}
+
 export class Blocklist {
-  private clients: Array<{ range: IpRange; entry: BlocklistEntry }> = [];
-  private senderDomains: BlocklistEntry[] = [];
-  private heloNames: BlocklistEntry[] = [];
+  // Automatic blocks add single addresses by the thousand in a botnet flood: those are looked up
+  // in a map; ranges, which admins add by hand and so are few, are scanned.
+  private singleClients = new Map<string, Compiled>();
+  private clientRanges: Array<{ range: IpRange; compiled: Compiled }> = [];
+  private senderDomains: Compiled[] = [];
+  private heloNames: Compiled[] = [];
+
+  /** @param enabled false (MTA_BLOCKLIST=off) = entries are kept but nothing is ever matched */
+  constructor(readonly enabled = true) {}
 
   load(entries: BlocklistEntry[]): void {
-    this.clients = entries.filter((e) => e.kind === 'client').map((entry) => ({ range: parseRange(entry.value), entry }));
-    this.senderDomains = entries.filter((e) => e.kind === 'sender_domain');
-    this.heloNames = entries.filter((e) => e.kind === 'helo');
+    this.singleClients = new Map();
+    this.clientRanges = [];
+    for (const entry of entries.filter((e) => e.kind === 'client')) {
+      const range = parseRange(entry.value);
+      const single = range[1] === (range[0].kind() === 'ipv4' ? 32 : 128);
+      if (single) this.singleClients.set(range[0].toString(), compile(entry));
+      else this.clientRanges.push({ range, compiled: compile(entry) });
+    }
+    this.senderDomains = entries.filter((e) => e.kind === 'sender_domain').map(compile);
+    this.heloNames = entries.filter((e) => e.kind === 'helo').map(compile);
   }
 
-  matchClient(ip: string): BlocklistEntry | undefined {
-    return this.clients.find((c) => ipInRange(ip, c.range))?.entry;
+  matchClient(ip: string, now = Date.now()): BlocklistEntry | undefined {
+    if (!this.enabled) return undefined;
+    const single = this.singleClients.get(normalizeIp(ip));
+    if (single && applies(single, now)) return single.entry;
+    return this.clientRanges.find((c) => applies(c.compiled, now) && ipInRange(ip, c.range))?.compiled.entry;
   }
 
-  matchSenderDomain(domain: string): BlocklistEntry | undefined {
+  matchSenderDomain(domain: string, now = Date.now()): BlocklistEntry | undefined {
+    if (!this.enabled) return undefined;
     const d = domain.toLowerCase();
-    return this.senderDomains.find((e) => withinDomain(d, e.value));
+    return this.senderDomains.find((c) => applies(c, now) && withinDomain(d, c.entry.value))?.entry;
   }
 
-  matchHelo(helo: string): BlocklistEntry | undefined {
+  matchHelo(helo: string, now = Date.now()): BlocklistEntry | undefined {
+    if (!this.enabled) return undefined;
     const h = helo.toLowerCase().replace(/\.$/, '');
-    return this.heloNames.find((e) => withinDomain(h, e.value));
+    return this.heloNames.find((c) => applies(c, now) && withinDomain(h, c.entry.value))?.entry;
   }
 }

@@ -4,7 +4,7 @@ import { ClientLimits } from './client-limits.js';
 import { NetworkList } from './ip-ranges.js';
 import { RecipientPolicy } from './recipient-policy.js';
 
-const entry = (id: number, kind: 'client' | 'sender_domain' | 'helo', value: string) => ({ id, kind, value, reason: null, created_at: '', created_by: 'test' });
+const entry = (id: number, kind: 'client' | 'sender_domain' | 'helo', value: string, expires_at: string | null = null) => ({ id, kind, value, reason: null, created_at: '', created_by: 'test', expires_at });
 
 describe('blocklist', () => {
   it('normalises values and refuses nonsense', () => {
@@ -25,6 +25,34 @@ describe('blocklist', () => {
     expect(b.matchSenderDomain('MX.Spam.Example')?.id).toBe(3);
     expect(b.matchSenderDomain('notspam.example')).toBeUndefined();
     expect(b.matchHelo('a.bot.example.')?.id).toBe(4);
+  });
+
+  it('matches single addresses in any spelling of the client address', () => {
+    const b = new Blocklist();
+    b.load([entry(1, 'client', '192.0.2.7'), entry(2, 'client', '2001:db8::7')]);
+    expect(b.matchClient('192.0.2.7')?.id).toBe(1);
+    expect(b.matchClient('::ffff:192.0.2.7')?.id).toBe(1);
+    expect(b.matchClient('2001:0db8:0000::0007')?.id).toBe(2);
+    expect(b.matchClient('192.0.2.8')).toBeUndefined();
+  });
+
+  it('ignores an entry from the moment it expires, before any sweep', () => {
+    const b = new Blocklist();
+    const expiry = Date.parse('2014-12-02T03:00:00.000Z');
+    b.load([entry(1, 'client', '192.0.2.7', new Date(expiry).toISOString()), entry(2, 'client', '198.51.100.0/24', new Date(expiry).toISOString()), entry(3, 'sender_domain', 'spam.example', new Date(expiry).toISOString())]);
+    expect(b.matchClient('192.0.2.7', expiry - 1)?.id).toBe(1);
+    expect(b.matchClient('192.0.2.7', expiry)).toBeUndefined();
+    expect(b.matchClient('198.51.100.9', expiry - 1)?.id).toBe(2);
+    expect(b.matchClient('198.51.100.9', expiry + 1)).toBeUndefined();
+    expect(b.matchSenderDomain('spam.example', expiry + 1)).toBeUndefined();
+  });
+
+  it('matches nothing when switched off (MTA_BLOCKLIST=off, the 2014 setup)', () => {
+    const b = new Blocklist(false);
+    b.load([entry(1, 'client', '192.0.2.7'), entry(2, 'sender_domain', 'spam.example'), entry(3, 'helo', 'bot.example')]);
+    expect(b.matchClient('192.0.2.7')).toBeUndefined();
+    expect(b.matchSenderDomain('spam.example')).toBeUndefined();
+    expect(b.matchHelo('bot.example')).toBeUndefined();
   });
 });
 

@@ -317,6 +317,13 @@ export class QueueManager {
           this.finishRecipient(r, 'bounced', { ...o, status: '4.4.7', diagnostic });
           bouncedNow.push({ address: r.address, status: '4.4.7', diagnostic });
         }
+      } else if (this.notRetried(message)) {
+        for (const r of stillPending) {
+          const o = outcomes.get(r.idx)!;
+          const diagnostic = `non-delivery notification dropped after one attempt, not retried without SMTP_RELAY_URL (${o.diagnostic})`;
+          this.finishRecipient(r, 'bounced', { ...o, diagnostic });
+          bouncedNow.push({ address: r.address, status: o.status, diagnostic });
+        }
       } else {
         message.state = 'deferred';
         message.nextAttemptAt = now + nextRetryDelayMs(message.attempts, config.delivery);
@@ -352,6 +359,17 @@ export class QueueManager {
     await spool.recordAttempt(message, finished);
   }
 
+  /**
+   * A non-delivery notification for another domain gets a single attempt when there is no
+   * smarthost. With recipient verification off (the 2014 setup) a flood brings bounces to mostly
+   * forged senders; retried for the whole queue lifetime they would pile up for days, take delivery
+   * slots, and keep the queue age the status site reports high long after the flood. A smarthost
+   * queues what it accepts itself, so through one the usual retries apply.
+   */
+  private notRetried(message: QueuedMessage): boolean {
+    return message.internal && !this.d.config.delivery.relayUrl && message.recipients.every((r) => r.state !== 'pending' || r.route === 'relay');
+  }
+
   private finishRecipient(r: Recipient, state: 'delivered' | 'bounced', o: RecipientOutcome): void {
     r.state = state;
     r.status = o.status;
@@ -367,7 +385,10 @@ export class QueueManager {
     const localPart = message.mailFrom.slice(0, at).toLowerCase();
     let route: Recipient['route'] = 'relay';
     if (this.d.recipients.isHosted(domain)) {
-      if (!this.d.recipients.mailboxExists(domain, localPart)) return;
+      if (!this.d.recipients.mailboxExists(domain, localPart)) {
+        this.d.log(`${message.id}: sender non-delivery notification not sent: <${message.mailFrom}> is not a mailbox here`);
+        return;
+      }
       route = 'local';
     }
     const dsn = buildBounce({

@@ -1,11 +1,13 @@
 // The SMTP front door (nodemailer's smtp-server). Order of checks follows Postfix: client
 // blocklist and connection limits at connect, HELO/sender blocklist and message rate at MAIL
 // FROM, recipient verification and relay rules at RCPT TO, size and content at DATA. A message
-// gets its 250 only once it is in the durable spool.
+// gets its 250 only once it is in the durable spool. Clients that send too much mail, or have too
+// many recipients refused, are put on the blocklist automatically (policy/auto-block.ts).
 import fs from 'node:fs';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { MtaConfig } from '../config.js';
 import type { Telemetry } from '../metrics/telemetry.js';
+import type { AutoBlocker } from '../policy/auto-block.js';
 import type { Blocklist } from '../policy/blocklist.js';
 import type { ClientLimits } from '../policy/client-limits.js';
 import { verifyPassword } from '../policy/credentials.js';
@@ -25,6 +27,7 @@ export interface IngressDependencies {
   passwordHash: (address: string) => string | undefined;
   spool: Spool;
   blocklist: Blocklist;
+  autoBlock: AutoBlocker;
   limits: ClientLimits;
   trusted: NetworkList;
   recipients: RecipientPolicy;
@@ -111,7 +114,10 @@ export class SmtpIngress {
 
   listen(): Promise<void> {
     const { host, port } = this.d.config.smtp;
-    this.sweepTimer = setInterval(() => this.d.limits.sweep(), 60_000);
+    this.sweepTimer = setInterval(() => {
+      this.d.limits.sweep();
+      this.d.autoBlock.sweep();
+    }, 60_000);
     this.sweepTimer.unref();
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
@@ -138,10 +144,22 @@ export class SmtpIngress {
     return smtpError(code, message);
   }
 
+  private blockedClient(ip: string): Error {
+    return this.reject('blocklist_client', 554, `5.7.1 Service unavailable; Client host [${ip}] blocked using local blocklist`);
+  }
+
+  /**
+   * Counts a refusal towards automatic blocking (dictionary attacks try address after address)
+   * and passes the refusal on: the reply that crossed the threshold is still the reason itself.
+   */
+  private refusedRecipient(client: ClientState, session: SMTPServerSession, refusal: Error): Error {
+    this.d.autoBlock.rejectedRecipient({ ip: client.ip, authenticated: Boolean(session.user) });
+    return refusal;
+  }
+
   private onConnect(session: SMTPServerSession): Error | null {
     const ip = normalizeIp(session.remoteAddress);
-    const blocked = this.d.blocklist.matchClient(ip);
-    if (blocked) return this.reject('blocklist_client', 554, `5.7.1 Service unavailable; Client host [${ip}] blocked using local blocklist`);
+    if (this.d.blocklist.matchClient(ip)) return this.blockedClient(ip);
     const trusted = this.d.trusted.contains(ip);
     let countedConnection = false;
     if (!trusted) {
@@ -174,13 +192,16 @@ export class SmtpIngress {
     const sender = address.address;
     if (sender !== '' && !isPlausibleAddress(sender)) return this.reject('bad_sender_syntax', 501, `5.1.7 <${sender}>: Sender address rejected: bad address syntax`);
     if (nonAscii.test(sender) && !session.envelope.smtpUtf8) return this.reject('smtputf8_required', 553, '5.6.7 Must declare SMTPUTF8 to send unicode address');
+    // Blocked while connected (by an admin, or automatically by this or another session).
+    if (this.d.blocklist.matchClient(client.ip)) return this.blockedClient(client.ip);
     const helo = session.hostNameAppearsAs || '';
     const heloBlocked = this.d.blocklist.matchHelo(helo);
-    if (heloBlocked) return this.reject('blocklist_helo', 550, `5.7.1 <${helo}>: Helo command rejected: Access denied`);
+    if (heloBlocked) return this.refusedRecipient(client, session, this.reject('blocklist_helo', 550, `5.7.1 <${helo}>: Helo command rejected: Access denied`));
     if (sender !== '') {
       const senderBlocked = this.d.blocklist.matchSenderDomain(splitAddress(sender).domain);
-      if (senderBlocked) return this.reject('blocklist_sender', 550, `5.7.1 <${sender}>: Sender address rejected: Access denied`);
+      if (senderBlocked) return this.refusedRecipient(client, session, this.reject('blocklist_sender', 550, `5.7.1 <${sender}>: Sender address rejected: Access denied`));
     }
+    if (this.d.autoBlock.message({ ip: client.ip, authenticated: Boolean(session.user) })) return this.blockedClient(client.ip);
     if (!client.trusted && !this.d.limits.allowMessage(client.ip)) {
       return this.reject('rate_limit', 421, `4.7.0 ${this.d.config.smtp.hostname} Error: too much mail from ${client.ip}`);
     }
@@ -193,15 +214,16 @@ export class SmtpIngress {
     const client = this.clients.get(session.id);
     if (!client) return smtpError(421, '4.3.0 Error: session state lost');
     const rcpt = address.address;
+    if (this.d.blocklist.matchClient(client.ip)) return this.blockedClient(client.ip);
     if (!isPlausibleAddress(rcpt)) return this.reject('bad_recipient_syntax', 501, `5.1.3 <${rcpt}>: Recipient address rejected: bad address syntax`);
     if (nonAscii.test(rcpt) && !session.envelope.smtpUtf8) return this.reject('smtputf8_required', 553, '5.6.7 Must declare SMTPUTF8 to send unicode address');
     // Trusted networks and authenticated senders may relay; nobody else.
     const decision = this.d.recipients.decide(rcpt, client.trusted || Boolean(session.user));
     switch (decision.action) {
       case 'reject-unknown-user':
-        return this.reject('unknown_user', 550, `5.1.1 <${rcpt}>: Recipient address rejected: User unknown in virtual mailbox table`);
+        return this.refusedRecipient(client, session, this.reject('unknown_user', 550, `5.1.1 <${rcpt}>: Recipient address rejected: User unknown in virtual mailbox table`));
       case 'reject-relay':
-        return this.reject('relay_denied', 554, `5.7.1 <${rcpt}>: Relay access denied`);
+        return this.refusedRecipient(client, session, this.reject('relay_denied', 554, `5.7.1 <${rcpt}>: Relay access denied`));
       case 'accept-local':
         client.routes.set(rcpt.toLowerCase(), { route: 'local', domain: decision.domain, localPart: decision.localPart });
         return null;

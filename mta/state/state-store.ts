@@ -13,7 +13,12 @@ export interface BlocklistEntry {
   reason: string | null;
   created_at: string;
   created_by: string;
+  /** When the entry stops applying (automatic blocks); null = until an admin removes it. */
+  expires_at: string | null;
 }
+
+/** What adding an entry did: made a new one, replaced an expiring one by a longer-lasting one, or nothing. */
+export type BlocklistAddOutcome = 'created' | 'updated' | 'exists';
 
 export interface MtaEvent {
   id: number;
@@ -52,6 +57,7 @@ CREATE TABLE IF NOT EXISTS blocklist (
   reason TEXT,
   created_at TEXT NOT NULL,
   created_by TEXT NOT NULL,
+  expires_at TEXT,
   UNIQUE (kind, value)
 );
 CREATE TABLE IF NOT EXISTS events (
@@ -78,6 +84,21 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 `;
 
+// Changes to tables that existing data files already have: CREATE TABLE IF NOT EXISTS leaves an
+// old table as it is. Step n brings a file from PRAGMA user_version n to n + 1; each step also
+// copes with a file made by the current SCHEMA, which already has everything.
+const MIGRATIONS: Array<(db: Database.Database) => void> = [
+  // 1: blocklist entries may expire (automatic blocks of flooding clients).
+  (db) => addColumnIfMissing(db, 'blocklist', 'expires_at', 'TEXT'),
+];
+
+function addColumnIfMissing(db: Database.Database, table: string, column: string, type: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+}
+
+const BLOCKLIST_COLUMNS = 'id, kind, value, reason, created_at, created_by, expires_at';
+
 export class StateStore {
   readonly db: Database.Database;
 
@@ -88,11 +109,22 @@ export class StateStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.migrate();
     this.seedDemoDomain();
   }
 
   close(): void {
     this.db.close();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let step = version; step < MIGRATIONS.length; step++) {
+      this.db.transaction(() => {
+        MIGRATIONS[step]!(this.db);
+        this.db.pragma(`user_version = ${step + 1}`);
+      })();
+    }
   }
 
   private seedDemoDomain(): void {
@@ -150,22 +182,61 @@ export class StateStore {
     return row?.password_hash;
   }
 
-  listBlocklist(): BlocklistEntry[] {
-    return this.db.prepare('SELECT id, kind, value, reason, created_at, created_by FROM blocklist ORDER BY id').all() as BlocklistEntry[];
+  // Expired entries count as gone the moment they expire, whether or not a sweep removed them yet.
+  // ISO 8601 UTC timestamps of one length compare correctly as text.
+  listBlocklist(now = new Date()): BlocklistEntry[] {
+    return this.db
+      .prepare(`SELECT ${BLOCKLIST_COLUMNS} FROM blocklist WHERE expires_at IS NULL OR expires_at > ? ORDER BY id`)
+      .all(now.toISOString()) as BlocklistEntry[];
   }
 
-  addBlocklistEntry(kind: BlocklistKind, value: string, reason: string | null, createdBy: string): { entry: BlocklistEntry; created: boolean } {
-    const result = this.db
-      .prepare('INSERT OR IGNORE INTO blocklist (kind, value, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
-      .run(kind, value, reason, new Date().toISOString(), createdBy);
-    const entry = this.db.prepare('SELECT id, kind, value, reason, created_at, created_by FROM blocklist WHERE kind = ? AND value = ?').get(kind, value) as BlocklistEntry;
-    return { entry, created: result.changes === 1 };
+  /**
+   * Adds an entry unless one for the same value applies already. An entry that would expire is
+   * replaced when the new one lasts longer (an admin making an automatic block permanent).
+   */
+  addBlocklistEntry(
+    kind: BlocklistKind,
+    value: string,
+    reason: string | null,
+    createdBy: string,
+    expiresAt: Date | null = null,
+    now = new Date(),
+  ): { entry: BlocklistEntry; outcome: BlocklistAddOutcome } {
+    const at = now.toISOString();
+    const until = expiresAt?.toISOString() ?? null;
+    const select = this.db.prepare(`SELECT ${BLOCKLIST_COLUMNS} FROM blocklist WHERE kind = ? AND value = ?`);
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM blocklist WHERE kind = ? AND value = ? AND expires_at <= ?').run(kind, value, at);
+      const existing = select.get(kind, value) as BlocklistEntry | undefined;
+      if (!existing) {
+        this.db
+          .prepare('INSERT INTO blocklist (kind, value, reason, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(kind, value, reason, at, createdBy, until);
+        return { entry: select.get(kind, value) as BlocklistEntry, outcome: 'created' as const };
+      }
+      const lastsLonger = existing.expires_at !== null && (until === null || until > existing.expires_at);
+      if (!lastsLonger) return { entry: existing, outcome: 'exists' as const };
+      this.db
+        .prepare('UPDATE blocklist SET reason = ?, created_at = ?, created_by = ?, expires_at = ? WHERE id = ?')
+        .run(reason, at, createdBy, until, existing.id);
+      return { entry: select.get(kind, value) as BlocklistEntry, outcome: 'updated' as const };
+    })();
   }
 
   removeBlocklistEntry(id: number): BlocklistEntry | undefined {
-    const entry = this.db.prepare('SELECT id, kind, value, reason, created_at, created_by FROM blocklist WHERE id = ?').get(id) as BlocklistEntry | undefined;
+    const entry = this.db.prepare(`SELECT ${BLOCKLIST_COLUMNS} FROM blocklist WHERE id = ?`).get(id) as BlocklistEntry | undefined;
     if (entry) this.db.prepare('DELETE FROM blocklist WHERE id = ?').run(id);
     return entry;
+  }
+
+  /** Deletes the entries that have expired and returns them. */
+  removeExpiredBlocklistEntries(now = new Date()): BlocklistEntry[] {
+    const at = now.toISOString();
+    return this.db.transaction(() => {
+      const expired = this.db.prepare(`SELECT ${BLOCKLIST_COLUMNS} FROM blocklist WHERE expires_at <= ? ORDER BY id`).all(at) as BlocklistEntry[];
+      this.db.prepare('DELETE FROM blocklist WHERE expires_at <= ?').run(at);
+      return expired;
+    })();
   }
 
   recordEvent(kind: string, actor: string, reason: string | null, detail: Record<string, unknown> = {}): MtaEvent {

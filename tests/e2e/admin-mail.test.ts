@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 import { signedInContext } from '../support/staff';
-import { startMta, type MtaProcess } from '../integration/mta/helpers';
+import { formatDateTime, isoInZone } from '../../lib/dates/format';
+import { openSession, startMta, type MtaProcess } from '../integration/mta/helpers';
 
 // The 2014 operators' defences, from the console, against the real bundled MTA.
 let mta: MtaProcess;
@@ -13,7 +14,8 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mta = await startMta();
+  // Only 127.0.0.1 is trusted, so other loopback addresses can be blocked automatically.
+  mta = await startMta({ env: { MTA_TRUSTED_NETWORKS: '127.0.0.1/32' } });
   site = await startSite({ ...isolatedSite('admin-mail'), MTA_ADMIN_URL: `http://127.0.0.1:${mta.httpPort}`, MTA_ADMIN_TOKEN: mta.adminToken });
   browser = await launchChromium();
   const context = await signedInContext(browser, site.databaseUrl, site.url, 'ops@example.com', 'admin');
@@ -41,6 +43,25 @@ describe('mail-system controls', () => {
     await page.reload();
     expect(await page.locator('table').last().innerText()).toContain('198.51.100.0/24');
     await page.getByRole('button', { name: '解除' }).click();
+    await expect.poll(async () => (await mta.api('GET', '/api/blocklist')).json.entries.length).toBe(0);
+  });
+
+  it('shows an automatic block as such, with the time it lapses, and removes it like a manual one', async () => {
+    // A dictionary attack: more than 10 refused recipients in a minute.
+    const { smtp } = await openSession(mta.smtpPort, 'guess.example', '127.0.0.5');
+    await smtp.command('MAIL FROM:<guess@guess.example>');
+    for (let i = 1; i <= 11; i++) await smtp.command(`RCPT TO:<guess${i}@demo.tayori.test>`);
+    smtp.close();
+    const [entry] = (await mta.api('GET', '/api/blocklist')).json.entries;
+    expect(entry).toMatchObject({ value: '127.0.0.5', created_by: 'auto' });
+    await page.reload();
+    const row = page.locator('tr[data-automatic="true"]');
+    expect(await row.innerText()).toContain('127.0.0.5');
+    expect(await row.innerText()).toContain('自動');
+    const expires = new Date(entry.expires_at);
+    expect(await row.locator('time').getAttribute('datetime')).toBe(isoInZone(expires, 'Asia/Tokyo'));
+    expect(await row.locator('time').innerText()).toBe(formatDateTime(expires, 'ja', 'Asia/Tokyo'));
+    await row.getByRole('button', { name: '解除' }).click();
     await expect.poll(async () => (await mta.api('GET', '/api/blocklist')).json.entries.length).toBe(0);
   });
 

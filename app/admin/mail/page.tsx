@@ -2,19 +2,25 @@ import { adminLang } from '@/lib/auth/admin-lang';
 import { requireStaffPage } from '@/lib/auth/guard';
 import { mta } from '@/lib/mta/admin-client';
 import { AdminShell } from '../_components/admin-shell';
-import { unblockAction } from './actions';
+import { BlocklistTable } from './_components/blocklist-table';
 import { BlockForm, FlushForm, ScanPolicyForm } from './mail-forms';
 
 const T = {
   ja: {
     title: 'メールシステム', queue: 'キュー', depth: '滞留数', oldest: '最も古いメール', scanWait: 'スキャン待ちの最長', topTalkers: '送信元（滞留数の多い順）',
     blocklist: 'ブロックリスト', kind: '種類', value: '値', reason: '理由', block: 'ブロックする', unblock: '解除', done: '完了', client: 'IPアドレス / CIDR', senderDomain: '送信元ドメイン', helo: 'HELO名',
+    addedBy: '登録', expires: '期限', automatic: '自動', untilRemoved: '解除まで',
+    blocklistOff: 'ブロックリストは無効です（MTA_BLOCKLIST=off）。登録内容は適用されません。', autoOff: '自動ブロックは無効です（MTA_AUTO_BLOCK）。',
+    autoRule: '自動ブロック: {triggers}送信元IPを{minutes}分間ブロックします。', perMinuteMessages: '1分間に{n}通を超えてメールを送った', perMinuteRefused: '1分間に{n}件を超えて宛先を拒否された', or: '、または',
     scan: 'SPAMチェック', policy: '動作', note: 'バイパス時にステータスページへお知らせを掲載する', apply: '切り替える', enabled: '有効', bypass: '停止（バイパス）', auto: '自動（滞留時のみ停止）',
     flush: '保留中のメールを今すぐ再送', unreachable: 'MTAの管理APIに接続できません', seconds: '秒',
   },
   en: {
     title: 'Mail system', queue: 'Queue', depth: 'Messages waiting', oldest: 'Oldest message', scanWait: 'Longest wait for a scan', topTalkers: 'Senders (most waiting first)',
     blocklist: 'Blocklist', kind: 'Kind', value: 'Value', reason: 'Reason', block: 'Block', unblock: 'Remove', done: 'Done', client: 'IP address / CIDR', senderDomain: 'Sender domain', helo: 'HELO name',
+    addedBy: 'Added by', expires: 'Expires', automatic: 'automatic', untilRemoved: 'when removed',
+    blocklistOff: 'The blocklist is off (MTA_BLOCKLIST=off): its entries are not applied.', autoOff: 'Automatic blocking is off (MTA_AUTO_BLOCK).',
+    autoRule: 'Automatic blocking: a client IP that {triggers} is blocked for {minutes} minutes.', perMinuteMessages: 'sends more than {n} messages a minute', perMinuteRefused: 'has more than {n} recipients refused a minute', or: ' or ',
     scan: 'Spam check', policy: 'Mode', note: 'When bypassing, post a note on the status page', apply: 'Switch', enabled: 'On', bypass: 'Off (bypass)', auto: 'Automatic (off only while mail waits)',
     flush: 'Retry deferred mail now', unreachable: 'The MTA admin API does not answer', seconds: 's',
   },
@@ -66,27 +72,7 @@ export default async function MailPage() {
       </section>
       <section aria-labelledby="blocklist-heading">
         <h2 id="blocklist-heading">{t.blocklist}</h2>
-        {blocklist.status === 'fulfilled' && (
-          <table>
-            <thead><tr><th scope="col">{t.kind}</th><th scope="col">{t.value}</th><th scope="col">{t.reason}</th><th scope="col" /></tr></thead>
-            <tbody>
-              {blocklist.value.entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{e.kind}</td>
-                  <td><code>{e.value}</code></td>
-                  <td>{e.reason}</td>
-                  <td>
-                    <form action={unblockAction} className="inline-form">
-                      <input type="hidden" name="id" value={e.id} />
-                      <input type="hidden" name="value" value={e.value} />
-                      <button type="submit" className="secondary">{t.unblock}</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {blocklist.status === 'fulfilled' && <BlocklistTable listing={blocklist.value} lang={lang} t={t} />}
         <BlockForm t={{ kind: t.kind, value: t.value, reason: t.reason, block: t.block, done: t.done, client: t.client, senderDomain: t.senderDomain, helo: t.helo }} />
       </section>
     </AdminShell>

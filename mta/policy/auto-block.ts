@@ -1,0 +1,82 @@
+// Puts a flooding client on the blocklist by itself, for a while: what the 2014 operators did by
+// hand, hours into the incident. The entry is for the one client address and expires, because
+// flood sources are often hijacked or shared hosts that send legitimate mail again later.
+// Trusted networks and authenticated senders are never blocked: they are our own systems and
+// customers (a newsletter run from a customer's account must not lock the customer out).
+import type { BlocklistEntry } from '../state/state-store.js';
+import { normalizeBlocklistValue } from './blocklist.js';
+import type { BlocklistKeeper } from './blocklist-keeper.js';
+import { FloodDetector, type FloodMeasurement } from './flood-detector.js';
+import type { NetworkList } from './ip-ranges.js';
+
+export const AUTO_BLOCK_ACTOR = 'auto';
+
+export interface AutoBlockSettings {
+  enabled: boolean;
+  messagesPerMinute: number;
+  rejectedRecipientsPerMinute: number;
+  durationMs: number;
+}
+
+export interface SmtpClient {
+  ip: string;
+  authenticated: boolean;
+}
+
+export interface AutoBlockDependencies {
+  settings: AutoBlockSettings;
+  trusted: NetworkList;
+  keeper: BlocklistKeeper;
+  onBlocked?: (entry: BlocklistEntry, measurement: FloodMeasurement) => void;
+}
+
+export function autoBlockReason(m: FloodMeasurement): string {
+  const what = m.trigger === 'messages' ? 'messages' : 'refused recipients';
+  return `auto: ${m.count} ${what} in ${m.windowS} s (limit ${m.threshold})`;
+}
+
+export class AutoBlocker {
+  private readonly detector: FloodDetector;
+
+  constructor(private readonly d: AutoBlockDependencies) {
+    this.detector = new FloodDetector(d.settings);
+  }
+
+  /** Counts one MAIL transaction; returns the new entry when this put the client on the blocklist. */
+  message(client: SmtpClient, now = Date.now()): BlocklistEntry | undefined {
+    return this.consider(client, now, (ip) => this.detector.message(ip, now));
+  }
+
+  /** Counts one refused recipient; returns the new entry when this put the client on the blocklist. */
+  rejectedRecipient(client: SmtpClient, now = Date.now()): BlocklistEntry | undefined {
+    return this.consider(client, now, (ip) => this.detector.rejectedRecipient(ip, now));
+  }
+
+  sweep(now = Date.now()): void {
+    this.detector.sweep(now);
+  }
+
+  private consider(client: SmtpClient, now: number, record: (ip: string) => FloodMeasurement | undefined): BlocklistEntry | undefined {
+    if (!this.d.settings.enabled || client.authenticated || this.d.trusted.contains(client.ip)) return undefined;
+    const measurement = record(client.ip);
+    if (!measurement) return undefined;
+    this.detector.forget(client.ip);
+    const address = normalizeBlocklistValue('client', client.ip);
+    if ('error' in address) return undefined;
+    const { entry, outcome } = this.d.keeper.add(
+      {
+        kind: 'client',
+        value: address.value,
+        reason: autoBlockReason(measurement),
+        actor: AUTO_BLOCK_ACTOR,
+        expiresAt: new Date(now + this.d.settings.durationMs),
+        detail: { trigger: measurement.trigger, count: measurement.count, threshold: measurement.threshold, window_s: measurement.windowS },
+      },
+      new Date(now),
+    );
+    // 'exists': a block already covers the address (another session of the same client won the race).
+    if (outcome === 'exists') return undefined;
+    this.d.onBlocked?.(entry, measurement);
+    return entry;
+  }
+}
