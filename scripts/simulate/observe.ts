@@ -1,6 +1,7 @@
 // What a customer and a subscriber see while the simulation runs: the public API's unresolved
 // incidents (cached like the page, so this is what visitors get), and the page itself under load.
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './stack';
 
@@ -38,6 +39,8 @@ export function watchPublicStatus(siteUrl: string): { timeline: PublicTimeline; 
 }
 
 export interface LoadResult {
+  /** Straight to the Next.js server, or through the shipped nginx cache in front of it. */
+  via: 'next' | 'nginx';
   connections: number;
   seconds: number;
   rps: number;
@@ -48,7 +51,7 @@ export interface LoadResult {
 }
 
 /** autocannon in its own process, so the load does not share an event loop with the traffic. */
-export function loadPage(url: string, connections: number, seconds: number): Promise<LoadResult> {
+export function loadPage(url: string, via: LoadResult['via'], connections: number, seconds: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '-j', url], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
@@ -57,10 +60,23 @@ export function loadPage(url: string, connections: number, seconds: number): Pro
     child.on('exit', () => {
       try {
         const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number };
-        resolve({ connections, seconds, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total });
+        resolve({ via, connections, seconds, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total });
       } catch (error) {
         reject(new Error(`autocannon gave no result: ${(error as Error).message}`));
       }
     });
   });
+}
+
+interface NginxModule {
+  nginxAvailable: () => boolean;
+  startNginx: (o: { dir: string; sitePort: number; proxyPort: number }) => { url: string; stop: () => void };
+}
+
+/** The shipped nginx configuration in front of the site, when nginx is installed (else null). */
+export async function startProxy(dir: string, sitePort: number, proxyPort: number) {
+  const nginx = (await import(path.join(ROOT, 'scripts/lib/nginx.mjs'))) as NginxModule;
+  if (!nginx.nginxAvailable()) return null;
+  mkdirSync(dir, { recursive: true });
+  return nginx.startNginx({ dir, sitePort, proxyPort });
 }

@@ -1,5 +1,6 @@
 // The replay's outputs: the side-by-side table, the RESULT line, and an SVG chart of legitimate
 // mail delay over time for both setups.
+import type { LoadResult } from './observe';
 import type { Scenario } from './scenario';
 import type { ArmResult } from './spam-flood';
 
@@ -43,8 +44,8 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     ['  first notice in the mailbox after', (a) => `${num(since(a.timeline.firstNotice, a.timeline.thresholdCrossed))} s`],
     ['delay back under the threshold (s)', (a) => num(a.timeline.recovered)],
     ['  recovery notice in the mailbox after', (a) => `${num(since(a.timeline.recoveryNotice, a.timeline.recovered))} s`],
-    [`/ under load (${s.loadConnections} connections)`, (a) => (a.load ? `${a.load.rps.toFixed(0)} req/s` : '—')],
-    ['  p99 / errors', (a) => (a.load ? `${a.load.p99Ms} ms / ${a.load.errors}` : '—')],
+    [`/ under load, ${s.loadConnections} connections, next start`, (a) => loadCell(a.load.next)],
+    ['  through nginx (deploy/nginx/tayori.conf)', (a) => loadCell(a.load.nginx)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [`${''.padEnd(width)}  ${'(a) 2014 setup'.padStart(18)}  ${'(b) Tayori'.padStart(18)}`];
@@ -52,14 +53,20 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
   return lines.join('\n');
 }
 
+function loadCell(r: LoadResult | null): string {
+  return r ? `${r.rps.toFixed(0)}/s p99 ${r.p99Ms} ms ${r.errors} err` : '—';
+}
+
 export function resultLine(legacy: ArmResult, tayori: ArmResult): string {
   const h = headline(legacy, tayori);
-  const page = tayori.load ?? legacy.load;
+  const direct = tayori.load.next;
+  const proxied = tayori.load.nginx;
   return (
     `RESULT simulate:spam-flood legacy_p95_s=${num(legacy.legit.delay.p95)} legacy_max_s=${num(legacy.legit.delay.max)} legacy_lost=${legacy.legit.lost}` +
     ` tayori_p95_s=${num(tayori.legit.delay.p95)} tayori_max_s=${num(tayori.legit.delay.max)} tayori_lost=${tayori.legit.lost}` +
     ` detect_s=${num(h.detect)} first_notice_s=${num(h.firstNotice)} recovery_notice_s=${num(h.recoveryNotice)}` +
-    ` page_p99_ms=${page?.p99Ms ?? '—'} page_errors=${page?.errors ?? '—'}`
+    ` page_p99_ms=${direct?.p99Ms ?? '—'} page_errors=${direct?.errors ?? '—'}` +
+    ` proxy_page_p99_ms=${proxied?.p99Ms ?? '—'} proxy_page_errors=${proxied?.errors ?? '—'}`
   );
 }
 

@@ -23,7 +23,7 @@ export interface Scenario {
   /** Silence from every metrics source after which the component shows "no data". */
   noDataAfterS: number;
   autoResolveMinutes: number;
-  /** Load on `/` during the flood. */
+  /** Load on `/` during the flood (twice when nginx is installed: direct, then through it). */
   loadConnections: number;
   loadSeconds: number;
   /** Give up waiting for the queue to drain / the recovery notice after this long. */
@@ -66,7 +66,7 @@ export const QUICK_SCENARIO: Scenario = {
   thresholdS: 15,
   leaveAfterS: 15,
   autoResolveMinutes: 0.2,
-  loadSeconds: 10,
+  loadSeconds: 8,
   drainTimeoutS: 300,
   recoveryTimeoutS: 240,
 };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MaildirWatcher } from './maildirs';
 import { startNoticeInbox, type ReceivedNotice } from './notice-inbox';
-import { loadPage, watchPublicStatus, type LoadResult } from './observe';
+import { loadPage, startProxy, watchPublicStatus, type LoadResult } from './observe';
 import { mtaSettings, type Scenario, type Setup } from './scenario';
 import { freePort, Stack, waitFor } from './stack';
 import { loopbackAddresses, startTraffic, type SentMessage } from './traffic';
@@ -34,7 +34,8 @@ export interface ArmResult {
   spam: { sent: number; refused: number; failed: number; accepted: number; inbox: number; junk: number; autoBlocked: number };
   /** Seconds from the start of the flood (null: did not happen). */
   timeline: { thresholdCrossed: number | null; incidentShown: number | null; firstNotice: number | null; recovered: number | null; recoveryNotice: number | null };
-  load: LoadResult | null;
+  /** `/` under load during the flood: straight to Next.js, and through nginx when it is installed. */
+  load: { next: LoadResult | null; nginx: LoadResult | null };
   /** Legitimate delay by acceptance time, for the chart: [seconds since flood start, max delay s]. */
   series: [number, number][];
   notices: ReceivedNotice[];
@@ -117,6 +118,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   const scanner = setInterval(() => maildirs.scan(), 1000);
   const status = watchPublicStatus(stack.siteUrl);
   const specs = trafficSpecs(s);
+  const proxy = await startProxy(path.join(input.workDir, 'nginx'), stack.ports.site, await freePort());
   try {
     log(`${setup}: warming up for ${s.warmUpS} s with legitimate mail only`);
     const legit = startTraffic(stack.ports.smtp, specs.legit);
@@ -125,8 +127,14 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     log(`${setup}: flood for ${s.floodS} s — legitimate ${s.legitRate} msg/s, spam ${s.spamRate} msg/s from ${s.spamSenders} addresses`);
     const floodStart = Date.now();
     const spam = startTraffic(stack.ports.smtp, specs.spam, 600);
-    const loadDelay = Math.max(0, (s.floodS - s.loadSeconds) / 2) * 1000;
-    const load = sleep(loadDelay).then(() => loadPage(`${stack.siteUrl}/`, s.loadConnections, s.loadSeconds).catch((e: Error) => (log(`load: ${e.message}`), null)));
+    // Both loads inside the flood, one after the other, so they do not compete with each other.
+    const loadDelay = Math.max(0, (s.floodS - s.loadSeconds * (proxy ? 2 : 1)) / 2) * 1000;
+    const attempt = (p: Promise<LoadResult>) => p.catch((e: Error) => (log(`load: ${e.message}`), null));
+    const load = sleep(loadDelay).then(async () => {
+      const next = await attempt(loadPage(`${stack.siteUrl}/`, 'next', s.loadConnections, s.loadSeconds));
+      const nginx = proxy ? await attempt(loadPage(proxy.url, 'nginx', s.loadConnections, s.loadSeconds)) : null;
+      return { next, nginx };
+    });
     await sleep(s.floodS * 1000);
     const floodEnd = Date.now();
     await spam.stop();
@@ -216,6 +224,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   } finally {
     clearInterval(scanner);
     status.stop();
+    proxy?.stop();
     await stack.shutdown();
     await inbox.stop();
     log(`${setup}: stack stopped; logs in ${path.join(input.workDir)}`);
