@@ -1,11 +1,11 @@
 import 'server-only';
 import { appendFileSync } from 'node:fs';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from './generated/prisma/client';
+import { createPrismaClient } from './db-client';
+import type { PrismaClient } from './generated/prisma/client';
 import { env } from './env';
 
 function createClient() {
-  const base = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: env.DATABASE_URL }) });
+  const base = createPrismaClient(env.DATABASE_URL);
   const logFile = env.TAYORI_QUERY_LOG;
   if (!logFile) return base;
   // Operators and tests can prove that cached pages cost no query per visitor.

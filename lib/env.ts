@@ -3,9 +3,10 @@ import { z } from 'zod';
 // The only reader of process.env. Every variable has a default that makes `npm start` work with
 // no configuration; a bad value stops start-up with a message naming the variable.
 const schema = z.object({
+  /** "file:…" for SQLite (the default), "postgresql://…" for PostgreSQL (lib/db-client.ts). */
   DATABASE_URL: z
     .string()
-    .regex(/^file:/, 'only SQLite "file:" URLs are supported')
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with "file:" (SQLite) or "postgresql://" / "postgres://" (PostgreSQL)')
     .default('file:./data/tayori.db'),
   SITE_URL: z.url().default('http://127.0.0.1:3000'),
   SITE_NAME_JA: z.string().min(1).default('Tayori ステータス'),

@@ -6,9 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 
 export function prepareDatabase(env = process.env) {
-  const url = env.DATABASE_URL ?? 'file:./data/tayori.db';
-  const file = url.replace(/^file:/, '');
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const url = env.DATABASE_URL || 'file:./data/tayori.db';
+  if (url.startsWith('file:')) {
+    mkdirSync(path.dirname(path.resolve(url.replace(/^file:/, ''))), { recursive: true });
+  } else if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error('DATABASE_URL: must start with "file:" (SQLite) or "postgresql://" / "postgres://" (PostgreSQL)');
+  }
+  // prisma.config.ts picks the schema and migrations of the database DATABASE_URL names:
+  // prisma/migrations for SQLite, prisma/postgresql/migrations for PostgreSQL.
   run('npx', ['prisma', 'migrate', 'deploy'], env, true);
   const resultFile = path.join(os.tmpdir(), `tayori-import-${process.pid}-${Date.now()}.json`);
   run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/import-content.ts'], { ...env, TAYORI_IMPORT_RESULT: resultFile }, false);

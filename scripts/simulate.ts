@@ -84,6 +84,9 @@ async function main() {
   return ok;
 }
 
+// Exiting runs the stacks' exit hooks, which stop every process the run started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (ok) => process.exit(ok ? 0 : 1),
   (error: Error) => {

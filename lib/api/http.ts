@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { env } from '../env';
+import { NO_STORE, publicCacheControl } from '../http/cache-control';
 import { DEFAULT_LANG, isLang, type Lang } from '../i18n/locales';
 
 // HTTP behaviour shared by the public read API and the badge: readable from any origin,
@@ -11,11 +11,6 @@ export const CORS_HEADERS = {
   // Scripts on other sites may read the ETag to poll with If-None-Match.
   'Access-Control-Expose-Headers': 'ETag',
 } as const;
-
-export function cacheControl(): string {
-  const s = env.PAGE_REVALIDATE_SECONDS;
-  return `public, max-age=0, s-maxage=${s}, stale-while-revalidate=${s * 10}`;
-}
 
 /** A strong validator: the same bytes always give the same tag, on every server. */
 export function strongEtag(body: string): string {
@@ -34,7 +29,7 @@ export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
 /** The body with its validators, or 304 when the client already has these bytes. */
 export function cacheableResponse(request: Request, body: string, contentType: string): Response {
   const etag = strongEtag(body);
-  const headers = { ...CORS_HEADERS, 'Cache-Control': cacheControl(), ETag: etag, Vary: 'Accept-Encoding' };
+  const headers = { ...CORS_HEADERS, 'Cache-Control': publicCacheControl(), ETag: etag, Vary: 'Accept-Encoding' };
   if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
   return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': contentType } });
 }
@@ -46,7 +41,7 @@ export function jsonResponse(request: Request, document: unknown): Response {
 export function jsonError(status: number, message: string): Response {
   return new Response(JSON.stringify({ error: message }), {
     status,
-    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': NO_STORE },
   });
 }
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import { env } from '../env';
+import { publicCacheControl } from '../http/cache-control';
 import { isLang } from '../i18n/locales';
 import { buildHistoryFeed } from './build';
 import { getFeedEntries } from './history';
@@ -16,8 +17,8 @@ export async function historyFeedResponse(request: Request, langParam: string, f
   return new Response(body, {
     headers: {
       'Content-Type': format === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8',
-      // Readers poll; the data behind is cached and refreshed on every incident change.
-      'Cache-Control': `public, max-age=${env.PAGE_REVALIDATE_SECONDS}`,
+      // Readers poll, often many behind one proxy: shared caches keep the feed as long as the pages.
+      'Cache-Control': publicCacheControl(),
     },
   });
 }

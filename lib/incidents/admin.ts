@@ -146,7 +146,12 @@ export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
     });
     await tx.incident.update({
       where: { id: incidentId },
-      data: { status: input.status, ...(resolving && !incident.resolvedAt ? { resolvedAt: new Date() } : {}) },
+      data: {
+        status: input.status,
+        ...(resolving && !incident.resolvedAt ? { resolvedAt: new Date() } : {}),
+        // An automatic incident closed by staff frees its component for the next one.
+        ...(resolving || input.status === 'postmortem' ? { autoOpenFor: null } : {}),
+      },
     });
     return { incident, update };
   });

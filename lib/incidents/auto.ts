@@ -1,6 +1,7 @@
 import 'server-only';
 import { formatInTimeZone } from 'date-fns-tz';
 import { db } from '../db';
+import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 import { countAbove } from '../metrics/histogram';
 import { RULE_LEVELS, WINDOW_SECONDS, type RuleLevel } from '../metrics/rules';
@@ -31,6 +32,10 @@ interface ComponentRow {
   nameEn: string;
 }
 
+function isUniqueViolation(error: unknown) {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
 function openAutoIncident(componentId: string) {
   return db.incident.findFirst({
     where: { autoComponentId: componentId, source: 'auto', status: { in: UNRESOLVED } },
@@ -38,17 +43,32 @@ function openAutoIncident(componentId: string) {
   });
 }
 
-/** Follows a component's rule-driven status change with the incident customers read. */
-export async function syncAutoIncident(component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number) {
+/**
+ * Follows a component's rule-driven status change with the incident customers read. Site
+ * processes sharing a database may get here at once for successive changes of one component:
+ * `Incident.autoOpenFor` is unique, so only one of them opens the incident, and the others
+ * follow it with their change (`retried`).
+ */
+export async function syncAutoIncident(component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number, retried = false) {
   const open = await openAutoIncident(component.id);
   const degraded = rank(to) >= rank('degraded_performance');
 
   if (!open) {
     if (!degraded) return;
     // Staff already have an incident covering this component: theirs is the one to follow.
-    const covered = await db.incidentComponent.findFirst({ where: { componentId: component.id, incident: { status: { in: UNRESOLVED } } } });
+    const covered = await db.incidentComponent.findFirst({
+      where: { componentId: component.id, incident: { status: { in: UNRESOLVED } } },
+      select: { incident: { select: { autoOpenFor: true } } },
+    });
+    // …unless it is the automatic one, opened by another process since the lookup above.
+    if (covered?.incident.autoOpenFor === component.id && !retried) return syncAutoIncident(component, from, to, at, delayS, true);
     if (covered) return;
-    await createAutoIncident(component, from, to, at, delayS);
+    try {
+      await createAutoIncident(component, from, to, at, delayS);
+    } catch (error) {
+      if (retried || !isUniqueViolation(error)) throw error;
+      await syncAutoIncident(component, from, to, at, delayS, true);
+    }
     return;
   }
 
@@ -105,6 +125,7 @@ async function createAutoIncident(component: ComponentRow, from: ComponentStatus
       source: 'auto',
       published: env.AUTO_PUBLISH,
       autoComponentId: component.id,
+      autoOpenFor: component.id,
       components: { create: [{ componentId: component.id, status: to }] },
       windows: { create: [{ startAt: at, maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60), position: 0 }] },
       updates: {
@@ -156,10 +177,16 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
     }
     const maxDelayS = Math.max(0, ...incident.windows.map((w) => w.maxDelayS ?? 0));
     const text = resolvedText(component, maxDelayS, affectedTotal);
-    const [, update] = await db.$transaction([
-      db.incident.update({ where: { id: incident.id }, data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: Math.round(maxDelayS / 60) } }),
-      db.incidentUpdate.create({ data: { incidentId: incident.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: now } }),
-    ]);
+    const update = await db.$transaction(async (tx) => {
+      // Conditional, so that of two site processes resolving at once only one posts 【復旧】.
+      const resolving = await tx.incident.updateMany({
+        where: { id: incident.id, status: 'monitoring' },
+        data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: Math.round(maxDelayS / 60), autoOpenFor: null },
+      });
+      if (!resolving.count) return null;
+      return tx.incidentUpdate.create({ data: { incidentId: incident.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: now } });
+    });
+    if (!update) continue;
     await enqueueIncidentNotice(incident.id, update.id); // notices: 【復旧】 to subscribers
     resolved = true;
   }

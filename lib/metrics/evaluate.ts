@@ -23,6 +23,9 @@ let waiting: Promise<EvaluationResult> | null = null;
 /**
  * Evaluates every enabled rule on the windows that arrived since the last evaluation. One runs at
  * a time in this process, and calls made while one runs share the next run: it sees their data.
+ * Other site processes on the same database may evaluate at the same moment: each rule's version
+ * lets one of them apply a given outcome, and the automatic incident's unique key
+ * (lib/incidents/auto.ts) keeps a component to one open incident.
  */
 export function evaluateRules(): Promise<EvaluationResult> {
   if (waiting) return waiting;
@@ -126,9 +129,12 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
   state = checkNoData(state, now, config, processStart);
   if (state.ruleStatus !== beforeGap) transitions.push({ from: beforeGap, to: state.ruleStatus, at: now, value: null });
 
-  await db.componentMetricRule.update({
-    where: { id: rule.id },
+  // Only the evaluation that moves the version on applies its outcome: another site process
+  // that judged the same windows meanwhile has applied them already (and posted the updates).
+  const stored = await db.componentMetricRule.updateMany({
+    where: { id: rule.id, version: rule.version },
     data: {
+      version: { increment: 1 },
       ruleStatus: state.ruleStatus,
       candidateStatus: state.candidateStatus,
       candidateCount: state.candidateCount,
@@ -138,6 +144,7 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
       lastDataAt: state.lastDataAt,
     },
   });
+  if (!stored.count) return false;
   if (windows.length || state.ruleStatus === 'no_data') {
     await db.component.update({ where: { id: rule.componentId }, data: { currentValue: state.ruleStatus === 'no_data' ? null : lastValue } });
   }

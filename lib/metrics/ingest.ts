@@ -1,6 +1,7 @@
 import 'server-only';
 import { env } from '../env';
 import { db } from '../db';
+import { lockMetricSeries } from '../db-dialect';
 import { addInto, emptyCounts } from './histogram';
 import { bucketStart, RESOLUTIONS } from './resolutions';
 import type { Rollup } from './rollup-schema';
@@ -37,6 +38,9 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
   for (const r of rollups) unique.set(`${r.source}\0${r.window_start.toISOString()}`, r);
 
   const result = await db.$transaction(async (tx) => {
+    // Site processes sharing a PostgreSQL database take turns here: the duplicate check and the
+    // sums folded into the series must see each other's rows.
+    await lockMetricSeries(tx);
     const existing = await tx.mailMetricRollup.findMany({
       where: { OR: [...unique.values()].map((r) => ({ source: r.source, windowStart: r.window_start })) },
       select: { source: true, windowStart: true },

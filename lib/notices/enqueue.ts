@@ -53,7 +53,9 @@ async function createFanout(f: Fanout): Promise<string> {
         // One INSERT … SELECT for the whole fan-out (100,000 rows in about a second, where row
         // batches took half a minute), with the rule of recipientsFor() in lib/subscribers/recipients.ts:
         // confirmed subscribers who follow everything, one of the components, or the group of one
-        // of them (so services added to a group later are covered). Portable SQL.
+        // of them (so services added to a group later are covered). Portable SQL; every time is
+        // passed in, as the client does for its own inserts (a column default would take
+        // PostgreSQL's server time zone, where the client writes UTC).
         const now = new Date();
         const id = Prisma.sql`CAST(${notice.id} AS TEXT)`;
         const follows = f.componentIds.length

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { db } from '../db';
+import { skipLockedClaim } from '../db-dialect';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 import { retryDelayMs } from './backoff';
@@ -48,9 +49,10 @@ function claimable(now: Date) {
 }
 
 /**
- * Claims up to `limit` deliveries for this worker. Portable: pick candidate ids, then one UPDATE
- * that re-checks the claimable condition, so two workers never both win a row; a later version
- * can use SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL instead.
+ * Claims up to `limit` deliveries for this worker. On PostgreSQL one UPDATE … FOR UPDATE SKIP
+ * LOCKED (lib/db-dialect.ts), so workers on several hosts each take rows the others have not.
+ * On SQLite, portably: pick candidate ids, then one UPDATE that re-checks the claimable
+ * condition, so two workers never both win a row.
  */
 export async function claimDeliveries(limit: number, now = new Date()): Promise<ClaimedDelivery[]> {
   // Rows a dead worker left right before the final dot: delivered (see above).
@@ -58,13 +60,18 @@ export async function claimDeliveries(limit: number, now = new Date()): Promise<
     where: { status: 'finishing', claimedAt: { lt: staleBefore(now) } },
     data: { status: 'sent', sentAt: now, claimToken: null, lastError: 'worker stopped after handing the message over; counted as sent' },
   });
-  const candidates = await db.noticeDelivery.findMany({ where: claimable(now), orderBy: { nextAttemptAt: 'asc' }, take: limit, select: { id: true } });
-  if (!candidates.length) return [];
   const claimToken = randomUUID();
-  await db.noticeDelivery.updateMany({
-    where: { id: { in: candidates.map((c) => c.id) }, ...claimable(now) },
-    data: { status: 'sending', claimToken, claimedAt: now, attempts: { increment: 1 } },
-  });
+  const claim = skipLockedClaim({ table: 'NoticeDelivery', claimToken, now, staleBefore: staleBefore(now), limit });
+  if (claim) {
+    if (!(await db.$executeRaw(claim))) return [];
+  } else {
+    const candidates = await db.noticeDelivery.findMany({ where: claimable(now), orderBy: { nextAttemptAt: 'asc' }, take: limit, select: { id: true } });
+    if (!candidates.length) return [];
+    await db.noticeDelivery.updateMany({
+      where: { id: { in: candidates.map((c) => c.id) }, ...claimable(now) },
+      data: { status: 'sending', claimToken, claimedAt: now, attempts: { increment: 1 } },
+    });
+  }
   const rows = await db.noticeDelivery.findMany({
     where: { claimToken, status: 'sending' },
     select: { id: true, noticeId: true, lang: true, messageId: true, attempts: true, subscriber: { select: { id: true, email: true, status: true, tokenVersion: true, hardBounces: true } } },

@@ -99,8 +99,10 @@ async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promis
 
 function sleep(ms: number, signal?: AbortSignal) {
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    // The listener goes when the timer fires: one per idle poll would pile up on the signal.
+    const wake = () => (clearTimeout(timer), resolve());
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', wake), resolve()), ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 
 const INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'prisma/schema.prisma'];
 const SKIP = new Set(['generated', 'node_modules']);
+// Baked into the build (asset URLs, server action ids), so changing one calls for a new build.
+const BUILD_ENV = ['NEXT_DEPLOYMENT_ID', 'NEXT_SERVER_ACTIONS_ENCRYPTION_KEY'];
 const distDir = () => process.env.NEXT_DIST_DIR || '.next';
 const stampFile = () => path.join(distDir(), 'tayori-build-hash');
 
@@ -25,6 +27,8 @@ export function sourceHash() {
   for (const input of INPUTS) walk(input, files);
   const hash = createHash('sha256');
   for (const file of files) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  // Only when set, so a build made without them stays current.
+  for (const name of BUILD_ENV) if (process.env[name]) hash.update(`${name}=${process.env[name]}\0`);
   return hash.digest('hex');
 }
 

@@ -1,7 +1,8 @@
 // What a customer and a subscriber see while the simulation runs: the public API's unresolved
 // incidents (cached like the page, so this is what visitors get), and the page itself under load.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './stack';
 
@@ -74,9 +75,18 @@ interface NginxModule {
 }
 
 /** The shipped nginx configuration in front of the site, when nginx is installed (else null). */
-export async function startProxy(dir: string, sitePort: number, proxyPort: number) {
+export async function startProxy(sitePort: number, proxyPort: number) {
   const nginx = (await import(path.join(ROOT, 'scripts/lib/nginx.mjs'))) as NginxModule;
   if (!nginx.nginxAvailable()) return null;
-  mkdirSync(dir, { recursive: true });
-  return nginx.startNginx({ dir, sitePort, proxyPort });
+  // Its own directory under the system's temp dir: nginx's workers drop root and must reach it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tayori-simulate-nginx-'));
+  const running = nginx.startNginx({ dir, sitePort, proxyPort });
+  process.once('exit', running.stop);
+  return {
+    url: running.url,
+    stop: () => {
+      running.stop();
+      setTimeout(() => rmSync(dir, { recursive: true, force: true }), 1000).unref();
+    },
+  };
 }

@@ -118,7 +118,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   const scanner = setInterval(() => maildirs.scan(), 1000);
   const status = watchPublicStatus(stack.siteUrl);
   const specs = trafficSpecs(s);
-  const proxy = await startProxy(path.join(input.workDir, 'nginx'), stack.ports.site, await freePort());
+  const proxy = await startProxy(stack.ports.site, await freePort());
   try {
     log(`${setup}: warming up for ${s.warmUpS} s with legitimate mail only`);
     const legit = startTraffic(stack.ports.smtp, specs.legit);
@@ -132,6 +132,8 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     const attempt = (p: Promise<LoadResult>) => p.catch((e: Error) => (log(`load: ${e.message}`), null));
     const load = sleep(loadDelay).then(async () => {
       const next = await attempt(loadPage(`${stack.siteUrl}/`, 'next', s.loadConnections, s.loadSeconds));
+      // A status page behind a cache has visitors before the spike: the first one fills it.
+      if (proxy) await fetch(proxy.url).then((r) => r.text(), () => '');
       const nginx = proxy ? await attempt(loadPage(proxy.url, 'nginx', s.loadConnections, s.loadSeconds)) : null;
       return { next, nginx };
     });

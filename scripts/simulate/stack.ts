@@ -44,6 +44,12 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | null
   }
 }
 
+// Whatever happens to the simulator (an error, Ctrl-C), nothing it started may outlive it.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 const INGEST_TOKEN = 'simulate-ingest-token-0123456789abcdef';
 const ADMIN_TOKEN = 'simulate-admin-token-0123456789';
 
@@ -126,6 +132,8 @@ export class Stack {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     this.processes[part] = child;
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     return child;
   }
 

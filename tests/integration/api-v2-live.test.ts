@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { withDatabase } from '../support/database';
 import { makeRollup } from '../support/rollups';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 import { ENDPOINTS, schemaErrors } from '../support/statuspage-schema';
@@ -10,41 +10,47 @@ import { ENDPOINTS, schemaErrors } from '../support/statuspage-schema';
 let site: RunningSite;
 const token = inject('ingestToken');
 const HOUR = 3600_000;
-// Stored as Prisma stores DateTime in SQLite.
-const at = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+const at = (ms: number) => new Date(ms);
 
 beforeAll(async () => {
   const isolated = isolatedSite('api-v2-live');
-  const db = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
-  db.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
-  const componentId = (slug: string) => (db.prepare('SELECT id FROM Component WHERE slug = ?').get(slug) as { id: string }).id;
-  const now = Date.now();
+  await withDatabase(isolated.DATABASE_URL, async (db) => {
+    await db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } });
+    const componentId = async (slug: string) => (await db.component.findUniqueOrThrow({ where: { slug } })).id;
+    const now = Date.now();
 
-  const insertMaintenance = db.prepare(
-    'INSERT INTO Maintenance (id, slug, titleJa, titleEn, status, scheduledFor, scheduledUntil, startedAt, published, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertMaintenanceUpdate = db.prepare('INSERT INTO MaintenanceUpdate (id, maintenanceId, status, bodyJa, bodyEn, displayAt, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const linkMaintenance = db.prepare('INSERT INTO MaintenanceComponent (maintenanceId, componentId) VALUES (?, ?)');
-  insertMaintenance.run('mnt-upcoming', 'dns-upgrade', 'DNSサーバーの更新', 'DNS server upgrade', 'scheduled', at(now + 24 * HOUR), at(now + 26 * HOUR), null, 1, at(now), at(now));
-  insertMaintenanceUpdate.run('mntu-upcoming', 'mnt-upcoming', 'scheduled', '明日DNSサーバーを更新します。', 'We will upgrade the DNS servers tomorrow.', at(now), at(now));
-  linkMaintenance.run('mnt-upcoming', componentId('dns'));
-  // Due now: the site's own tick starts it (webmail under maintenance) and refreshes the pages.
-  insertMaintenance.run('mnt-active', 'webmail-upgrade', 'Webメールの更新', 'Webmail upgrade', 'scheduled', at(now - 60_000), at(now + HOUR), null, 1, at(now - 2 * HOUR), at(now - 2 * HOUR));
-  insertMaintenanceUpdate.run('mntu-active', 'mnt-active', 'scheduled', 'Webメールを更新します。', 'We will upgrade webmail.', at(now - 2 * HOUR), at(now - 2 * HOUR));
-  linkMaintenance.run('mnt-active', componentId('webmail'));
-  insertMaintenance.run('mnt-draft', 'secret-work', '非公開の作業', 'Unannounced work', 'scheduled', at(now + HOUR), at(now + 2 * HOUR), null, 0, at(now), at(now));
+    const maintenance = (id: string, slug: string, titleJa: string, titleEn: string, from: number, until: number, published: boolean, createdAt: number) =>
+      db.maintenance.create({
+        data: { id, slug, titleJa, titleEn, status: 'scheduled', scheduledFor: at(from), scheduledUntil: at(until), published, createdAt: at(createdAt), updatedAt: at(createdAt) },
+      });
+    const maintenanceUpdate = (id: string, maintenanceId: string, bodyJa: string, bodyEn: string, when: number) =>
+      db.maintenanceUpdate.create({ data: { id, maintenanceId, status: 'scheduled', bodyJa, bodyEn, displayAt: at(when), createdAt: at(when) } });
+    await maintenance('mnt-upcoming', 'dns-upgrade', 'DNSサーバーの更新', 'DNS server upgrade', now + 24 * HOUR, now + 26 * HOUR, true, now);
+    await maintenanceUpdate('mntu-upcoming', 'mnt-upcoming', '明日DNSサーバーを更新します。', 'We will upgrade the DNS servers tomorrow.', now);
+    await db.maintenanceComponent.create({ data: { maintenanceId: 'mnt-upcoming', componentId: await componentId('dns') } });
+    // Due now: the site's own tick starts it (webmail under maintenance) and refreshes the pages.
+    await maintenance('mnt-active', 'webmail-upgrade', 'Webメールの更新', 'Webmail upgrade', now - 60_000, now + HOUR, true, now - 2 * HOUR);
+    await maintenanceUpdate('mntu-active', 'mnt-active', 'Webメールを更新します。', 'We will upgrade webmail.', now - 2 * HOUR);
+    await db.maintenanceComponent.create({ data: { maintenanceId: 'mnt-active', componentId: await componentId('webmail') } });
+    await maintenance('mnt-draft', 'secret-work', '非公開の作業', 'Unannounced work', now + HOUR, now + 2 * HOUR, false, now);
 
-  // A critical incident staff are still drafting: it must show nowhere, nor count in the indicator.
-  db.prepare(
-    "INSERT INTO Incident (id, slug, titleJa, titleEn, impact, status, startedAt, published, source, createdAt, updatedAt) VALUES ('inc-draft', 'draft-outage', '下書きの障害', 'Draft outage', 'critical', 'investigating', ?, 0, 'console', ?, ?)",
-  ).run(at(now - HOUR), at(now), at(now));
-  db.prepare("INSERT INTO IncidentUpdate (id, incidentId, status, bodyJa, bodyEn, displayAt, createdAt, updatedAt) VALUES ('incu-draft', 'inc-draft', 'investigating', '下書き', 'Draft', ?, ?, ?)").run(
-    at(now - HOUR),
-    at(now),
-    at(now),
-  );
-  db.prepare("INSERT INTO IncidentComponent (incidentId, componentId, status) VALUES ('inc-draft', ?, 'major_outage')").run(componentId('vps'));
-  db.close();
+    // A critical incident staff are still drafting: it must show nowhere, nor count in the indicator.
+    await db.incident.create({
+      data: {
+        id: 'inc-draft',
+        slug: 'draft-outage',
+        titleJa: '下書きの障害',
+        titleEn: 'Draft outage',
+        impact: 'critical',
+        status: 'investigating',
+        startedAt: at(now - HOUR),
+        published: false,
+        source: 'console',
+        updates: { create: [{ id: 'incu-draft', status: 'investigating', bodyJa: '下書き', bodyEn: 'Draft', displayAt: at(now - HOUR) }] },
+        components: { create: [{ componentId: await componentId('vps'), status: 'major_outage' }] },
+      },
+    });
+  });
   site = await startSite({ ...isolated, RULE_TICK_SECONDS: '1' });
 });
 afterAll(async () => {

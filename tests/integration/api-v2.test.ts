@@ -9,7 +9,7 @@ import { ENDPOINTS, schemaErrors } from '../support/statuspage-schema';
 
 // The Statuspage-compatible read API, the badge and the widget script, on the shared test site.
 let site: RunningSite;
-const queryLog = path.join(path.dirname(inject('siteDatabaseUrl').replace(/^file:/, '')), 'api-queries.log');
+const queryLog = path.join(inject('siteDataDir'), 'api-queries.log');
 const countQueries = () => readFileSync(queryLog, 'utf8').split('\n').filter(Boolean).length;
 
 beforeAll(async () => {
@@ -159,11 +159,23 @@ describe('HTTP behaviour', () => {
   });
 
   it('is cacheable by CDNs as long as the pages are', async () => {
-    for (const p of ['/api/v2/status.json', '/api/v2/incidents.json?lang=en', '/badge.svg']) {
-      const cacheControl = (await fetch(`${site.url}${p}`)).headers.get('cache-control');
-      expect(cacheControl).toMatch(/public/);
-      expect(cacheControl).toMatch(/s-maxage=30/);
-      expect(cacheControl).toMatch(/stale-while-revalidate=\d+/);
+    for (const p of ['/api/v2/summary.json', '/api/v2/status.json', '/api/v2/incidents.json?lang=en', '/api/v2/openapi.json', '/badge.svg', '/embed.js']) {
+      const res = await fetch(`${site.url}${p}`);
+      expect(res.status, p).toBe(200);
+      expect(res.headers.get('cache-control'), p).toBe('public, max-age=0, s-maxage=30, stale-while-revalidate=60');
+    }
+    // A 304 carries the same lifetime, so a cache that revalidated keeps its copy as long again.
+    const etag = (await fetch(`${site.url}/api/v2/status.json`)).headers.get('etag')!;
+    const notModified = await fetch(`${site.url}/api/v2/status.json`, { headers: { 'If-None-Match': etag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=30, stale-while-revalidate=60');
+  });
+
+  it('keeps errors out of shared caches', async () => {
+    for (const p of ['/api/v2/summary.json?lang=fr', '/badge.svg?component=no-such-thing']) {
+      const res = await fetch(`${site.url}${p}`);
+      expect(res.status, p).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get('cache-control'), p).toBe('private, no-store');
     }
   });
 
@@ -244,7 +256,7 @@ describe('widget script', () => {
     const body = Buffer.from(await res.arrayBuffer());
     expect(body.length).toBeLessThan(5 * 1024);
     expect(body.toString()).toContain('/api/v2/summary.json');
-    expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect(res.headers.get('cache-control')).toMatch(/s-maxage=\d+/);
     const etag = res.headers.get('etag')!;
     expect((await fetch(`${site.url}/embed.js`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
   });

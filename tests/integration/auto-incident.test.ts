@@ -1,12 +1,12 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { openDatabase, type TestDatabase } from '../support/database';
 import { makeRollup } from '../support/rollups';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 
 // The whole life of an automatic incident, driven only by rollups pushed to the ingest API.
 let site: RunningSite;
-let db: Database.Database;
+let db: TestDatabase;
 const token = inject('ingestToken');
 
 beforeAll(async () => {
@@ -14,14 +14,12 @@ beforeAll(async () => {
   const databaseUrl = isolated.DATABASE_URL;
   // The windows below are back-dated (minutes of traffic pushed in seconds), so "no data" must not
   // trigger on their age; it is checked separately at the end.
-  const setup = new Database(databaseUrl.replace(/^file:/, ''));
-  setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
-  setup.close();
+  db = openDatabase(databaseUrl);
+  await db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } });
   site = await startSite({ ...isolated, AUTO_RESOLVE_MINUTES: '0', RULE_TICK_SECONDS: '1' });
-  db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
 });
 afterAll(async () => {
-  db?.close();
+  await db?.$disconnect();
   await site?.stop();
 });
 
@@ -46,21 +44,21 @@ async function push(delaySeconds: number, windows: number, messages = 20) {
 }
 
 function inbound() {
-  return db.prepare("SELECT status, noData, currentValue FROM Component WHERE slug = 'mail-inbound'").get() as { status: string; noData: number; currentValue: number };
+  return db.component.findUniqueOrThrow({ where: { slug: 'mail-inbound' }, select: { status: true, noData: true, currentValue: true } });
 }
 
-function autoIncident() {
-  return db.prepare("SELECT * FROM Incident WHERE source = 'auto'").get() as { id: string; slug: string; status: string; impact: string; published: number; maxDelayMinutes: number } | undefined;
+async function autoIncident() {
+  return (await db.incident.findFirst({ where: { source: 'auto' } })) ?? undefined;
 }
 
 function updates(incidentId: string) {
-  return db.prepare('SELECT status, bodyJa, bodyEn FROM IncidentUpdate WHERE incidentId = ? ORDER BY displayAt, createdAt').all(incidentId) as { status: string; bodyJa: string; bodyEn: string }[];
+  return db.incidentUpdate.findMany({ where: { incidentId }, orderBy: [{ displayAt: 'asc' }, { createdAt: 'asc' }], select: { status: true, bodyJa: true, bodyEn: true } });
 }
 
-async function until<T>(read: () => T, ok: (v: T) => boolean, what: string): Promise<T> {
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const v = read();
+    const v = await read();
     if (ok(v)) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -72,19 +70,19 @@ describe('automatic incident from measured mail delay', () => {
     await push(2, 6);
     await push(minutes(12), 1);
     await push(2, 2);
-    expect(inbound().status).toBe('operational');
-    expect(autoIncident()).toBeUndefined();
+    expect((await inbound()).status).toBe('operational');
+    expect(await autoIncident()).toBeUndefined();
   });
 
   it('opens a published incident with the measured delay after two slow windows', async () => {
     await push(minutes(12), 2);
-    expect(inbound().status).toBe('degraded_performance');
-    const incident = autoIncident()!;
+    expect((await inbound()).status).toBe('degraded_performance');
+    const incident = (await autoIncident())!;
     expect(incident).toBeDefined();
     expect(incident.status).toBe('investigating');
     expect(incident.impact).toBe('minor');
-    expect(incident.published).toBe(1);
-    const [first] = updates(incident.id);
+    expect(incident.published).toBe(true);
+    const [first] = await updates(incident.id);
     expect(first.bodyJa).toContain('メール受信に遅延が発生しております。現在、最大で約12分の遅延が発生しています。');
     expect(first.bodyEn).toContain('about 12 minutes');
 
@@ -95,38 +93,33 @@ describe('automatic incident from measured mail delay', () => {
 
   it('follows the delay as it grows, raising the impact', async () => {
     await push(minutes(45), 2);
-    expect(inbound().status).toBe('partial_outage');
-    const incident = autoIncident()!;
+    expect((await inbound()).status).toBe('partial_outage');
+    const incident = (await autoIncident())!;
     expect(incident.impact).toBe('major');
-    expect(updates(incident.id).at(-1)!.bodyJa).toContain('遅延が拡大しております。現在、最大で約45分');
+    expect((await updates(incident.id)).at(-1)!.bodyJa).toContain('遅延が拡大しております。現在、最大で約45分');
     expect(incident.maxDelayMinutes).toBe(45);
   });
 
   it('moves to monitoring after five healthy minutes and resolves with the observed window', async () => {
     await push(2, 31);
-    expect(inbound().status).toBe('operational');
+    expect((await inbound()).status).toBe('operational');
     const incident = (await until(autoIncident, (i) => i?.status === 'resolved', 'resolution'))!;
-    const list = updates(incident.id);
+    expect(incident.autoOpenFor).toBeNull(); // the component is free for the next automatic incident
+    const list = await updates(incident.id);
     expect(list.map((u) => u.status)).toEqual(['investigating', 'investigating', 'monitoring', 'resolved']);
     expect(list[3].bodyJa).toContain('最大遅延は約45分');
     // 2 + 2 slow windows of 20 messages, each over the 5-minute threshold; the lone slow window
     // before the incident is not part of it.
     expect(list[3].bodyJa).toContain('遅延したメールは80通');
-    const window = db.prepare('SELECT startAt, endAt, maxDelayS, messagesAffected FROM IncidentWindow WHERE incidentId = ?').get(incident.id) as {
-      endAt: number | null;
-      maxDelayS: number;
-      messagesAffected: number;
-    };
+    const window = await db.incidentWindow.findFirstOrThrow({ where: { incidentId: incident.id } });
     expect(window.endAt).not.toBeNull();
     expect(window.maxDelayS).toBeGreaterThanOrEqual(minutes(45));
     expect(window.messagesAffected).toBe(80);
   });
 
   it('shows "no data", never "operational", when no source reports any more', async () => {
-    const writable = new Database(site.databaseUrl.replace(/^file:/, ''));
-    writable.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 1').run();
-    writable.close();
-    await until(inbound, (c) => c.noData === 1, 'no data');
+    await db.componentMetricRule.updateMany({ data: { noDataAfterS: 1 } });
+    await until(inbound, (c) => c.noData, 'no data');
     const deadline = Date.now() + 30_000;
     let page = '';
     while (Date.now() < deadline && !page.includes('data-no-data="true"')) {
@@ -136,10 +129,12 @@ describe('automatic incident from measured mail delay', () => {
     expect(page).toContain('データなし');
   });
 
-  it('recorded every status change', () => {
-    const changes = db
-      .prepare("SELECT oldStatus, newStatus FROM ComponentStatusChange c JOIN Component k ON k.id = c.componentId WHERE k.slug = 'mail-inbound' AND cause = 'rule' ORDER BY changedAt")
-      .all();
+  it('recorded every status change', async () => {
+    const changes = await db.componentStatusChange.findMany({
+      where: { component: { slug: 'mail-inbound' }, cause: 'rule' },
+      orderBy: { changedAt: 'asc' },
+      select: { oldStatus: true, newStatus: true },
+    });
     expect(changes).toEqual([
       { oldStatus: 'operational', newStatus: 'degraded_performance' },
       { oldStatus: 'degraded_performance', newStatus: 'partial_outage' },
@@ -151,22 +146,20 @@ describe('automatic incident from measured mail delay', () => {
 
 describe('automatic incidents under staff control', () => {
   let draftSite: RunningSite;
-  let draftDb: Database.Database;
+  let draftDb: TestDatabase;
   let cursor = Math.floor((Date.now() - 5 * 60_000) / WINDOW) * WINDOW;
 
   beforeAll(async () => {
     const isolated = isolatedSite('auto-draft');
-    const setup = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
-    setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
+    draftDb = openDatabase(isolated.DATABASE_URL);
+    const outbound = await draftDb.component.findUniqueOrThrow({ where: { slug: 'mail-outbound' } });
     // Staff have set メール送信 by hand; the rule of メール受信 still runs.
-    setup.prepare("UPDATE ComponentMetricRule SET componentId = (SELECT id FROM Component WHERE slug = 'mail-outbound') WHERE componentId = (SELECT id FROM Component WHERE slug = 'mail-inbound')").run();
-    setup.prepare("UPDATE Component SET overrideStatus = 'under_maintenance', status = 'under_maintenance' WHERE slug = 'mail-outbound'").run();
-    setup.close();
+    await draftDb.componentMetricRule.updateMany({ where: { component: { slug: 'mail-inbound' } }, data: { noDataAfterS: 3600, componentId: outbound.id } });
+    await draftDb.component.update({ where: { id: outbound.id }, data: { overrideStatus: 'under_maintenance', status: 'under_maintenance' } });
     draftSite = await startSite({ ...isolated, AUTO_PUBLISH: 'false', RULE_TICK_SECONDS: '1' });
-    draftDb = new Database(isolated.DATABASE_URL.replace(/^file:/, ''), { readonly: true });
   });
   afterAll(async () => {
-    draftDb?.close();
+    await draftDb?.$disconnect();
     await draftSite?.stop();
   });
 
@@ -178,27 +171,25 @@ describe('automatic incidents under staff control', () => {
       body: JSON.stringify({ rollups }),
     });
     expect(res.status).toBe(200);
-    const outbound = draftDb.prepare("SELECT status FROM Component WHERE slug = 'mail-outbound'").get() as { status: string };
+    const outbound = await draftDb.component.findUniqueOrThrow({ where: { slug: 'mail-outbound' } });
     expect(outbound.status).toBe('under_maintenance');
     // The rule did see the delay (its own state), but changed nothing customers see.
-    const rule = draftDb.prepare('SELECT ruleStatus FROM ComponentMetricRule').get() as { ruleStatus: string };
+    const rule = await draftDb.componentMetricRule.findFirstOrThrow();
     expect(rule.ruleStatus).toBe('degraded_performance');
-    expect(draftDb.prepare("SELECT COUNT(*) n FROM Incident WHERE source = 'auto'").get()).toEqual({ n: 0 });
+    expect(await draftDb.incident.count({ where: { source: 'auto' } })).toBe(0);
   });
 
   it('with AUTO_PUBLISH=false an automatic incident is kept as a draft, off the public pages', async () => {
-    const writable = new Database(draftSite.databaseUrl.replace(/^file:/, ''));
-    writable.prepare("UPDATE Component SET overrideStatus = NULL WHERE slug = 'mail-outbound'").run();
-    writable.prepare("UPDATE ComponentMetricRule SET ruleStatus = 'operational'").run();
-    writable.close();
+    await draftDb.component.update({ where: { slug: 'mail-outbound' }, data: { overrideStatus: null } });
+    await draftDb.componentMetricRule.updateMany({ data: { ruleStatus: 'operational' } });
     const rollups = Array.from({ length: 3 }, () => makeRollup('mx-draft', new Date((cursor += WINDOW)), [minutes(20), minutes(20)]));
     await fetch(`${draftSite.url}/api/ingest/mail-metrics`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ rollups }),
     });
-    const incident = draftDb.prepare("SELECT slug, published FROM Incident WHERE source = 'auto'").get() as { slug: string; published: number };
-    expect(incident.published).toBe(0);
+    const incident = await draftDb.incident.findFirstOrThrow({ where: { source: 'auto' } });
+    expect(incident.published).toBe(false);
     expect((await fetch(`${draftSite.url}/incidents/${incident.slug}`)).status).toBe(404);
     expect(await (await fetch(`${draftSite.url}/`)).text()).not.toContain('メール送信の遅延');
   });

@@ -1,12 +1,11 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { withDatabase } from '../support/database';
 import { makeRollup } from '../support/rollups';
 import { startSite, type RunningSite } from '../support/site';
 
 let site: RunningSite;
 const token = inject('ingestToken');
-const dbFile = inject('siteDatabaseUrl').replace(/^file:/, '');
 
 beforeAll(async () => {
   site = await startSite();
@@ -28,16 +27,9 @@ function post(body: unknown, auth: string | null = `Bearer ${token}`) {
 }
 
 function storedRows(source: string) {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return db.prepare('SELECT source, windowStart, delivered, delayP95, histogram FROM MailMetricRollup WHERE source = ? ORDER BY windowStart').all(source) as {
-      delivered: number;
-      delayP95: number;
-      histogram: string;
-    }[];
-  } finally {
-    db.close();
-  }
+  return withDatabase(inject('siteDatabaseUrl'), (db) =>
+    db.mailMetricRollup.findMany({ where: { source }, orderBy: { windowStart: 'asc' }, select: { source: true, windowStart: true, delivered: true, delayP95: true, histogram: true } }),
+  );
 }
 
 describe('POST /api/ingest/mail-metrics', () => {
@@ -47,7 +39,7 @@ describe('POST /api/ingest/mail-metrics', () => {
     const wrong = await post(body, 'Bearer not-the-token-at-all');
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).not.toContain(token);
-    expect(storedRows('mx-unauth')).toHaveLength(0);
+    expect(await storedRows('mx-unauth')).toHaveLength(0);
   });
 
   it('stores rollups and accepts each (source, window) once', async () => {
@@ -61,7 +53,7 @@ describe('POST /api/ingest/mail-metrics', () => {
     const again = await post({ rollups: [makeRollup('mx-1', t0, [1, 2, 400]), makeRollup('mx-1', new Date(t1.getTime() + 10_000))] });
     expect(await again.json()).toEqual({ accepted: 1, duplicates: 1 });
 
-    const rows = storedRows('mx-1');
+    const rows = await storedRows('mx-1');
     expect(rows).toHaveLength(3);
     expect(rows[0].delivered).toBe(3);
     expect(rows[0].delayP95).toBe(400);
@@ -78,7 +70,7 @@ describe('POST /api/ingest/mail-metrics', () => {
     expect(paths).toContain('rollups.1.delivered');
     expect(paths).toContain('rollups.1.scan_policy');
     expect(paths).toContain('rollups.1.window_start');
-    expect(storedRows('mx-bad')).toHaveLength(0);
+    expect(await storedRows('mx-bad')).toHaveLength(0);
   });
 
   it('answers 400 for a histogram that does not add up to the messages delivered', async () => {
@@ -95,7 +87,7 @@ describe('POST /api/ingest/mail-metrics', () => {
     expect(JSON.stringify(await old.json())).toContain('older than the 2-day retention');
     const future = await post({ rollups: [makeRollup('mx-old', at(-1))] });
     expect(future.status).toBe(400);
-    expect(storedRows('mx-old')).toHaveLength(0);
+    expect(await storedRows('mx-old')).toHaveLength(0);
   });
 
   it('answers 400 for a body that is not JSON', async () => {

@@ -1,35 +1,28 @@
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { openDatabase, type TestDatabase } from '../support/database';
 import { startMailSink, type MailSink } from '../support/mail-sink';
 import { startNoticeWorker, type RunningWorker } from '../support/notice-worker';
+import { copyDatabase } from '../support/site';
 
 // The fan-out worker on its own: a notice queued for 1,500 subscribers, the worker killed with
 // SIGKILL in the middle, started again; then 4xx retries and hard bounces. The notice rows are
 // written here the way lib/notices/enqueue.ts writes them, so the test is about the worker only.
 let sink: MailSink;
-let db: Database.Database;
+let db: TestDatabase;
 let databaseUrl: string;
 const workers: RunningWorker[] = [];
 const SUBSCRIBERS = 1500;
 const CONCURRENCY = 8;
 
-const iso = (d = new Date()) => d.toISOString().replace('Z', '+00:00');
-
 beforeAll(async () => {
   sink = await startMailSink();
-  const source = inject('siteDatabaseUrl').replace(/^file:/, '');
-  const file = path.join(path.dirname(source), `notices-fanout-${process.pid}.db`);
-  copyFileSync(source, file);
-  databaseUrl = `file:${file}`;
-  db = new Database(file);
+  databaseUrl = copyDatabase('notices-fanout');
+  db = openDatabase(databaseUrl);
 });
 afterAll(async () => {
   for (const w of workers) await w.kill('SIGKILL');
-  db?.close();
+  await db?.$disconnect();
   await sink?.stop();
 });
 
@@ -50,37 +43,29 @@ function worker(extra: Record<string, string> = {}) {
   return w;
 }
 
-function addSubscribers(emails: string[]): string[] {
-  const insert = db.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, tokenVersion, hardBounces, createdAt, updatedAt) VALUES (?, ?, ?, 'active', 1, 1, 0, ?, ?)");
-  const ids: string[] = [];
-  db.transaction(() => {
-    emails.forEach((email, i) => {
-      const id = `s${randomUUID().replace(/-/g, '')}`;
-      ids.push(id);
-      insert.run(id, email, i % 2 ? 'en' : 'ja', iso(), iso());
-    });
-  })();
-  return ids;
+async function addSubscribers(emails: string[]): Promise<string[]> {
+  const rows = emails.map((email, i) => ({ id: `s${randomUUID().replace(/-/g, '')}`, email, lang: i % 2 ? 'en' : 'ja', status: 'active', allComponents: true }));
+  await db.subscriber.createMany({ data: rows });
+  return rows.map((r) => r.id);
 }
 
-function queueNotice(subscriberIds: string[], subject = 'メール受信の遅延'): string {
+async function queueNotice(subscriberIds: string[], subject = 'メール受信の遅延'): Promise<string> {
   const noticeId = `n${randomUUID().replace(/-/g, '')}`;
-  db.prepare('INSERT INTO Notice (id, kind, dedupeKey, subjectJa, subjectEn, textJa, textEn, htmlJa, htmlEn, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    noticeId, 'incident_opened', `test:${noticeId}`, `【障害発生】${subject}`, '[Incident] Mail delay', '本文', 'Body', '<p>本文</p>', '<p>Body</p>', iso(),
-  );
-  const insert = db.prepare("INSERT INTO NoticeDelivery (id, noticeId, subscriberId, lang, status, attempts, nextAttemptAt, messageId, createdAt) VALUES (?, ?, ?, 'ja', 'pending', 0, ?, ?, ?)");
-  db.transaction(() => {
-    for (const id of subscriberIds) insert.run(`d${randomUUID().replace(/-/g, '')}`, noticeId, id, iso(), `<${noticeId}.${id}@tayori.test>`, iso());
-  })();
+  await db.notice.create({
+    data: { id: noticeId, kind: 'incident_opened', dedupeKey: `test:${noticeId}`, subjectJa: `【障害発生】${subject}`, subjectEn: '[Incident] Mail delay', textJa: '本文', textEn: 'Body', htmlJa: '<p>本文</p>', htmlEn: '<p>Body</p>' },
+  });
+  await db.noticeDelivery.createMany({
+    data: subscriberIds.map((id) => ({ id: `d${randomUUID().replace(/-/g, '')}`, noticeId, subscriberId: id, lang: 'ja', status: 'pending', messageId: `<${noticeId}.${id}@tayori.test>` })),
+  });
   return noticeId;
 }
 
-const statusCounts = (noticeId: string) =>
-  Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM NoticeDelivery WHERE noticeId = ? GROUP BY status').all(noticeId) as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+const statusCounts = async (noticeId: string): Promise<Record<string, number>> =>
+  Object.fromEntries((await db.noticeDelivery.groupBy({ by: ['status'], where: { noticeId }, _count: { _all: true } })).map((r) => [r.status, r._count._all]));
 
-async function until(check: () => boolean, what: string, timeoutMs = 60_000) {
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -89,19 +74,19 @@ async function until(check: () => boolean, what: string, timeoutMs = 60_000) {
 describe('fan-out worker', () => {
   it('after SIGKILL mid fan-out and a restart, every subscriber has the notice exactly once, under one Message-ID', async () => {
     const emails = Array.from({ length: SUBSCRIBERS }, (_, i) => `user${i}@fanout.test`);
-    const ids = addSubscribers(emails);
-    const noticeId = queueNotice(ids);
+    const ids = await addSubscribers(emails);
+    const noticeId = await queueNotice(ids);
 
     const first = worker();
     await until(() => sink.messages.length >= 300, 'the first 300 copies');
     await first.kill('SIGKILL');
-    const atCrash = statusCounts(noticeId);
+    const atCrash = await statusCounts(noticeId);
     const receivedAtCrash = sink.messages.length;
     expect(receivedAtCrash).toBeLessThan(SUBSCRIBERS); // it really died mid-run
     expect(atCrash.pending ?? 0).toBeGreaterThan(0);
 
     worker();
-    await until(() => (statusCounts(noticeId).sent ?? 0) === SUBSCRIBERS, 'every copy recorded as sent');
+    await until(async () => ((await statusCounts(noticeId)).sent ?? 0) === SUBSCRIBERS, 'every copy recorded as sent');
 
     const byAddress = new Map<string, Set<string>>();
     for (const m of sink.messages) {
@@ -123,28 +108,34 @@ describe('fan-out worker', () => {
   });
 
   it('retries a 4xx later, fails a 5xx, and pauses a subscriber after repeated hard bounces', async () => {
-    const [busy, gone] = addSubscribers(['busy@bounce.test', 'gone@bounce.test']);
+    const [busy, gone] = await addSubscribers(['busy@bounce.test', 'gone@bounce.test']);
     sink.reject('busy@bounce.test', '450 4.2.0 mailbox busy');
     sink.reject('gone@bounce.test', '550 5.1.1 no such user');
-    const first = queueNotice([busy!, gone!], '一回目');
-    await until(() => {
-      const rows = db.prepare('SELECT status, attempts FROM NoticeDelivery WHERE noticeId = ? AND subscriberId = ?').get(first, busy) as { status: string; attempts: number };
-      return rows.attempts >= 2;
+    const first = await queueNotice([busy!, gone!], '一回目');
+    await until(async () => {
+      const row = await db.noticeDelivery.findUniqueOrThrow({ where: { noticeId_subscriberId: { noticeId: first, subscriberId: busy! } } });
+      return row.attempts >= 2;
     }, 'a second attempt for the 4xx');
-    expect(statusCounts(first)).toMatchObject({ failed: 1 });
+    expect(await statusCounts(first)).toMatchObject({ failed: 1 });
     sink.reject('busy@bounce.test', null);
     await sink.waitFor((m) => m.to === 'busy@bounce.test', 'the retried copy');
-    await until(() => statusCounts(first).sent === 1, 'the retried copy recorded');
+    await until(async () => (await statusCounts(first)).sent === 1, 'the retried copy recorded');
 
-    const second = queueNotice([busy!, gone!], '二回目');
-    await until(() => statusCounts(second).failed === 1 && statusCounts(second).sent === 1, 'the second notice');
-    const status = (id: string) => (db.prepare('SELECT status FROM Subscriber WHERE id = ?').get(id) as { status: string }).status;
-    await until(() => status(gone!) === 'paused', 'the subscriber paused after two hard bounces');
-    expect(status(busy!)).toBe('active');
+    const second = await queueNotice([busy!, gone!], '二回目');
+    await until(async () => {
+      const counts = await statusCounts(second);
+      return counts.failed === 1 && counts.sent === 1;
+    }, 'the second notice');
+    const status = async (id: string) => (await db.subscriber.findUniqueOrThrow({ where: { id } })).status;
+    await until(async () => (await status(gone!)) === 'paused', 'the subscriber paused after two hard bounces');
+    expect(await status(busy!)).toBe('active');
 
     // A paused subscriber's later copies are skipped, not sent.
-    const third = queueNotice([busy!, gone!], '三回目');
-    await until(() => statusCounts(third).sent === 1 && statusCounts(third).skipped === 1, 'the third notice');
+    const third = await queueNotice([busy!, gone!], '三回目');
+    await until(async () => {
+      const counts = await statusCounts(third);
+      return counts.sent === 1 && counts.skipped === 1;
+    }, 'the third notice');
     expect(sink.messages.filter((m) => m.to === 'gone@bounce.test')).toHaveLength(0);
   });
 });

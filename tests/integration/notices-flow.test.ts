@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { openDatabase, type TestDatabase } from '../support/database';
 import { submitForm } from '../support/forms';
 import { startMailSink, type MailSink } from '../support/mail-sink';
 import { startNoticeWorker, type RunningWorker } from '../support/notice-worker';
@@ -14,24 +14,21 @@ import { isolatedSite, startSite, type RunningSite } from '../support/site';
 let site: RunningSite;
 let worker: RunningWorker;
 let sink: MailSink;
-let db: Database.Database;
+let db: TestDatabase;
 const token = inject('ingestToken');
 const common = { NOTICE_TOKEN_SECRET: 'notices-flow-secret-0123456789abcdef', NOTICE_FROM_ADDRESS: 'status@tayori.test', NOTICE_REPLY_TO: 'support@tayori.test' };
 
 beforeAll(async () => {
   sink = await startMailSink();
   const isolated = isolatedSite('notices-flow');
-  const file = isolated.DATABASE_URL.replace(/^file:/, '');
-  const setup = new Database(file);
-  setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
-  setup.close();
+  db = openDatabase(isolated.DATABASE_URL);
+  await db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } });
   site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, AUTO_RESOLVE_MINUTES: '600', RULE_TICK_SECONDS: '1' });
   worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url });
-  db = new Database(file, { readonly: true });
 });
 afterAll(async () => {
   await worker?.kill();
-  db?.close();
+  await db?.$disconnect();
   await site?.stop();
   await sink?.stop();
 });
@@ -46,7 +43,7 @@ async function push(delaySeconds: number, windows: number) {
   expect(res.status).toBe(200);
 }
 
-const subscribers = () => (db.prepare('SELECT email, status, lang FROM Subscriber ORDER BY email').all() as { email: string; status: string; lang: string }[]);
+const subscribers = () => db.subscriber.findMany({ orderBy: { email: 'asc' }, select: { email: true, status: true, lang: true } });
 const unfold = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
 const mailsTo = (address: string) => sink.messages.filter((m) => m.to === address);
 
@@ -62,7 +59,7 @@ describe('subscribing', () => {
     // Asking again for a pending address inside the cool-down: same words, no second mail.
     const again = await submitForm(`${site.url}/subscribe`, 'subscribe-form', [['email', 'alice@example.test'], ['noticeLang', 'ja'], ['scope', 'all']]);
     expect(again.html).toContain('確認メールをお送りしました');
-    expect(subscribers().map((s) => [s.email, s.status, s.lang])).toEqual([
+    expect((await subscribers()).map((s) => [s.email, s.status, s.lang])).toEqual([
       ['alice@example.test', 'pending', 'ja'],
       ['bob@example.test', 'pending', 'en'],
       ['carol@example.test', 'pending', 'ja'],
@@ -78,7 +75,7 @@ describe('subscribing', () => {
     expect(unknown.html).toMatch(/id="subscribe-components-error"[^>]*>One of the chosen services does not exist/);
     const huge = await submitForm(`${site.url}/subscribe`, 'subscribe-form', [['email', 'x'.repeat(200_000)], ['scope', 'all']]);
     expect(huge.status).toBeLessThan(500);
-    expect(subscribers()).toHaveLength(3);
+    expect((await subscribers())).toHaveLength(3);
   });
 
   it('confirms from the link in the mail, in the subscriber language, and refuses the link a second time', async () => {
@@ -97,7 +94,7 @@ describe('subscribing', () => {
     expect(await (await fetch(bobLink)).text()).toContain('You are subscribed');
     const carolMail = await sink.waitFor((m) => m.to === 'carol@example.test', 'carol confirmation');
     await fetch(/(http:\/\/\S+\/subscribe\/confirm\?token=\S+)/.exec(carolMail.parsed.text ?? '')![1]!);
-    expect(subscribers().map((s) => s.status)).toEqual(['active', 'active', 'active']);
+    expect((await subscribers()).map((s) => s.status)).toEqual(['active', 'active', 'active']);
   });
 });
 
@@ -127,8 +124,8 @@ describe('notices', () => {
     expect(en.parsed.text).toContain('Affected services: Mail reception');
     expect(en.parsed.text).toMatch(/Unsubscribe: http:\/\/127\.0\.0\.1:\d+\/en\/unsubscribe\?token=/);
 
-    const deliveries = db.prepare("SELECT s.email, d.status FROM NoticeDelivery d JOIN Subscriber s ON s.id = d.subscriberId ORDER BY s.email").all();
-    expect(deliveries).toEqual([
+    const deliveries = await db.noticeDelivery.findMany({ orderBy: { subscriber: { email: 'asc' } }, select: { status: true, subscriber: { select: { email: true } } } });
+    expect(deliveries.map((d) => ({ email: d.subscriber.email, status: d.status }))).toEqual([
       { email: 'alice@example.test', status: 'sent' },
       { email: 'bob@example.test', status: 'sent' },
     ]);
@@ -140,15 +137,14 @@ describe('notices', () => {
     const oneClick = /^List-Unsubscribe: <(http:[^>]+)>/m.exec(unfold(notice.raw))![1]!;
     const res = await fetch(oneClick, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(200);
-    expect(subscribers().find((s) => s.email === 'alice@example.test')!.status).toBe('unsubscribed');
+    expect((await subscribers()).find((s) => s.email === 'alice@example.test')!.status).toBe('unsubscribed');
 
     const before = mailsTo('alice@example.test').length;
     await push(45 * 60, 2);
     const update = await sink.waitFor((m) => m.to === 'bob@example.test' && /\[Update\]/.test(m.parsed.subject ?? ''), 'bob update notice');
     expect(update.parsed.text).toContain('about 45 min');
     expect(mailsTo('alice@example.test')).toHaveLength(before);
-    const aliceRows = db.prepare("SELECT COUNT(*) AS n FROM NoticeDelivery d JOIN Subscriber s ON s.id = d.subscriberId WHERE s.email = 'alice@example.test'").get() as { n: number };
-    expect(aliceRows.n).toBe(1);
+    expect(await db.noticeDelivery.count({ where: { subscriber: { email: 'alice@example.test' } } })).toBe(1);
   });
 
   it('lets a subscriber change language and services from the manage link in a notice', async () => {
@@ -161,20 +157,18 @@ describe('notices', () => {
     expect(box('dns')).not.toContain('checked');
     const saved = await submitForm(manage, 'manage-form', [['noticeLang', 'ja'], ['scope', 'chosen'], ['component', 'mail-inbound'], ['group', 'platform']]);
     expect(saved.html).toContain('Your subscription was saved.');
-    expect(subscribers().find((s) => s.email === 'bob@example.test')!.lang).toBe('ja');
-    const groups = db.prepare("SELECT g.slug FROM SubscriberGroup sg JOIN ComponentGroup g ON g.id = sg.groupId JOIN Subscriber s ON s.id = sg.subscriberId WHERE s.email = 'bob@example.test'").all();
-    expect(groups).toEqual([{ slug: 'platform' }]);
+    expect((await subscribers()).find((s) => s.email === 'bob@example.test')!.lang).toBe('ja');
+    const groups = await db.subscriberGroup.findMany({ where: { subscriber: { email: 'bob@example.test' } }, select: { group: { select: { slug: true } } } });
+    expect(groups.map((g) => g.group.slug)).toEqual(['platform']);
   });
 
   it('refuses an expired confirmation link', async () => {
     await submitForm(`${site.url}/en/subscribe`, 'subscribe-form', [['email', 'dave@example.test'], ['noticeLang', 'en'], ['scope', 'all']]);
     const mail = await sink.waitFor((m) => m.to === 'dave@example.test', 'dave confirmation');
-    const writer = new Database(site.databaseUrl.replace(/^file:/, ''));
-    writer.prepare("UPDATE Subscriber SET confirmExpiresAt = '2020-01-01T00:00:00.000+00:00' WHERE email = 'dave@example.test'").run();
-    writer.close();
+    await db.subscriber.update({ where: { email: 'dave@example.test' }, data: { confirmExpiresAt: new Date('2020-01-01T00:00:00Z') } });
     const link = /(http:\/\/\S+\/en\/subscribe\/confirm\?token=\S+)/.exec(mail.parsed.text ?? '')![1]!;
     expect(await (await fetch(link)).text()).toContain('This link has expired');
-    expect(subscribers().find((s) => s.email === 'dave@example.test')!.status).toBe('pending');
+    expect((await subscribers()).find((s) => s.email === 'dave@example.test')!.status).toBe('pending');
   });
 
   it('refuses a forged or revoked one-click link', async () => {

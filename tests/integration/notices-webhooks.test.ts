@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { openDatabase, type TestDatabase } from '../support/database';
 import { submitForm } from '../support/forms';
 import { startNoticeWorker, type RunningWorker } from '../support/notice-worker';
 import { makeRollup } from '../support/rollups';
@@ -14,7 +14,7 @@ let site: RunningSite;
 let worker: RunningWorker;
 let receiver: Server;
 let receiverUrl: string;
-let db: Database.Database;
+let db: TestDatabase;
 const token = inject('ingestToken');
 
 interface Received {
@@ -46,18 +46,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
 
   const isolated = isolatedSite('notices-webhooks');
-  const file = isolated.DATABASE_URL.replace(/^file:/, '');
-  const setup = new Database(file);
-  setup.prepare('UPDATE ComponentMetricRule SET noDataAfterS = 3600').run();
-  setup.close();
+  db = openDatabase(isolated.DATABASE_URL);
+  await db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } });
   const env = { ...isolated, WEBHOOK_ALLOW_LOOPBACK: 'true', NOTICE_TOKEN_SECRET: 'webhooks-secret-0123456789abcdef0123' };
   site = await startSite({ ...env, AUTO_RESOLVE_MINUTES: '600', SMTP_URL: 'smtp://127.0.0.1:9' });
   worker = startNoticeWorker({ ...env, SITE_URL: site.url, SMTP_URL: 'smtp://127.0.0.1:9', WEBHOOK_RETRY_BASE_SECONDS: '0.2' });
-  db = new Database(file, { readonly: true });
 });
 afterAll(async () => {
   await worker?.kill();
-  db?.close();
+  await db?.$disconnect();
   await site?.stop();
   await new Promise((r) => receiver?.close(r));
 });
@@ -90,7 +87,7 @@ describe('webhooks', () => {
       const res = await submitForm(`${site.url}/en/subscribe`, 'webhook-form', [['url', url], ['scope', 'all']]);
       expect(res.html, url).toContain('cannot be sent to local or private network addresses');
     }
-    expect((db.prepare('SELECT COUNT(*) AS n FROM WebhookEndpoint').get() as { n: number }).n).toBe(0);
+    expect(await db.webhookEndpoint.count()).toBe(0);
   });
 
   it('registers through the form and becomes active only once the signed confirm_url is opened', async () => {
@@ -102,7 +99,7 @@ describe('webhooks', () => {
     expect(verify(secret, confirmation)).toBe(true);
     expect(verify('whsec_wrong', confirmation)).toBe(false);
     expect(confirmation.json.type).toBe('subscription_confirmation');
-    expect((db.prepare('SELECT status FROM WebhookEndpoint').get() as { status: string }).status).toBe('pending');
+    expect((await db.webhookEndpoint.findFirstOrThrow()).status).toBe('pending');
     const confirm = await fetch(confirmation.json.confirm_url);
     expect(await confirm.json()).toEqual({ result: 'confirmed' });
     expect((await fetch(confirmation.json.confirm_url)).status).toBe(404); // single use
@@ -142,6 +139,6 @@ describe('webhooks', () => {
     expect((await fetch(`${site.url}/api/webhooks/remove?token=${'x'.repeat(43)}`, { method: 'POST' })).status).toBe(404);
     const res = await fetch(`${site.url}/api/webhooks/remove?token=${removalToken}`, { method: 'POST' });
     expect(await res.json()).toEqual({ removed: true });
-    expect((db.prepare('SELECT COUNT(*) AS n FROM WebhookEndpoint').get() as { n: number }).n).toBe(0);
+    expect(await db.webhookEndpoint.count()).toBe(0);
   });
 });

@@ -5,14 +5,14 @@ import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSyn
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase, type TestDatabase } from '../support/database';
 import { freePort, isolatedSite, ROOT, startSite, type RunningSite } from '../support/site';
 
 const FIXTURE = path.resolve(ROOT, 'tests/fixtures/postfix/maillog-postfix-3.7.log');
 const token = inject('ingestToken');
-let dbFile: string;
+let db: TestDatabase;
 
 let site: RunningSite;
 let dir: string;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   // Its own copy of the database and build: the recent windows pushed here must not show up in
   // the other test files' status pages.
   const isolated = isolatedSite('postfix-ingest');
-  dbFile = isolated.DATABASE_URL!.replace(/^file:/, '');
+  db = openDatabase(isolated.DATABASE_URL!);
   site = await startSite(isolated);
   dir = mkdtempSync(path.join(tmpdir(), 'postfix-ingest-'));
 });
@@ -31,6 +31,7 @@ afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   for (const cleanup of cleanups) cleanup();
   await site?.stop();
+  await db?.$disconnect();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,22 +70,19 @@ interface Row {
   rejected: Record<string, number>;
 }
 
-function storedRows(source: string): Row[] {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare('SELECT windowStart, delivered, deferred, bounced, delayP95, delayMax, queueDepth, accepted, rejected FROM MailMetricRollup WHERE source = ? ORDER BY windowStart')
-      .all(source) as (Omit<Row, 'rejected' | 'windowStart'> & { windowStart: string | number; rejected: string })[];
-    return rows.map((r) => ({ ...r, windowStart: new Date(typeof r.windowStart === 'number' ? r.windowStart : Date.parse(r.windowStart)).toISOString(), rejected: JSON.parse(r.rejected) }));
-  } finally {
-    db.close();
-  }
+async function storedRows(source: string): Promise<Row[]> {
+  const rows = await db.mailMetricRollup.findMany({
+    where: { source },
+    orderBy: { windowStart: 'asc' },
+    select: { windowStart: true, delivered: true, deferred: true, bounced: true, delayP95: true, delayMax: true, queueDepth: true, accepted: true, rejected: true },
+  });
+  return rows.map((r) => ({ ...r, windowStart: r.windowStart.toISOString(), rejected: JSON.parse(r.rejected) }));
 }
 
-async function eventually<T>(read: () => T, ok: (v: T) => boolean, what: string, context: () => string = () => '', timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, what: string, context: () => string = () => '', timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = read();
+    const v = await read();
     if (ok(v)) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}\n${context()}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -116,7 +114,7 @@ describe('npm run ingest:postfix, once', () => {
     expect(first.stderr).toContain('not_understood=0');
     expect(first.code).toBe(0);
 
-    const rows = storedRows(source);
+    const rows = await storedRows(source);
     expect(rows).toEqual([
       // 45 × status=sent, 1 deferred, 1 bounced, one "User unknown" rejection; the deferred message is still queued.
       { windowStart: iso(BASE + 10_000), delivered: 45, deferred: 1, bounced: 1, delayP95: 0.02, delayMax: 3, queueDepth: 1, accepted: 47, rejected: { unknown_recipient: 1 } },
@@ -125,7 +123,7 @@ describe('npm run ingest:postfix, once', () => {
     const second = await runCli(args);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('accepted=0 duplicates=1');
-    expect(storedRows(source)).toEqual(rows);
+    expect(await storedRows(source)).toEqual(rows);
   });
 
   it('pushes one window per 10 seconds that had mail', async () => {
@@ -134,7 +132,7 @@ describe('npm run ingest:postfix, once', () => {
     const source = unique('three');
     const run = await runCli(['--site', site.url, '--source', source, '--tz', 'UTC', '--year', YEAR, file]);
     expect(run.code).toBe(0);
-    const rows = storedRows(source);
+    const rows = await storedRows(source);
     expect(rows.map((r) => r.windowStart)).toEqual([0, 1, 2].map((m) => iso(BASE + m * 60_000 + 10_000)));
     expect(rows.reduce((sum, r) => sum + r.delivered, 0)).toBe(135);
     expect(rows.map((r) => r.bounced)).toEqual([1, 1, 1]);
@@ -147,7 +145,7 @@ describe('npm run ingest:postfix, once', () => {
     const again = await runCli(['--site', site.url, '--source', source, '--tz', 'UTC', '--year', YEAR, file], { INGEST_TOKEN: '', DATA_DIR: dataDir });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('accepted=1 duplicates=3');
-    expect(storedRows(source).reduce((sum, r) => sum + r.delivered, 0)).toBe(180);
+    expect((await storedRows(source)).reduce((sum, r) => sum + r.delivered, 0)).toBe(180);
   });
 
   it('exits non-zero with a clear message when the site refuses the token, and stores nothing', async () => {
@@ -157,7 +155,7 @@ describe('npm run ingest:postfix, once', () => {
     const run = await runCli(['--site', site.url, '--source', source, '--tz', 'UTC', '--year', YEAR, file], { INGEST_TOKEN: 'not-the-token-at-all' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refused the ingest token \(401\)/);
-    expect(storedRows(source)).toHaveLength(0);
+    expect(await storedRows(source)).toHaveLength(0);
   });
 
   it('sends the recent windows of a log that reaches back past the site\'s retention, and exits non-zero naming the refusal', async () => {
@@ -169,7 +167,7 @@ describe('npm run ingest:postfix, once', () => {
     const run = await runCli(['--site', site.url, '--source', source, '--tz', 'UTC', '--year', String(threeDaysAgo.getUTCFullYear()), file]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/1 window\(s\) refused by the site and skipped; the first refusal: .*older than the \d+-day retention/);
-    expect(storedRows(source).map((r) => [r.windowStart, r.delivered])).toEqual([[iso(BASE + 7 * 60_000 + 10_000), 45]]);
+    expect((await storedRows(source)).map((r) => [r.windowStart, r.delivered])).toEqual([[iso(BASE + 7 * 60_000 + 10_000), 45]]);
   });
 
   it('exits non-zero, saying so, when the site stays unreachable', async () => {
@@ -217,7 +215,7 @@ describe('npm run ingest:postfix --follow', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.stderr()).toMatch(/stopped: lines=9 events=8 ignored=0 other_programs=0 not_understood=1 late=0 windows=4 pushed=4 accepted=4 duplicates=0 pending=0/);
-    expect(storedRows(source).map((r) => [r.windowStart, r.delivered])).toEqual([
+    expect((await storedRows(source)).map((r) => [r.windowStart, r.delivered])).toEqual([
       [iso(t0), 4],
       [iso(t0 + 20_000), 1],
       [iso(t0 + 30_000), 2],

@@ -1,9 +1,10 @@
 // Starts the real Next.js production server (built by tests/global-setup.ts) on a free port.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { copyName, databaseUrl } from './postgres-admin.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -40,22 +41,46 @@ export function siteEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
+/** Whether this run's database is PostgreSQL (TAYORI_TEST_POSTGRES_URL, see tests/global-setup.ts). */
+export const onPostgres = () => inject('postgresServerUrl') !== '';
+
+/**
+ * A copy of the test database as the build left it: a file next to it on SQLite, a database
+ * cloned from the prepared one's template on PostgreSQL.
+ */
+export function copyDatabase(name: string): string {
+  const suffix = `${name}-${process.pid}`;
+  if (onPostgres()) {
+    const server = inject('postgresServerUrl');
+    const template = inject('siteDatabaseTemplate');
+    const copy = copyName(template.replace(/__template$/, ''), suffix);
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'tests/support/postgres-admin.mjs'), 'copy', server, template, copy], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`could not create the test database ${copy}: ${result.stderr}`);
+    return databaseUrl(server, copy);
+  }
+  const source = inject('siteDatabaseUrl').replace(/^file:/, '');
+  const database = path.join(path.dirname(source), `${suffix}.db`);
+  copyFileSync(source, database);
+  return `file:${database}`;
+}
+
 /**
  * A copy of the prepared test database and of the build (without its data cache), for a test
  * that changes data: pages regenerated from it must not leak into the other test files' server.
  */
 export function isolatedSite(name: string): Record<string, string> {
-  const source = inject('siteDatabaseUrl').replace(/^file:/, '');
-  const suffix = `${name}-${process.pid}`;
-  const database = path.join(path.dirname(source), `${suffix}.db`);
-  copyFileSync(source, database);
-  const distDir = `${inject('nextDistDir')}-${suffix}`;
+  return { DATABASE_URL: copyDatabase(name), NEXT_DIST_DIR: isolatedBuild(name) };
+}
+
+/** A copy of the build without its data cache, for one more server (several on one database). */
+export function isolatedBuild(name: string): string {
+  const distDir = `${inject('nextDistDir')}-${name}-${process.pid}`;
   rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
   cpSync(path.join(ROOT, inject('nextDistDir')), path.join(ROOT, distDir), {
     recursive: true,
     filter: (src) => path.basename(src) !== 'cache',
   });
-  return { DATABASE_URL: `file:${database}`, NEXT_DIST_DIR: distDir };
+  return distDir;
 }
 
 export async function startSite(extraEnv: Record<string, string> = {}): Promise<RunningSite> {

@@ -1,3 +1,4 @@
+import { NO_STORE } from '@/lib/http/cache-control';
 import { BodyTooLargeError, readBodyLimited } from '@/lib/http/read-body';
 import { unsubscribe } from '@/lib/subscribers/subscribe';
 
@@ -5,7 +6,7 @@ import { unsubscribe } from '@/lib/subscribers/subscribe';
 // the List-Unsubscribe header, without cookies or a page. A GET (a person, or a client without
 // RFC 8058) is sent to the page that asks first, since link scanners issue GETs too.
 
-const noStore = { 'Cache-Control': 'no-store' };
+const noStore = { 'Cache-Control': NO_STORE };
 
 export async function POST(request: Request) {
   const token = new URL(request.url).searchParams.get('token') ?? '';

@@ -1,4 +1,5 @@
 import { hasValidIngestToken } from '@/lib/ingest/token';
+import { NO_STORE } from '@/lib/http/cache-control';
 import { BodyTooLargeError, readBodyLimited } from '@/lib/http/read-body';
 import { refreshStatusPages } from '@/lib/cache/refresh';
 import { evaluateRules } from '@/lib/metrics/evaluate';
@@ -9,7 +10,7 @@ import { rollupBatchSchema } from '@/lib/metrics/rollup-schema';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 function json(status: number, body: unknown) {
-  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(body, { status, headers: { 'Cache-Control': NO_STORE } });
 }
 
 export async function POST(request: Request) {
