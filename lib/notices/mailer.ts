@@ -4,7 +4,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { env } from '../env';
 import { localePath, pick, type Lang } from '../i18n/locales';
 import { signManageToken } from '../subscribers/tokens';
-import { buildCopy, prepareMime, type PreparedMime } from './mime';
+import { buildCopy, prepareMime, splitBody, type PreparedMime, type SplitBody } from './mime';
 import { SmtpSender } from './smtp-sender';
 
 // Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
@@ -96,6 +96,9 @@ export interface PreparedNotice {
   lang: Lang;
   content: NoticeContent;
   mime: PreparedMime;
+  /** The bodies up to the subscriber's own links, encoded once (mime.ts, splitBody). */
+  text: (tail: string) => SplitBody;
+  html: (tail: string) => SplitBody;
 }
 
 /** Encodes what every copy of a notice in one language shares, once. */
@@ -107,24 +110,30 @@ export function prepareNotice(content: NoticeContent, lang: Lang): PreparedNotic
     subject: content.subject,
     headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
   });
-  return { lang, content, mime };
+  const f = FOOTER[lang];
+  const [htmlOpen, htmlClose] = wrapHtml('\0', lang).split('\0') as [string, string];
+  return {
+    lang,
+    content,
+    mime,
+    text: splitBody(crlf(`${content.text}\n\n--\n${f.why}\n`)),
+    html: ((head) => (tail: string) => head(tail + htmlClose))(splitBody(`${htmlOpen}${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>`)),
+  };
 }
+
+const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 
 /** One subscriber's copy: the notice plus their own links, as a raw message with its envelope. */
 export function noticeCopy(prepared: PreparedNotice, to: string, messageId: string, links: SubscriberLinks, now = new Date()): { envelope: { from: string; to: string[] }; raw: string } {
   const f = FOOTER[prepared.lang];
-  const text = `${prepared.content.text}\n\n--\n${f.why}\n${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`.replace(/\r?\n/g, '\r\n');
-  const html =
-    `${prepared.content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>` +
-    `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>`;
   const raw = buildCopy(prepared.mime, {
     to,
     messageId,
     date: now,
     // RFC 2369: one header listing the https URL and the mailto; RFC 8058: the URL takes a one-click POST.
     headers: { 'List-Unsubscribe': `<${links.oneClick}>, <${links.mailto}>` },
-    text,
-    html: wrapHtml(html, prepared.lang),
+    text: prepared.text(crlf(`${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`)),
+    html: prepared.html(`<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>`),
   });
   return { envelope: { from: env.NOTICE_FROM_ADDRESS, to: [to] }, raw };
 }

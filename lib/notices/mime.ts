@@ -52,11 +52,38 @@ export function mailDate(date: Date): string {
   return date.toUTCString().replace(/GMT$/, '+0000');
 }
 
-function base64Lines(text: string): string {
-  const encoded = Buffer.from(text, 'utf8').toString('base64');
+function base64Lines(text: string | Buffer): string {
+  const encoded = (typeof text === 'string' ? Buffer.from(text, 'utf8') : text).toString('base64');
   const lines: string[] = [];
   for (let i = 0; i < encoded.length; i += 76) lines.push(encoded.slice(i, i + 76));
   return lines.join(CRLF);
+}
+
+/** 57 bytes are exactly one 76-character base64 line. */
+const LINE_BYTES = 57;
+
+/**
+ * A body whose beginning is the same in every copy: the beginning is encoded once, and each copy
+ * encodes only its own end. That works because the beginning is padded with spaces (before its
+ * last line break, where they are invisible in text and in HTML) to a whole number of base64
+ * lines, so base64(head + tail) is exactly encoded head + base64(tail).
+ */
+export interface SplitBody {
+  encodedHead: string;
+  tail: string;
+}
+
+export function splitBody(head: string): (tail: string) => SplitBody {
+  const bytes = Buffer.byteLength(head, 'utf8');
+  const pad = ' '.repeat((LINE_BYTES - (bytes % LINE_BYTES)) % LINE_BYTES);
+  const cut = head.endsWith(CRLF) ? head.length - CRLF.length : head.length;
+  const padded = Buffer.from(head.slice(0, cut) + pad + head.slice(cut), 'utf8');
+  const encodedHead = padded.length ? base64Lines(padded) + CRLF : '';
+  return (tail) => ({ encodedHead, tail });
+}
+
+function encodeBody(body: string | SplitBody): string {
+  return typeof body === 'string' ? base64Lines(body) : body.encodedHead + base64Lines(body.tail);
 }
 
 export interface CopyParts {
@@ -65,14 +92,14 @@ export interface CopyParts {
   date: Date;
   /** Per-copy headers (List-Unsubscribe): ASCII, folded here. */
   headers: Record<string, string>;
-  text: string;
-  html: string;
+  text: string | SplitBody;
+  html: string | SplitBody;
 }
 
 export function buildCopy(prepared: PreparedMime, copy: CopyParts): string {
   if (/[\r\n]/.test(copy.to) || /[\r\n]/.test(copy.messageId)) throw new Error('header values cannot contain line breaks');
-  const part = (type: string, body: string) =>
-    `--${prepared.boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}${base64Lines(body)}${CRLF}`;
+  const part = (type: string, body: string | SplitBody) =>
+    `--${prepared.boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}${encodeBody(body)}${CRLF}`;
   return (
     header('Message-ID', copy.messageId) +
     header('Date', mailDate(copy.date)) +

@@ -2,9 +2,9 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { db } from '../db';
 import { skipLockedClaim } from '../db-dialect';
-import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 import { retryDelayMs } from './backoff';
+import { outboxTransitions } from './outbox-transitions';
 
 // The notice outbox, as a state machine on NoticeDelivery.status:
 //
@@ -93,11 +93,16 @@ let committing: Promise<void> | null = null;
 function request(d: ClaimedDelivery, to: Transition): Promise<boolean> {
   return new Promise((resolve, reject) => {
     waiting.push({ d, to, resolve, reject });
-    committing ??= commitAll().finally(() => (committing = null));
+    // One event-loop turn first: replies that arrived on other sessions in the same turn join
+    // this commit instead of each paying for its own.
+    committing ??= new Promise<void>((r) => setImmediate(r))
+      .then(commitAll)
+      .finally(() => (committing = null));
   });
 }
 
 async function commitAll() {
+  const apply = outboxTransitions();
   while (waiting.length) {
     const batch = waiting.splice(0);
     const groups = new Map<string, Waiter[]>();
@@ -106,20 +111,10 @@ async function commitAll() {
       // Every update names the claim token: a worker whose lease was taken over by another cannot
       // finish a copy the other one owns, nor overwrite its outcome.
       const entries = [...groups.values()];
-      const counts: number[] = [];
-      for (const ws of entries) {
-        const { to, d } = ws[0]!;
-        const ids = ws.map((w) => w.d.id);
-        // Two statements per handful of copies, on the path of every copy: plain portable SQL
-        // (quoted identifiers, bound parameters), which costs a fraction of the query builder's CPU.
-        if (to === 'finishing') {
-          counts.push(await db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'finishing' WHERE "claimToken" = ${d.claimToken} AND "status" = 'sending' AND "id" IN (${Prisma.join(ids)})`);
-        } else {
-          counts.push(
-            await db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'sent', "sentAt" = ${new Date()}, "claimToken" = NULL, "lastError" = NULL WHERE "claimToken" = ${d.claimToken} AND "status" = 'finishing' AND "id" IN (${Prisma.join(ids)})`,
-          );
-        }
-      }
+      const counts = await apply(
+        entries.map((ws) => ({ to: ws[0]!.to, claimToken: ws[0]!.d.claimToken, ids: ws.map((w) => w.d.id) })),
+        new Date(),
+      );
       for (const [i, ws] of entries.entries()) {
         let owned = new Set(ws.map((w) => w.d.id));
         if (ws[0]!.to === 'finishing' && counts[i] !== ws.length) {

@@ -12,7 +12,8 @@ import { claimDeliveries, loadNotice, markFinishing, markPermanentFailure, markS
 
 // The fan-out worker: claims deliveries in batches, sends them over a fixed set of SMTP sessions
 // with at most NOTICE_WORKER_CONCURRENCY in flight, and records each outcome (see outbox.ts for
-// what survives a crash). Webhooks are posted by the same loop.
+// what survives a crash). The sessions never wait for a batch to finish: the next batch is
+// claimed while the current one is still going out. Webhooks have a loop of their own.
 
 const SWEEP_EVERY_MS = 30_000;
 
@@ -24,28 +25,55 @@ export interface WorkerOptions {
 
 /** Runs until `signal` aborts; then finishes what is in flight and returns. */
 export async function runNoticeWorker({ sender = createNoticeSender(), signal, log = console.log }: WorkerOptions = {}) {
-  const notices = new Map<string, Record<Lang, PreparedNotice> | null>();
-  let lastSweep = 0;
   await relaxCommitSync(db, env.DATABASE_URL);
   log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
+  await Promise.all([sendMail(sender, signal), postWebhooks(signal, log)]);
+  await settleOutcomes();
+  sender.close();
+}
+
+/** NOTICE_WORKER_CONCURRENCY lanes taking copies from one queue, refilled before it runs dry. */
+async function sendMail(sender: SmtpSender, signal?: AbortSignal) {
+  const notices = new Map<string, Record<Lang, PreparedNotice> | null>();
+  const queue: ClaimedDelivery[] = [];
+  let claiming: Promise<number> | null = null;
+  const refill = () =>
+    (claiming ??= claimDeliveries(env.NOTICE_BATCH_SIZE)
+      .then((rows) => (queue.push(...rows), rows.length))
+      .catch((error) => (console.error('notice worker: claiming failed:', error), 0))
+      .finally(() => (claiming = null)));
+  const lane = async () => {
+    while (!signal?.aborted) {
+      // Claim the next batch while the last copies of this one are on the wire.
+      if (queue.length < env.NOTICE_WORKER_CONCURRENCY) void refill();
+      const d = queue.shift();
+      if (!d) {
+        if (!(await refill())) await sleep(env.NOTICE_POLL_MS, signal);
+        continue;
+      }
+      await sendOne(d, sender, notices).catch((error) => console.error('notice worker:', error));
+    }
+  };
+  await Promise.all(Array.from({ length: env.NOTICE_WORKER_CONCURRENCY }, lane));
+  // Claimed but not started when the worker stopped: their lease runs out and another run takes them.
+  await claiming;
+}
+
+async function postWebhooks(signal: AbortSignal | undefined, log: (line: string) => void) {
+  let lastSweep = 0;
   while (!signal?.aborted) {
     if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
       lastSweep = Date.now();
       const missed = await createMissedIncidentNotices().catch((e) => (log(`notice worker: sweep failed: ${e}`), 0));
       if (missed) log(`notice worker: created ${missed} missed notice(s)`);
     }
-    const [mails, hooks] = await Promise.all([claimDeliveries(env.NOTICE_BATCH_SIZE), claimWebhooks(Math.min(50, env.NOTICE_BATCH_SIZE))]);
-    if (!mails.length && !hooks.length) {
+    const hooks = await claimWebhooks(Math.min(50, env.NOTICE_BATCH_SIZE)).catch((error) => (console.error('notice worker: claiming webhooks failed:', error), []));
+    if (!hooks.length) {
       await sleep(env.NOTICE_POLL_MS, signal);
       continue;
     }
-    await Promise.all([
-      inParallel(mails, env.NOTICE_WORKER_CONCURRENCY, (d) => sendOne(d, sender, notices)),
-      inParallel(hooks, Math.min(env.NOTICE_WORKER_CONCURRENCY, 10), postOne),
-    ]);
+    await inParallel(hooks, Math.min(env.NOTICE_WORKER_CONCURRENCY, 10), postOne);
   }
-  await settleOutcomes();
-  sender.close();
 }
 
 async function sendOne(d: ClaimedDelivery, sender: SmtpSender, cache: Map<string, Record<Lang, PreparedNotice> | null>) {

@@ -1,6 +1,9 @@
 // The subscribers' side: an SMTP server standing in for their mail provider. The notice worker
 // sends to it; each copy is kept with the time it arrived, its Message-ID (fixed per notice and
-// subscriber, so a copy sent twice is recognisable) and its decoded subject.
+// subscriber, so a copy sent twice is recognisable) and its decoded subject. With a directory,
+// the watched subscriber's copies are also written there as .eml files, to be read by a person.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -17,7 +20,8 @@ export interface NoticeInbox {
   stop: () => Promise<void>;
 }
 
-export async function startNoticeInbox(port: number): Promise<NoticeInbox> {
+export async function startNoticeInbox(port: number, keep?: { dir: string; address: string }): Promise<NoticeInbox> {
+  if (keep) mkdirSync(keep.dir, { recursive: true });
   const notices: ReceivedNotice[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -29,7 +33,11 @@ export async function startNoticeInbox(port: number): Promise<NoticeInbox> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const receivedAt = Date.now();
-        simpleParser(Buffer.concat(chunks), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }).then(
+        const raw = Buffer.concat(chunks);
+        if (keep && session.envelope.rcptTo.some((r) => r.address.toLowerCase() === keep.address)) {
+          writeFileSync(path.join(keep.dir, `${receivedAt}-${notices.length}.eml`), raw);
+        }
+        simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }).then(
           (parsed) => {
             for (const rcpt of session.envelope.rcptTo) notices.push({ to: rcpt.address.toLowerCase(), messageId: parsed.messageId ?? '', subject: parsed.subject ?? '', receivedAt });
             callback();

@@ -48,6 +48,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** What the errors were: timeouts, connection errors, status codes. */
+  errorDetail: string;
   requests: number;
 }
 
@@ -60,8 +62,10 @@ export function loadPage(url: string, via: LoadResult['via'], connections: numbe
     child.on('error', reject);
     child.on('exit', () => {
       try {
-        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number };
-        resolve({ via, connections, seconds, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total });
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number; statusCodeStats?: Record<string, { count: number }> };
+        const statuses = Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${code}×${v.count}`);
+        const detail = [r.timeouts ? `${r.timeouts} timeouts` : '', r.errors - r.timeouts ? `${r.errors - r.timeouts} connection errors` : '', ...statuses].filter(Boolean).join(', ');
+        resolve({ via, connections, seconds, rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx, errorDetail: detail, requests: r.requests.total });
       } catch (error) {
         reject(new Error(`autocannon gave no result: ${(error as Error).message}`));
       }

@@ -50,6 +50,9 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [`${''.padEnd(width)}  ${'(a) 2014 setup'.padStart(18)}  ${'(b) Tayori'.padStart(18)}`];
   for (const [label, value] of rows) lines.push(`${label.padEnd(width)}  ${value(legacy).padStart(18)}  ${value(tayori).padStart(18)}`);
+  for (const [name, arm] of [['(a)', legacy], ['(b)', tayori]] as const) {
+    for (const load of [arm.load.next, arm.load.nginx]) if (load?.errors) lines.push(`${name} load errors via ${load.via}: ${load.errorDetail}`);
+  }
   return lines.join('\n');
 }
 

@@ -75,7 +75,7 @@ export const isRecoveryNotice = (n: ReceivedNotice) => n.subject.startsWith('【
 /** Starts a stack for `setup` with the scenario's mailboxes, subscriber and rules. */
 export async function startWorld(setup: Setup, s: Scenario, dirs: { workDir: string; distDir: string; templateDb: string }, extraSubscribers = 0) {
   const inboxPort = await freePort();
-  const inbox = await startNoticeInbox(inboxPort);
+  const inbox = await startNoticeInbox(inboxPort, { dir: path.join(dirs.workDir, 'subscriber-mailbox'), address: SUBSCRIBER });
   const stack = new Stack({
     name: setup,
     workDir: dirs.workDir,
@@ -93,6 +93,7 @@ export async function startWorld(setup: Setup, s: Scenario, dirs: { workDir: str
   }
   await stack.start('site');
   await stack.start('worker');
+  console.log(`${setup}: status page ${stack.siteUrl}/ · MTA console API ${`http://127.0.0.1:${stack.ports.mtaHttp}`} · notices to ${SUBSCRIBER} in ${path.join(dirs.workDir, 'subscriber-mailbox')}`);
   return { stack, inbox };
 }
 
@@ -104,7 +105,9 @@ export function trafficSpecs(s: Scenario) {
     kind: 'spam' as const,
     rate: s.spamRate,
     ips: loopbackAddresses(20, s.spamSenders),
-    recipient: (n: number) => ((n * 7) % 10 < s.spamUnknownShare * 10 ? `nobody${n % 5000}@demo.tayori.test` : mailbox(n * 13)),
+    // The mix rotates per round of addresses, so every client sends some of each (as a botnet's
+    // dictionary run does), not some clients only to real mailboxes.
+    recipient: (n: number) => ((n + Math.floor(n / s.spamSenders) * 3) % 10 < s.spamUnknownShare * 10 ? `nobody${n % 5000}@demo.tayori.test` : mailbox(n * 13)),
   };
   return { legit, spam };
 }
