@@ -5,7 +5,8 @@ import { databaseProvider } from '../db-client';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 
-// The writes on the path of every copy: "finishing" (committed before the final dot) and "sent"
+// The writes on the path of every copy: "finishing" (committed before the final dot, renewing the
+// lease from there: a row is counted as sent only a whole lease after its hand-over) and "sent"
 // (after the 250), for the groups of rows gathered by the outbox's group commit, in one
 // transaction. Through Prisma each statement costs about 0.37 ms of CPU, most of a copy's budget;
 // on SQLite, prepared statements on a connection of their own cost a few microseconds, and one
@@ -24,7 +25,7 @@ export type ApplyTransitions = (groups: TransitionGroup[], at: Date) => Promise<
 
 const prismaStatement = (g: TransitionGroup, at: Date) =>
   g.to === 'finishing'
-    ? db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'finishing' WHERE "claimToken" = ${g.claimToken} AND "status" = 'sending' AND "id" IN (${Prisma.join(g.ids)})`
+    ? db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'finishing', "claimedAt" = ${at} WHERE "claimToken" = ${g.claimToken} AND "status" = 'sending' AND "id" IN (${Prisma.join(g.ids)})`
     : db.$executeRaw`UPDATE "NoticeDelivery" SET "status" = 'sent', "sentAt" = ${at}, "claimToken" = NULL, "lastError" = NULL WHERE "claimToken" = ${g.claimToken} AND "status" = 'finishing' AND "id" IN (${Prisma.join(g.ids)})`;
 
 const applyWithPrisma: ApplyTransitions = (groups, at) => db.$transaction(groups.map((g) => prismaStatement(g, at)));
@@ -47,13 +48,13 @@ function sqliteApply(file: string): ApplyTransitions {
   // Rows are found by primary key; the unary + keeps SQLite from choosing the claimToken or status
   // index instead, which would visit every row of the claim (hundreds) for each handful updated.
   const finishing = connection.prepare(
-    `UPDATE "NoticeDelivery" SET "status" = 'finishing' WHERE "id" IN (SELECT value FROM json_each(?)) AND +"claimToken" = ? AND +"status" = 'sending'`,
+    `UPDATE "NoticeDelivery" SET "status" = 'finishing', "claimedAt" = ? WHERE "id" IN (SELECT value FROM json_each(?)) AND +"claimToken" = ? AND +"status" = 'sending'`,
   );
   const sent = connection.prepare(
     `UPDATE "NoticeDelivery" SET "status" = 'sent', "sentAt" = ?, "claimToken" = NULL, "lastError" = NULL WHERE "id" IN (SELECT value FROM json_each(?)) AND +"claimToken" = ? AND +"status" = 'finishing'`,
   );
   const applyAll = connection.transaction((groups: TransitionGroup[], at: string) =>
-    groups.map((g) => (g.to === 'finishing' ? finishing.run(JSON.stringify(g.ids), g.claimToken) : sent.run(at, JSON.stringify(g.ids), g.claimToken)).changes),
+    groups.map((g) => (g.to === 'finishing' ? finishing.run(at, JSON.stringify(g.ids), g.claimToken) : sent.run(at, JSON.stringify(g.ids), g.claimToken)).changes),
   );
   return async (groups, at) => {
     const deadline = Date.now() + BUSY_GIVE_UP_MS;
@@ -62,7 +63,8 @@ function sqliteApply(file: string): ApplyTransitions {
         // IMMEDIATE: take the write lock up front, so a busy database fails here, before any change.
         return applyAll.immediate(groups, sqliteTime(at));
       } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+        // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY right after a crash, …).
+        if (!(error as { code?: string }).code?.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
         await new Promise((r) => setTimeout(r, wait));
       }
     }

@@ -147,6 +147,18 @@ export async function settleOutcomes() {
   while (committing) await committing;
 }
 
+/** Copies claimed but never started: pending again at once; the claim is not counted as an attempt. */
+export async function releaseClaims(rows: ClaimedDelivery[]) {
+  const byToken = new Map<string, string[]>();
+  for (const r of rows) byToken.set(r.claimToken, [...(byToken.get(r.claimToken) ?? []), r.id]);
+  for (const [claimToken, ids] of byToken) {
+    await db.noticeDelivery.updateMany({
+      where: { id: { in: ids }, claimToken, status: 'sending' },
+      data: { status: 'pending', claimToken: null, claimedAt: null, attempts: { decrement: 1 } },
+    });
+  }
+}
+
 export async function markSkipped(d: ClaimedDelivery, reason: string) {
   await db.noticeDelivery.updateMany({ where: { id: d.id, claimToken: d.claimToken }, data: { status: 'skipped', claimToken: null, lastError: reason } });
 }

@@ -8,7 +8,7 @@ import { postWebhook } from '../webhooks/post';
 import { createMissedIncidentNotices } from './enqueue';
 import { createNoticeSender, noticeCopy, prepareNotice, subscriberLinks, type PreparedNotice } from './mailer';
 import type { SmtpSender } from './smtp-sender';
-import { claimDeliveries, loadNotice, markFinishing, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, settleOutcomes, type ClaimedDelivery } from './outbox';
+import { claimDeliveries, loadNotice, markFinishing, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, releaseClaims, settleOutcomes, type ClaimedDelivery } from './outbox';
 
 // The fan-out worker: claims deliveries in batches, sends them over a fixed set of SMTP sessions
 // with at most NOTICE_WORKER_CONCURRENCY in flight, and records each outcome (see outbox.ts for
@@ -55,8 +55,10 @@ async function sendMail(sender: SmtpSender, signal?: AbortSignal) {
     }
   };
   await Promise.all(Array.from({ length: env.NOTICE_WORKER_CONCURRENCY }, lane));
-  // Claimed but not started when the worker stopped: their lease runs out and another run takes them.
+  // Claimed but not started when the worker stopped: given back at once, so that the next run
+  // (or another worker) sends them without waiting for the lease to run out.
   await claiming;
+  await releaseClaims(queue.splice(0)).catch((error) => console.error('notice worker: could not give back unsent claims:', error));
 }
 
 async function postWebhooks(signal: AbortSignal | undefined, log: (line: string) => void) {
@@ -92,12 +94,18 @@ async function sendOne(d: ClaimedDelivery, sender: SmtpSender, cache: Map<string
   if (!prepared) return markSkipped(d, 'notice deleted');
   const lang: Lang = d.lang === 'en' ? 'en' : 'ja';
   const copy = noticeCopy(prepared[lang], d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
+  let handedOver = false;
   try {
     await sender.send(copy.envelope, copy.raw, async () => {
       if (!(await markFinishing(d))) throw new Error('lease lost: another worker owns this copy');
+      handedOver = true;
     });
   } catch (error) {
     const e = error as { responseCode?: number; message?: string };
+    // The dot went out but no reply came (connection lost): the server may have the copy. Like a
+    // crash at that point, the row stays "finishing" and counts as sent when its lease runs out;
+    // sending it again could deliver it twice. A reply to the dot (4xx, 5xx) is handled below.
+    if (handedOver && !e.responseCode) return;
     const reason = (e.message ?? String(error)).slice(0, 500);
     if (e.responseCode && e.responseCode >= 500) return markPermanentFailure(d, reason);
     return markTemporaryFailure(d, reason);
@@ -134,6 +142,13 @@ function sleep(ms: number, signal?: AbortSignal) {
   });
 }
 
+/** The SMTP URL without its credentials, for the log (a password may itself contain "@"). */
 function redact(url: string) {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) [u.username, u.password] = ['***', ''];
+    return u.toString();
+  } catch {
+    return '(invalid SMTP_URL)';
+  }
 }

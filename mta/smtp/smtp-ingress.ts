@@ -144,7 +144,15 @@ export class SmtpIngress {
     return smtpError(code, message);
   }
 
-  private blockedClient(ip: string): Error {
+  /**
+   * A permanent entry refuses for good (554). An expiring one (an automatic block) refuses for
+   * now: 421 at connect, 450 at MAIL/RCPT, so that a legitimate server caught in a flood retries
+   * after the entry expires instead of bouncing its users' mail.
+   */
+  private blockedClient(ip: string, entry: { expires_at: string | null }, stage: 'connect' | 'command'): Error {
+    if (entry.expires_at) {
+      return this.reject('blocklist_client', stage === 'connect' ? 421 : 450, `4.7.1 Client host [${ip}] temporarily blocked for sending too much mail; try again later`);
+    }
     return this.reject('blocklist_client', 554, `5.7.1 Service unavailable; Client host [${ip}] blocked using local blocklist`);
   }
 
@@ -159,7 +167,8 @@ export class SmtpIngress {
 
   private onConnect(session: SMTPServerSession): Error | null {
     const ip = normalizeIp(session.remoteAddress);
-    if (this.d.blocklist.matchClient(ip)) return this.blockedClient(ip);
+    const blocked = this.d.blocklist.matchClient(ip);
+    if (blocked) return this.blockedClient(ip, blocked, 'connect');
     const trusted = this.d.trusted.contains(ip);
     let countedConnection = false;
     if (!trusted) {
@@ -193,7 +202,8 @@ export class SmtpIngress {
     if (sender !== '' && !isPlausibleAddress(sender)) return this.reject('bad_sender_syntax', 501, `5.1.7 <${sender}>: Sender address rejected: bad address syntax`);
     if (nonAscii.test(sender) && !session.envelope.smtpUtf8) return this.reject('smtputf8_required', 553, '5.6.7 Must declare SMTPUTF8 to send unicode address');
     // Blocked while connected (by an admin, or automatically by this or another session).
-    if (this.d.blocklist.matchClient(client.ip)) return this.blockedClient(client.ip);
+    const blocked = this.d.blocklist.matchClient(client.ip);
+    if (blocked) return this.blockedClient(client.ip, blocked, 'command');
     const helo = session.hostNameAppearsAs || '';
     const heloBlocked = this.d.blocklist.matchHelo(helo);
     if (heloBlocked) return this.refusedRecipient(client, session, this.reject('blocklist_helo', 550, `5.7.1 <${helo}>: Helo command rejected: Access denied`));
@@ -201,7 +211,9 @@ export class SmtpIngress {
       const senderBlocked = this.d.blocklist.matchSenderDomain(splitAddress(sender).domain);
       if (senderBlocked) return this.refusedRecipient(client, session, this.reject('blocklist_sender', 550, `5.7.1 <${sender}>: Sender address rejected: Access denied`));
     }
-    if (this.d.autoBlock.message({ ip: client.ip, authenticated: Boolean(session.user) })) return this.blockedClient(client.ip);
+    if (this.d.autoBlock.message({ ip: client.ip, authenticated: Boolean(session.user) })) {
+      return this.blockedClient(client.ip, this.d.blocklist.matchClient(client.ip) ?? { expires_at: 'now' }, 'command');
+    }
     if (!client.trusted && !this.d.limits.allowMessage(client.ip)) {
       return this.reject('rate_limit', 421, `4.7.0 ${this.d.config.smtp.hostname} Error: too much mail from ${client.ip}`);
     }
@@ -214,7 +226,8 @@ export class SmtpIngress {
     const client = this.clients.get(session.id);
     if (!client) return smtpError(421, '4.3.0 Error: session state lost');
     const rcpt = address.address;
-    if (this.d.blocklist.matchClient(client.ip)) return this.blockedClient(client.ip);
+    const blocked = this.d.blocklist.matchClient(client.ip);
+    if (blocked) return this.blockedClient(client.ip, blocked, 'command');
     if (!isPlausibleAddress(rcpt)) return this.reject('bad_recipient_syntax', 501, `5.1.3 <${rcpt}>: Recipient address rejected: bad address syntax`);
     if (nonAscii.test(rcpt) && !session.envelope.smtpUtf8) return this.reject('smtputf8_required', 553, '5.6.7 Must declare SMTPUTF8 to send unicode address');
     // Trusted networks and authenticated senders may relay; nobody else.

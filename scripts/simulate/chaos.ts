@@ -89,10 +89,16 @@ export async function runChaos(input: ChaosInput): Promise<ChaosResult> {
       maildirs.scan();
       return toMailbox().every((m) => maildirs.byId.has(m.id));
     }, scenario.drainTimeoutS * 1000, 5000).catch((e: Error) => event(e.message));
+    const everyoneHas = (id: string) => new Set(inbox.notices.filter((n) => n.messageId.startsWith(`<${id}.`)).map((n) => n.to)).size >= input.subscribers + 1;
+    const noticeIds = () => [...new Set(inbox.notices.map((n) => /^<([^.]+)\./.exec(n.messageId)?.[1] ?? ''))];
     await waitFor('the recovery notice for everyone', () => inbox.notices.filter(isRecoveryNotice).length >= input.subscribers + 1, scenario.recoveryTimeoutS * 1000, 1000).catch((e: Error) => event(e.message));
+    // Copies a killed worker had claimed go out once their lease has run out: wait for them.
+    await waitFor('every notice to reach everyone', () => noticeIds().every(everyoneHas), 60_000, 1000).catch((e: Error) => event(e.message));
     await legit.stop();
-    await sleep(3000);
-    maildirs.scan();
+    await waitFor('the last accepted mail', () => {
+      maildirs.scan();
+      return toMailbox().every((m) => maildirs.byId.has(m.id));
+    }, 120_000, 1000).catch((e: Error) => event(e.message));
 
     const checks: ChaosCheck[] = [];
     const accepted = toMailbox();

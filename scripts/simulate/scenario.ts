@@ -56,10 +56,10 @@ export const DEFAULT_SCENARIO: Scenario = {
 export const QUICK_SCENARIO: Scenario = {
   ...DEFAULT_SCENARIO,
   warmUpS: 12,
-  floodS: 20,
+  floodS: 15,
   legitRate: 2,
   legitSenders: 60,
-  spamRate: 60,
+  spamRate: 50,
   spamSenders: 60,
   scanConcurrency: 1,
   scanCostMs: 50,

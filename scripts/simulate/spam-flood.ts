@@ -81,18 +81,25 @@ export async function startWorld(setup: Setup, s: Scenario, dirs: { workDir: str
     workDir: dirs.workDir,
     distDir: dirs.distDir,
     templateDb: dirs.templateDb,
-    siteEnv: { SMTP_URL: inbox.url, RULE_TICK_SECONDS: '2', AUTO_RESOLVE_MINUTES: String(s.autoResolveMinutes), NOTICE_POLL_MS: '200' },
+    // A short lease: copies a killed worker had claimed go out again within seconds, not minutes.
+    siteEnv: { SMTP_URL: inbox.url, RULE_TICK_SECONDS: '2', AUTO_RESOLVE_MINUTES: String(s.autoResolveMinutes), NOTICE_POLL_MS: '200', NOTICE_LEASE_SECONDS: '10' },
     mtaEnv: mtaSettings(setup, s),
   });
-  await stack.prepare();
-  stageSiteDatabase(stack.databaseFile, s, extraSubscribers);
-  await stack.start('mta');
-  for (let i = 1; i <= s.mailboxes; i++) {
-    const res = await stack.mtaApi('POST', '/api/mailboxes', { address: `sim${String(i).padStart(3, '0')}@demo.tayori.test` });
-    if (res.status >= 300) throw new Error(`could not create a mailbox: ${res.status} ${JSON.stringify(res.json)}`);
+  try {
+    await stack.prepare();
+    stageSiteDatabase(stack.databaseFile, s, extraSubscribers);
+    await stack.start('mta');
+    for (let i = 1; i <= s.mailboxes; i++) {
+      const res = await stack.mtaApi('POST', '/api/mailboxes', { address: `sim${String(i).padStart(3, '0')}@demo.tayori.test` });
+      if (res.status >= 300) throw new Error(`could not create a mailbox: ${res.status} ${JSON.stringify(res.json)}`);
+    }
+    await stack.start('site');
+    await stack.start('worker');
+  } catch (error) {
+    await stack.shutdown();
+    await inbox.stop();
+    throw error;
   }
-  await stack.start('site');
-  await stack.start('worker');
   console.log(`${setup}: status page ${stack.siteUrl}/ · MTA console API ${`http://127.0.0.1:${stack.ports.mtaHttp}`} · notices to ${SUBSCRIBER} in ${path.join(dirs.workDir, 'subscriber-mailbox')}`);
   return { stack, inbox };
 }
@@ -121,8 +128,9 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   const scanner = setInterval(() => maildirs.scan(), 1000);
   const status = watchPublicStatus(stack.siteUrl);
   const specs = trafficSpecs(s);
-  const proxy = await startProxy(stack.ports.site, await freePort());
+  let proxy: Awaited<ReturnType<typeof startProxy>> = null;
   try {
+    proxy = await startProxy(stack.ports.site, await freePort());
     log(`${setup}: warming up for ${s.warmUpS} s with legitimate mail only`);
     const legit = startTraffic(stack.ports.smtp, specs.legit);
     await sleep(s.warmUpS * 1000);
@@ -163,8 +171,11 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       await waitFor('the recovery notice', () => inbox.notices.some((n) => n.to === SUBSCRIBER && isRecoveryNotice(n)), s.recoveryTimeoutS * 1000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
     }
     await legit.stop();
-    await sleep(3000);
-    maildirs.scan();
+    // Mail accepted in the last moments is still on its way: wait for it before counting losses.
+    await waitFor('the last accepted mail', () => {
+      maildirs.scan();
+      return legit.messages.every((m) => !m.acceptedAt || maildirs.byId.has(m.id));
+    }, 120_000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
     const blocked = await stack.mtaApi('GET', '/api/blocklist').then((r) => (r.json?.entries ?? []).filter((e: { created_by?: string }) => e.created_by === 'auto').length, () => 0);
 
     // Legitimate mail offered during the flood, as the customers of 2014 experienced it.
