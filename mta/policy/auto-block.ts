@@ -63,17 +63,26 @@ export class AutoBlocker {
     this.detector.forget(client.ip);
     const address = normalizeBlocklistValue('client', client.ip);
     if ('error' in address) return undefined;
-    const { entry, outcome } = this.d.keeper.add(
-      {
-        kind: 'client',
-        value: address.value,
-        reason: autoBlockReason(measurement),
-        actor: AUTO_BLOCK_ACTOR,
-        expiresAt: new Date(now + this.d.settings.durationMs),
-        detail: { trigger: measurement.trigger, count: measurement.count, threshold: measurement.threshold, window_s: measurement.windowS },
-      },
-      new Date(now),
-    );
+    let added: ReturnType<BlocklistKeeper['add']>;
+    try {
+      added = this.d.keeper.add(
+        {
+          kind: 'client',
+          value: address.value,
+          reason: autoBlockReason(measurement),
+          actor: AUTO_BLOCK_ACTOR,
+          expiresAt: new Date(now + this.d.settings.durationMs),
+          detail: { trigger: measurement.trigger, count: measurement.count, threshold: measurement.threshold, window_s: measurement.windowS },
+        },
+        new Date(now),
+      );
+    } catch (error) {
+      // A failing state store (disk full, locked) must not take the SMTP server down with it:
+      // the client stays unblocked, and the next message that trips the limit tries again.
+      console.error(`auto-block of ${client.ip} failed: ${(error as Error).message}`);
+      return undefined;
+    }
+    const { entry, outcome } = added;
     // 'exists': a block already covers the address (another session of the same client won the race).
     if (outcome === 'exists') return undefined;
     this.d.onBlocked?.(entry, measurement);
