@@ -79,15 +79,18 @@ export function delayChartSvg(s: Scenario, legacy: ArmResult, tayori: ArmResult)
   const all = [...legacy.series, ...tayori.series];
   const xMin = -s.warmUpS;
   const xMax = Math.max(s.floodS, ...all.map(([t]) => t + 5));
-  const yTop = niceCeil(Math.max(s.thresholdS * 1.5, ...all.map(([, d]) => d)));
+  const yMax = Math.max(s.thresholdS * 1.5, ...all.map(([, d]) => d));
+  // Whole minutes on the axis once delays run into minutes, seconds below that.
+  const yStep = yMax > 240 ? niceCeil(yMax / 60 / 5) * 60 : niceCeil(yMax / 5);
+  const yTop = Math.ceil(yMax / yStep) * yStep;
   const x = (t: number) => L + ((t - xMin) / (xMax - xMin)) * (W - L - R);
   const y = (d: number) => T + (1 - d / yTop) * (H - T - B);
   const line = (series: [number, number][]) => series.map(([t, d]) => `${x(t + 2.5).toFixed(1)},${y(d).toFixed(1)}`).join(' ');
-  const yTicks = Array.from({ length: 6 }, (_, i) => (yTop / 5) * i);
+  const yTicks = Array.from({ length: Math.round(yTop / yStep) + 1 }, (_, i) => yStep * i);
   const xStep = niceCeil((xMax - xMin) / 8);
   const xTicks: number[] = [];
   for (let t = Math.ceil(xMin / xStep) * xStep; t <= xMax; t += xStep) xTicks.push(t);
-  const fmt = (v: number) => (v >= 120 ? `${(v / 60).toFixed(v % 60 ? 1 : 0)} min` : `${Math.round(v)} s`);
+  const fmt = (v: number) => (yStep % 60 === 0 && v > 0 ? `${v / 60} min` : `${Math.round(v)} s`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
   <title>Legitimate mail delay during a spam flood: 2014 setup vs Tayori</title>
   <rect width="${W}" height="${H}" fill="#fff"/>
