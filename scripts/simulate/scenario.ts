@@ -60,7 +60,8 @@ export const QUICK_SCENARIO: Scenario = {
   legitRate: 2,
   legitSenders: 60,
   spamRate: 50,
-  spamSenders: 60,
+  // Fewer, busier flooders than the full run, so that a 15 s flood still trips the per-minute limits.
+  spamSenders: 20,
   scanConcurrency: 1,
   scanCostMs: 50,
   thresholdS: 15,
