@@ -67,7 +67,7 @@ async function main() {
       console.log(`\n${resultLine(legacy, tayori)}`);
     } else {
       const subscribers = Number(option('--subscribers') ?? (quick ? 500 : 1500));
-      const mtaDownS = Number(option('--mta-down') ?? (quick ? 25 : 30));
+      const mtaDownS = Number(option('--mta-down') ?? 45);
       const scenario = withOverrides({ ...(quick ? QUICK_SCENARIO : DEFAULT_SCENARIO), spamRate: quick ? 40 : 45, floodS: 0 }, rest.filter((a) => a !== '--quick' && a !== '--keep'));
       const result = await runChaos({ scenario, subscribers, mtaDownS, workDir: path.join(workRoot, 'chaos'), ...base, log });
       console.log('\nChaos run (SIGKILL during a flood)\n');

@@ -44,8 +44,11 @@ export async function runChaos(input: ChaosInput): Promise<ChaosResult> {
     events.push(stamped);
     log(`chaos: ${stamped}`);
   };
-  // The MTA's silence must outlast the rule's no-data limit (plus one rollup window) to show.
-  const scenario: Scenario = { ...s, noDataAfterS: Math.max(5, input.mtaDownS - 15) };
+  // The no-data limit must stay well above the 10 s between rollups (or ordinary gaps would flap
+  // the status), and the MTA's silence must outlast it plus a window to show.
+  const noDataAfterS = 25;
+  if (input.mtaDownS < noDataAfterS + 15) throw new Error(`the MTA must stay down at least ${noDataAfterS + 15} s to show as "no data"`);
+  const scenario: Scenario = { ...s, noDataAfterS };
   const { stack, inbox } = await startWorld('legacy', scenario, input, input.subscribers);
   const maildirs = new MaildirWatcher(stack.mailRoot);
   const scanner = setInterval(() => maildirs.scan(), 2000);

@@ -69,7 +69,7 @@ describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
 
 describe.skipIf(!onSqlite)('chaos during a flood (short)', () => {
   it('loses no accepted mail, delivers none twice, sends each notice once to everyone, and shows the MTA’s silence as no data', async () => {
-    const result = await runChaos({ scenario: { ...QUICK_SCENARIO, spamRate: 40 }, subscribers: 300, mtaDownS: 25, workDir: path.join(work, 'chaos'), ...base });
+    const result = await runChaos({ scenario: { ...QUICK_SCENARIO, spamRate: 40 }, subscribers: 300, mtaDownS: 45, workDir: path.join(work, 'chaos'), ...base });
     console.log([...result.events, ...result.checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`)].join('\n'));
     for (const check of result.checks) expect(check, check.detail).toMatchObject({ ok: true });
   }, 900_000);
