@@ -9,9 +9,6 @@ import { ROOT } from './stack';
 export interface PublicTimeline {
   /** First time an unresolved incident was served. */
   incidentShownAt?: number;
-  incidentName?: string;
-  /** First time, after that, that no unresolved incident was served. */
-  resolvedShownAt?: number;
 }
 
 /** Polls the public API every second until stopped. */
@@ -24,10 +21,8 @@ export function watchPublicStatus(siteUrl: string): { timeline: PublicTimeline; 
         const res = await fetch(`${siteUrl}/api/v2/incidents/unresolved.json`, { signal: AbortSignal.timeout(5000) });
         if (res.ok) {
           // The simulation's site has no other incidents: the first unresolved one is the flood's.
-          const body = (await res.json()) as { incidents: { name: string }[] };
-          const open = body.incidents[0];
-          if (open && !timeline.incidentShownAt) Object.assign(timeline, { incidentShownAt: Date.now(), incidentName: open.name });
-          if (!open && timeline.incidentShownAt && !timeline.resolvedShownAt) timeline.resolvedShownAt = Date.now();
+          const body = (await res.json()) as { incidents: unknown[] };
+          if (body.incidents.length && !timeline.incidentShownAt) timeline.incidentShownAt = Date.now();
         }
       } catch {
         // the site is down (chaos) or busy: keep polling
