@@ -211,9 +211,8 @@ export class SmtpIngress {
       const senderBlocked = this.d.blocklist.matchSenderDomain(splitAddress(sender).domain);
       if (senderBlocked) return this.refusedRecipient(client, session, this.reject('blocklist_sender', 550, `5.7.1 <${sender}>: Sender address rejected: Access denied`));
     }
-    if (this.d.autoBlock.message({ ip: client.ip, authenticated: Boolean(session.user) })) {
-      return this.blockedClient(client.ip, this.d.blocklist.matchClient(client.ip) ?? { expires_at: 'now' }, 'command');
-    }
+    const autoBlocked = this.d.autoBlock.message({ ip: client.ip, authenticated: Boolean(session.user) });
+    if (autoBlocked) return this.blockedClient(client.ip, autoBlocked, 'command');
     if (!client.trusted && !this.d.limits.allowMessage(client.ip)) {
       return this.reject('rate_limit', 421, `4.7.0 ${this.d.config.smtp.hostname} Error: too much mail from ${client.ip}`);
     }
