@@ -18,7 +18,9 @@ import { outboxTransitions } from './outbox-transitions';
 // - "sending" before the SMTP transaction starts;
 // - "finishing" after the server has accepted the envelope and the message is queued, but BEFORE
 //   the final "." that makes the server take responsibility for it (smtp-sender.ts). A client that
-//   dies before that dot leaves the server with nothing: the transaction is simply abandoned;
+//   dies before that dot leaves the server with nothing: the transaction is simply abandoned.
+//   (On PostgreSQL the COMMIT is written just before the dot rather than awaited: see
+//   outbox-transitions.ts);
 // - "sent" after the 250.
 // After a SIGKILL, a row's state says which side of the dot it was on:
 // - "sending" (lease expired): the server never got the dot; the copy is sent again, once;
@@ -111,19 +113,16 @@ async function commitAll() {
       // Every update names the claim token: a worker whose lease was taken over by another cannot
       // finish a copy the other one owns, nor overwrite its outcome.
       const entries = [...groups.values()];
-      const counts = await apply(
+      const { changed, committed } = await apply(
         entries.map((ws) => ({ to: ws[0]!.to, claimToken: ws[0]!.d.claimToken, ids: ws.map((w) => w.d.id) })),
         new Date(),
       );
+      // Resolved in the turn the commit went out, so that the dots follow it at once.
       for (const [i, ws] of entries.entries()) {
-        let owned = new Set(ws.map((w) => w.d.id));
-        if (ws[0]!.to === 'finishing' && counts[i] !== ws.length) {
-          // This worker stalled past its lease and some rows were taken over: find which are still ours.
-          const rows = await db.noticeDelivery.findMany({ where: { id: { in: [...owned] }, claimToken: ws[0]!.d.claimToken, status: 'finishing' }, select: { id: true } });
-          owned = new Set(rows.map((r) => r.id));
-        }
-        ws.forEach((w) => w.resolve(owned.has(w.d.id)));
+        const ours = new Set(changed[i]);
+        ws.forEach((w) => w.resolve(ours.has(w.d.id)));
       }
+      await committed.catch((error) => console.error('notice worker: an outbox commit failed after its copies were handed over:', error));
       const recovered = batch.filter((w) => w.to === 'sent' && w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
       if (recovered.length) await db.subscriber.updateMany({ where: { id: { in: recovered } }, data: { hardBounces: 0 } });
     } catch (error) {
