@@ -4,7 +4,7 @@ import { db } from '../db';
 import { skipLockedClaim } from '../db-dialect';
 import { env } from '../env';
 import { retryDelayMs } from './backoff';
-import { outboxTransitions } from './outbox-transitions';
+import { outboxHotPath, type ClaimedRow } from './outbox-hot-path';
 
 // The notice outbox, as a state machine on NoticeDelivery.status:
 //
@@ -20,7 +20,7 @@ import { outboxTransitions } from './outbox-transitions';
 //   the final "." that makes the server take responsibility for it (smtp-sender.ts). A client that
 //   dies before that dot leaves the server with nothing: the transaction is simply abandoned.
 //   (On PostgreSQL the COMMIT is written just before the dot rather than awaited: see
-//   outbox-transitions.ts);
+//   outbox-hot-path.ts);
 // - "sent" after the 250.
 // After a SIGKILL, a row's state says which side of the dot it was on:
 // - "sending" (lease expired): the server never got the dot; the copy is sent again, once;
@@ -32,48 +32,35 @@ import { outboxTransitions } from './outbox-transitions';
 // server's 250 and our commit (typically one per open connection) would have been sent twice.
 // A copy that is sent again after a crash carries the Message-ID fixed when its row was created.
 
-export interface ClaimedDelivery {
-  id: string;
-  noticeId: string;
-  lang: string;
-  messageId: string;
-  attempts: number;
+export interface ClaimedDelivery extends ClaimedRow {
   claimToken: string;
-  subscriber: { id: string; email: string; status: string; tokenVersion: number; hardBounces: number };
 }
+
+const HANDED_OVER_NOTE = 'worker stopped after handing the message over; counted as sent';
 
 function staleBefore(now: Date) {
   return new Date(now.getTime() - env.NOTICE_LEASE_SECONDS * 1000);
 }
 
-function claimable(now: Date) {
-  return { OR: [{ status: 'pending', nextAttemptAt: { lte: now } }, { status: 'sending', claimedAt: { lt: staleBefore(now) } }] };
-}
-
 /**
- * Claims up to `limit` deliveries for this worker. On PostgreSQL one UPDATE … FOR UPDATE SKIP
- * LOCKED (lib/db-dialect.ts), so workers on several hosts each take rows the others have not.
- * On SQLite, portably: pick candidate ids, then one UPDATE that re-checks the claimable
- * condition, so two workers never both win a row.
+ * Claims up to `limit` deliveries for this worker. On SQLite, prepared statements in one
+ * transaction (outbox-hot-path.ts). On PostgreSQL one UPDATE … FOR UPDATE SKIP LOCKED
+ * (lib/db-dialect.ts), so workers on several hosts each take rows the others have not.
  */
 export async function claimDeliveries(limit: number, now = new Date()): Promise<ClaimedDelivery[]> {
+  const claimToken = randomUUID();
+  const hotPath = outboxHotPath();
+  if (hotPath.claim) {
+    const rows = await hotPath.claim({ claimToken, now, staleBefore: staleBefore(now), limit, handedOverNote: HANDED_OVER_NOTE });
+    return rows.map((r) => ({ ...r, claimToken }));
+  }
   // Rows a dead worker left right before the final dot: delivered (see above).
   await db.noticeDelivery.updateMany({
     where: { status: 'finishing', claimedAt: { lt: staleBefore(now) } },
-    data: { status: 'sent', sentAt: now, claimToken: null, lastError: 'worker stopped after handing the message over; counted as sent' },
+    data: { status: 'sent', sentAt: now, claimToken: null, lastError: HANDED_OVER_NOTE },
   });
-  const claimToken = randomUUID();
   const claim = skipLockedClaim({ table: 'NoticeDelivery', claimToken, now, staleBefore: staleBefore(now), limit });
-  if (claim) {
-    if (!(await db.$executeRaw(claim))) return [];
-  } else {
-    const candidates = await db.noticeDelivery.findMany({ where: claimable(now), orderBy: { nextAttemptAt: 'asc' }, take: limit, select: { id: true } });
-    if (!candidates.length) return [];
-    await db.noticeDelivery.updateMany({
-      where: { id: { in: candidates.map((c) => c.id) }, ...claimable(now) },
-      data: { status: 'sending', claimToken, claimedAt: now, attempts: { increment: 1 } },
-    });
-  }
+  if (!claim || !(await db.$executeRaw(claim))) return [];
   const rows = await db.noticeDelivery.findMany({
     where: { claimToken, status: 'sending' },
     select: { id: true, noticeId: true, lang: true, messageId: true, attempts: true, subscriber: { select: { id: true, email: true, status: true, tokenVersion: true, hardBounces: true } } },
@@ -86,48 +73,68 @@ export async function claimDeliveries(limit: number, now = new Date()): Promise<
  * "finishing" and "sent" alike, one UPDATE per kind and claim token. That is
  * what lets one SQLite writer keep up with many SMTP connections. Each caller's promise resolves
  * with whether its row made the transition (false: another worker took the row over).
+ * A session waits for its "finishing" before the final dot, so those are committed at the next
+ * turn; nothing waits for "sent", so a lone "sent" waits a little for company (in a fan-out, the
+ * next "finishing" commit takes it along), which halves the commits.
  */
 type Transition = 'finishing' | 'sent';
 type Waiter = { d: ClaimedDelivery; to: Transition; resolve: (ok: boolean) => void; reject: (e: unknown) => void };
 const waiting: Waiter[] = [];
 let committing: Promise<void> | null = null;
+let lingering: NodeJS.Timeout | null = null;
+const SENT_LINGER_MS = 10;
 
 function request(d: ClaimedDelivery, to: Transition): Promise<boolean> {
   return new Promise((resolve, reject) => {
     waiting.push({ d, to, resolve, reject });
-    // One event-loop turn first: replies that arrived on other sessions in the same turn join
-    // this commit instead of each paying for its own.
-    committing ??= new Promise<void>((r) => setImmediate(r))
-      .then(commitAll)
-      .finally(() => (committing = null));
+    scheduleCommit(to === 'finishing');
   });
 }
 
-async function commitAll() {
-  const apply = outboxTransitions();
-  while (waiting.length) {
-    const batch = waiting.splice(0);
-    const groups = new Map<string, Waiter[]>();
-    for (const w of batch) groups.set(`${w.to}|${w.d.claimToken}`, [...(groups.get(`${w.to}|${w.d.claimToken}`) ?? []), w]);
-    try {
-      // Every update names the claim token: a worker whose lease was taken over by another cannot
-      // finish a copy the other one owns, nor overwrite its outcome.
-      const entries = [...groups.values()];
-      const { changed, committed } = await apply(
-        entries.map((ws) => ({ to: ws[0]!.to, claimToken: ws[0]!.d.claimToken, ids: ws.map((w) => w.d.id) })),
-        new Date(),
-      );
-      // Resolved in the turn the commit went out, so that the dots follow it at once.
-      for (const [i, ws] of entries.entries()) {
-        const ours = new Set(changed[i]);
-        ws.forEach((w) => w.resolve(ours.has(w.d.id)));
-      }
-      await committed.catch((error) => console.error('notice worker: an outbox commit failed after its copies were handed over:', error));
-      const recovered = batch.filter((w) => w.to === 'sent' && w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
-      if (recovered.length) await db.subscriber.updateMany({ where: { id: { in: recovered } }, data: { hardBounces: 0 } });
-    } catch (error) {
-      batch.forEach((w) => w.reject(error));
+function scheduleCommit(soon: boolean) {
+  if (committing) return; // the running commit schedules the next when it ends
+  if (lingering) {
+    if (!soon) return;
+    clearTimeout(lingering);
+    lingering = null;
+  }
+  if (!soon) {
+    lingering = setTimeout(() => ((lingering = null), scheduleCommit(true)), SENT_LINGER_MS);
+    return;
+  }
+  // One event-loop turn first: replies that arrived on other sessions in the same turn join
+  // this commit instead of each paying for its own.
+  committing = new Promise<void>((r) => setImmediate(r))
+    .then(commitBatch)
+    .finally(() => {
+      committing = null;
+      if (waiting.length) scheduleCommit(waiting.some((w) => w.to === 'finishing'));
+    });
+}
+
+async function commitBatch() {
+  const { apply } = outboxHotPath();
+  const batch = waiting.splice(0);
+  const groups = new Map<string, Waiter[]>();
+  for (const w of batch) groups.set(`${w.to}|${w.d.claimToken}`, [...(groups.get(`${w.to}|${w.d.claimToken}`) ?? []), w]);
+  try {
+    // Every update names the claim token: a worker whose lease was taken over by another cannot
+    // finish a copy the other one owns, nor overwrite its outcome.
+    const entries = [...groups.values()];
+    const { changed, committed } = await apply(
+      entries.map((ws) => ({ to: ws[0]!.to, claimToken: ws[0]!.d.claimToken, ids: ws.map((w) => w.d.id) })),
+      new Date(),
+    );
+    // Resolved in the turn the commit went out, so that the dots follow it at once.
+    for (const [i, ws] of entries.entries()) {
+      const ours = new Set(changed[i]);
+      ws.forEach((w) => w.resolve(ours.has(w.d.id)));
     }
+    await committed.catch((error) => console.error('notice worker: an outbox commit failed after its copies were handed over:', error));
+    const recovered = batch.filter((w) => w.to === 'sent' && w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
+    if (recovered.length) await db.subscriber.updateMany({ where: { id: { in: recovered } }, data: { hardBounces: 0 } });
+  } catch (error) {
+    batch.forEach((w) => w.reject(error));
   }
 }
 
@@ -143,7 +150,10 @@ export function markSent(d: ClaimedDelivery): Promise<boolean> {
 
 /** Waits until every recorded outcome is committed (before the worker exits). */
 export async function settleOutcomes() {
-  while (committing) await committing;
+  while (waiting.length || committing) {
+    scheduleCommit(true);
+    await committing;
+  }
 }
 
 /** Copies claimed but never started: pending again at once; the claim is not counted as an attempt. */

@@ -4,10 +4,15 @@ import pg from 'pg';
 import { databaseProvider } from '../db-client';
 import { env } from '../env';
 
-// The writes on the path of every copy: "finishing" (committed before the final dot, renewing the
-// lease from there: a row is counted as sent only a whole lease after its hand-over) and "sent"
-// (after the 250), for the groups of rows gathered by the outbox's group commit, in one
-// transaction, on a database connection of the worker's own.
+// The outbox statements on the path of every copy, on a database connection of the worker's own:
+// - claims (SQLite; PostgreSQL claims through Prisma in outbox.ts, where the round trip to the
+//   server, not the worker's CPU, is the cost);
+// - "finishing" (committed before the final dot, renewing the lease from there: a row is counted
+//   as sent only a whole lease after its hand-over) and "sent" (after the 250), for the groups of
+//   rows gathered by the outbox's group commit, in one transaction.
+// Through Prisma each statement cost about 0.37 ms of CPU and each claimed row tens of
+// microseconds more, most of a copy's budget; prepared statements cost a few microseconds
+// (bench:notify, SQLite: ~900 → ~2,500 copies/s with the group commit).
 //
 // The hand-over is safe only if nothing can happen between the "finishing" commit and the final
 // dot: a worker killed in between has committed the copy as handed over but never sent it.
@@ -19,8 +24,26 @@ import { env } from '../env';
 //   COMMIT is written to the socket and the dots right after it, in the same turn. A kill before
 //   the COMMIT reaches the kernel rolls the transaction back and leaves the dots unsent: the
 //   copies are sent again, once. A kill after it leaves both on their way.
-// Measured in bench:notify on SQLite: prepared statements here cost a few microseconds where
-// Prisma took about 0.37 ms per statement (~900 → ~1,700 copies/s and more).
+
+/** A claimed row as the worker needs it. */
+export interface ClaimedRow {
+  id: string;
+  noticeId: string;
+  lang: string;
+  messageId: string;
+  attempts: number;
+  subscriber: { id: string; email: string; status: string; tokenVersion: number; hardBounces: number };
+}
+
+export interface ClaimRequest {
+  claimToken: string;
+  now: Date;
+  /** Leases older than this have run out. */
+  staleBefore: Date;
+  limit: number;
+  /** Recorded on "finishing" rows whose worker died: counted as sent. */
+  handedOverNote: string;
+}
 
 export interface TransitionGroup {
   to: 'finishing' | 'sent';
@@ -35,8 +58,12 @@ export interface AppliedTransitions {
   committed: Promise<void>;
 }
 
-/** Applies every group in one transaction, committing it in the same event-loop turn as it resolves. */
-export type ApplyTransitions = (groups: TransitionGroup[], at: Date) => Promise<AppliedTransitions>;
+export interface OutboxHotPath {
+  /** Applies every group in one transaction, committing it in the same event-loop turn as it resolves. */
+  apply(groups: TransitionGroup[], at: Date): Promise<AppliedTransitions>;
+  /** SQLite only (null on PostgreSQL): counts lapsed hand-overs as sent, then claims due rows. */
+  claim: ((request: ClaimRequest) => Promise<ClaimedRow[]>) | null;
+}
 
 /** As long as SQLite's own busy timeout for the site's connections (better-sqlite3's default). */
 const BUSY_GIVE_UP_MS = 5000;
@@ -44,7 +71,7 @@ const BUSY_GIVE_UP_MS = 5000;
 /** SQLite stores DateTime as the driver adapter writes it (ISO 8601 with an explicit offset). */
 const sqliteTime = (d: Date) => d.toISOString().replace('Z', '+00:00');
 
-function sqliteApply(file: string): ApplyTransitions {
+function sqliteHotPath(file: string): OutboxHotPath {
   const connection = new Database(file);
   // No waiting inside SQLite: these calls are synchronous, and this process's Prisma connection
   // may hold the write lock across an await (a claim, a transaction); blocking the event loop
@@ -68,19 +95,53 @@ function sqliteApply(file: string): ApplyTransitions {
   const applyAll = connection.transaction((groups: TransitionGroup[], at: string) =>
     groups.map((g) => (g.to === 'finishing' ? finishing : sent).all(at, JSON.stringify(g.ids), g.claimToken) as string[]),
   );
-  return async (groups, at) => {
-    const deadline = Date.now() + BUSY_GIVE_UP_MS;
-    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
-      try {
-        // IMMEDIATE: take the write lock up front, so a busy database fails here, before any change.
-        return { changed: applyAll.immediate(groups, sqliteTime(at)), committed: Promise.resolve() };
-      } catch (error) {
-        // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY right after a crash, …).
-        if (!(error as { code?: string }).code?.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
+
+  // A worker that died between "finishing" and "sent" handed its copies over: counted as sent.
+  const lapsedHandOvers = connection.prepare(
+    `UPDATE "NoticeDelivery" SET "status" = 'sent', "sentAt" = ?, "claimToken" = NULL, "lastError" = ? WHERE "status" = 'finishing' AND "claimedAt" < ?`,
+  );
+  // Due rows, and rows whose worker's lease ran out before the hand-over; one writer at a time
+  // (IMMEDIATE) makes the claim exclusive.
+  const claimDue = connection.prepare(
+    `UPDATE "NoticeDelivery" SET "status" = 'sending', "claimToken" = ?, "claimedAt" = ?, "attempts" = "attempts" + 1
+     WHERE "id" IN (
+       SELECT "id" FROM "NoticeDelivery"
+       WHERE ("status" = 'pending' AND "nextAttemptAt" <= ?) OR ("status" = 'sending' AND "claimedAt" < ?)
+       ORDER BY "nextAttemptAt" LIMIT ?)
+     RETURNING "id", "noticeId", "lang", "messageId", "attempts", "subscriberId"`,
+  );
+  const subscribers = connection.prepare(
+    `SELECT "id", "email", "status", "tokenVersion", "hardBounces" FROM "Subscriber" WHERE "id" IN (SELECT value FROM json_each(?))`,
+  );
+  type DueRow = Omit<ClaimedRow, 'subscriber'> & { subscriberId: string };
+  const claimAll = connection.transaction((r: ClaimRequest) => {
+    const [now, stale] = [sqliteTime(r.now), sqliteTime(r.staleBefore)];
+    lapsedHandOvers.run(now, r.handedOverNote, stale);
+    const due = claimDue.all(r.claimToken, now, now, stale, r.limit) as DueRow[];
+    const byId = new Map((subscribers.all(JSON.stringify(due.map((d) => d.subscriberId))) as ClaimedRow['subscriber'][]).map((s) => [s.id, s]));
+    // A subscriber deleted since is gone with its rows (ON DELETE CASCADE); none can be missing here.
+    return due.map(({ subscriberId, ...d }) => ({ ...d, subscriber: byId.get(subscriberId)! }));
+  });
+
+  return {
+    apply: async (groups, at) => ({ changed: await whenNotBusy(() => applyAll.immediate(groups, sqliteTime(at))), committed: Promise.resolve() }),
+    claim: (request) => whenNotBusy(() => claimAll.immediate(request)),
   };
+}
+
+/** Runs a synchronous SQLite transaction, retrying after a timer while another writer holds the lock. */
+async function whenNotBusy<T>(run: () => T): Promise<T> {
+  const deadline = Date.now() + BUSY_GIVE_UP_MS;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      // IMMEDIATE transactions take the write lock up front, so a busy database fails here, before any change.
+      return run();
+    } catch (error) {
+      // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY right after a crash, …).
+      if (!(error as { code?: string }).code?.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /** Prisma's PostgreSQL columns are `timestamp(3)` holding UTC. */
@@ -94,7 +155,7 @@ const POSTGRES_STATEMENTS = {
   sent: `UPDATE "NoticeDelivery" SET "status" = 'sent', "sentAt" = $1::timestamp, "claimToken" = NULL, "lastError" = NULL WHERE "id" = ANY($2::text[]) AND "claimToken" = $3 AND "status" IN ('sending', 'finishing') RETURNING "id"`,
 };
 
-function postgresApply(url: string): ApplyTransitions {
+function postgresHotPath(url: string): OutboxHotPath {
   let client: Promise<pg.Client> | null = null;
   const connect = () => {
     const c = new pg.Client({ connectionString: url });
@@ -104,7 +165,7 @@ function postgresApply(url: string): ApplyTransitions {
     c.on('end', forget);
     return c.connect().then(() => c, (error) => (forget(), Promise.reject(error)));
   };
-  return async (groups, at) => {
+  const apply: OutboxHotPath['apply'] = async (groups, at) => {
     const c = await (client ??= connect());
     try {
       await c.query('BEGIN');
@@ -122,11 +183,12 @@ function postgresApply(url: string): ApplyTransitions {
       throw error;
     }
   };
+  return { apply, claim: null };
 }
 
-let current: ApplyTransitions | null = null;
+let current: OutboxHotPath | null = null;
 
-export function outboxTransitions(): ApplyTransitions {
-  current ??= databaseProvider(env.DATABASE_URL) === 'sqlite' ? sqliteApply(env.DATABASE_URL.replace(/^file:/, '')) : postgresApply(env.DATABASE_URL);
+export function outboxHotPath(): OutboxHotPath {
+  current ??= databaseProvider(env.DATABASE_URL) === 'sqlite' ? sqliteHotPath(env.DATABASE_URL.replace(/^file:/, '')) : postgresHotPath(env.DATABASE_URL);
   return current;
 }
