@@ -82,7 +82,11 @@ export class SmtpSession {
       return session;
     } catch (error) {
       session.close();
-      throw error;
+      // A refusal here (a 554 greeting, a failed login) is about the connection, not about any
+      // recipient: without its responseCode the copy waiting for it is retried later, never
+      // counted as a hard bounce of that subscriber.
+      const { responseCode: _, ...rest } = error as SmtpFailure;
+      throw Object.assign(new Error((error as Error).message), rest, { code: (error as SmtpFailure).code ?? 'ECONNECTION' });
     }
   }
 
@@ -127,12 +131,11 @@ export class SmtpSession {
     if (reply.code !== 250) throw replyFailure('RSET refused', reply);
   }
 
+  /** Says goodbye; a server that does not answer within a second is hung up on. */
   quit() {
     if (!this.alive) return;
-    this.command('QUIT').then(
-      () => this.close(),
-      () => this.close(),
-    );
+    const timer = setTimeout(() => this.close(), 1000).unref();
+    this.command('QUIT').finally(() => (clearTimeout(timer), this.close())).catch(() => {});
   }
 
   close() {
@@ -224,11 +227,12 @@ export class SmtpSession {
       this.buffer = this.buffer.slice(end + 1);
       this.lines.push(line);
       // "250-…" continues a reply, "250 …" (or a bare "250") ends it.
-      if (line[3] === '-') continue;
+      const wellFormed = /^[2-5]\d\d([ -]|$)/.test(line);
+      if (wellFormed && line[3] === '-') continue;
       const reply = { code: Number(line.slice(0, 3)), text: this.lines.map((l) => l.slice(4)).join('\n') };
       this.lines = [];
       const waiter = this.pending.shift();
-      if (!Number.isInteger(reply.code) || !waiter) {
+      if (!wellFormed || !waiter) {
         this.fail(failure(`unexpected reply from the server: ${line.slice(0, 200)}`, { code: 'EPROTOCOL' }));
         this.socket.destroy();
         return;
