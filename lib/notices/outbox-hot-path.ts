@@ -159,11 +159,16 @@ function postgresHotPath(url: string): OutboxHotPath {
   let client: Promise<pg.Client> | null = null;
   const connect = () => {
     const c = new pg.Client({ connectionString: url });
+    const connecting = c.connect().then(() => c);
     // A dropped connection is replaced at the next batch; its error reaches the query in flight.
-    const forget = () => (client = null);
+    // Only this connection is forgotten: a late event from an older one must not drop its successor.
+    const forget = () => {
+      if (client === connecting) client = null;
+    };
     c.on('error', (error) => (forget(), console.error('notice worker: outbox connection:', error.message)));
     c.on('end', forget);
-    return c.connect().then(() => c, (error) => (forget(), Promise.reject(error)));
+    connecting.catch(forget);
+    return connecting;
   };
   const apply: OutboxHotPath['apply'] = async (groups, at) => {
     const c = await (client ??= connect());

@@ -64,6 +64,17 @@ describe('SmtpSender', () => {
     expect(received.map((m) => m.to)).not.toContain('dropped@example.test');
   });
 
+  it('fails every waiting send, not only the first, when the server cannot be reached', async () => {
+    const closed = new SMTPServer({ logger: false });
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const sender = new SmtpSender(`smtp://127.0.0.1:${port}`, 1);
+    const results = await Promise.allSettled([1, 2, 3].map((i) => sender.send({ from: 'status@tayori.test', to: [`w${i}@example.test`] }, message(`w${i}@example.test`))));
+    sender.close();
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
+
   it('signs with DKIM when a key is configured', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const sender = new SmtpSender(url, 1, { domainName: 'tayori.test', keySelector: 'notices', privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() });

@@ -18,7 +18,7 @@ export interface DkimSettings {
 export class SmtpSender {
   private readonly options: SmtpSessionOptions;
   private readonly idle: SmtpSession[] = [];
-  private readonly waiting: ((s: SmtpSession | null) => void)[] = [];
+  private readonly waiting: { resolve: (s: SmtpSession) => void; reject: (e: Error) => void }[] = [];
   private open = 0;
   private closed = false;
   private readonly dkim: DKIM | null;
@@ -67,7 +67,7 @@ export class SmtpSender {
   close() {
     this.closed = true;
     for (const s of this.idle.splice(0)) s.quit();
-    for (const w of this.waiting.splice(0)) w(null);
+    for (const w of this.waiting.splice(0)) w.reject(new Error('the SMTP sender is closed'));
   }
 
   private async acquire(): Promise<SmtpSession> {
@@ -80,18 +80,21 @@ export class SmtpSender {
         return await this.connect();
       } catch (error) {
         this.open--;
+        this.wakeWaiter();
         throw error;
       }
     }
-    const session = await new Promise<SmtpSession | null>((resolve) => this.waiting.push(resolve));
-    if (!session) throw new Error('the SMTP sender is closed');
-    return session;
+    return new Promise<SmtpSession>((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(session: SmtpSession) {
     if (!session.alive) return this.discard(session);
+    if (this.closed) {
+      this.open--;
+      return session.quit();
+    }
     const waiter = this.waiting.shift();
-    if (waiter) waiter(session);
+    if (waiter) waiter.resolve(session);
     else this.idle.push(session);
   }
 
@@ -100,15 +103,20 @@ export class SmtpSender {
     this.open--;
     const i = this.idle.indexOf(session);
     if (i >= 0) this.idle.splice(i, 1);
-    // Someone is waiting for a session: let them open a fresh one.
+    this.wakeWaiter();
+  }
+
+  /** A session slot came free: someone waiting for a session opens a fresh one. */
+  private wakeWaiter() {
     const waiter = this.waiting.shift();
-    if (waiter) {
-      this.open++;
-      this.connect().then(waiter, () => {
-        this.open--;
-        waiter(null);
-      });
-    }
+    if (!waiter) return;
+    this.open++;
+    this.connect().then(waiter.resolve, (error: Error) => {
+      this.open--;
+      waiter.reject(error);
+      // The next one in line tries too: the server may be back, and nobody is left waiting forever.
+      this.wakeWaiter();
+    });
   }
 
   private async connect(): Promise<SmtpSession> {

@@ -136,6 +136,21 @@ describe('SmtpSession', () => {
     expect(log.filter((l) => l !== 'QUIT')).toEqual(['EHLO', 'MAIL', 'RCPT', 'DATA', 'message', 'MAIL', 'RCPT', 'DATA', 'message']);
   });
 
+  it('says the message was not sent when the connection drops while the hand-over hook runs', async () => {
+    const { port, log } = await scriptedServer({ pipelining: true, hangUpAfter354: true });
+    const session = await open(port);
+    const error = await session.send({ from: 'status@tayori.test', to: ['a@example.test'] }, message('a'), () => new Promise((r) => setTimeout(r, 200))).catch((e) => e);
+    // Not a lost reply to the dot (which the worker must count as delivered): the dot never left.
+    expect(error).toMatchObject({ code: 'ENOTSENT' });
+    expect(log).not.toContain('message');
+  });
+
+  it('gives up on a server that agrees to STARTTLS and then says nothing', async () => {
+    const { port } = await scriptedServer({ pipelining: true, silentAfterStarttls: true });
+    const error = await open(port, { connectionTimeoutMs: 300, socketTimeoutMs: 300 }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
   it('gives up on a server that stops answering', async () => {
     // It reads (and ignores) what it is sent, so it sees the client hang up.
     const silent = net.createServer((socket) => socket.resume().write('220 hello\r\n'));
@@ -159,7 +174,7 @@ describe('dotStuff', () => {
  * arrives before the reply to the previous one is refused and the connection closed, as Postfix
  * does with reject_unauth_pipelining. Greeting and EHLO replies are multi-line.
  */
-async function scriptedServer({ pipelining }: { pipelining: boolean }) {
+async function scriptedServer({ pipelining, hangUpAfter354 = false, silentAfterStarttls = false }: { pipelining: boolean; hangUpAfter354?: boolean; silentAfterStarttls?: boolean }) {
   const log: string[] = [];
   const server = net.createServer((socket) => {
     let inData = false;
@@ -179,7 +194,9 @@ async function scriptedServer({ pipelining }: { pipelining: boolean }) {
       }
       log.push(commands.map((c) => c.split(' ')[0]).join(' '));
       for (const command of commands) {
-        if (command.startsWith('EHLO')) socket.write(`250-strict.test\r\n250-SIZE 10240000\r\n${pipelining ? '250-PIPELINING\r\n' : ''}250 8BITMIME\r\n`);
+        if (command.startsWith('EHLO')) socket.write(`250-strict.test\r\n250-SIZE 10240000\r\n${pipelining ? '250-PIPELINING\r\n' : ''}${silentAfterStarttls ? '250-STARTTLS\r\n' : ''}250 8BITMIME\r\n`);
+        else if (command === 'STARTTLS') socket.write('220 go ahead\r\n'); // and then nothing, not even TLS
+        else if (command === 'DATA' && hangUpAfter354) socket.write('354 go ahead\r\n', () => setTimeout(() => socket.destroy(), 20));
         else if (command === 'DATA') (inData = true), socket.write('354 go ahead\r\n');
         else if (command === 'QUIT') socket.end('221 bye\r\n');
         else socket.write('250 ok\r\n');

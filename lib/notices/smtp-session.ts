@@ -97,6 +97,7 @@ export class SmtpSession {
    * record the hand-over durably first. If it throws, the session is closed and the dot never sent.
    */
   async send(envelope: { from: string; to: string[] }, raw: string, beforeEndOfData?: () => Promise<void>): Promise<void> {
+    if (!envelope.to.length) throw failure('no recipients', { code: 'EENVELOPE' });
     const utf8 = [envelope.from, ...envelope.to].some((a) => /[^\x00-\x7f]/.test(a));
     if (utf8 && !this.extensions.has('SMTPUTF8')) throw failure('the server does not accept non-ASCII addresses (no SMTPUTF8)', { responseCode: 553, code: 'EENVELOPE' });
     const commands = [`MAIL FROM:<${envelope.from}>${utf8 ? ' SMTPUTF8' : ''}`, ...envelope.to.map((to) => `RCPT TO:<${to}>`), 'DATA'];
@@ -121,6 +122,9 @@ export class SmtpSession {
         throw error;
       }
     }
+    // The connection may have dropped while the hook ran: then the dot never leaves, and the
+    // caller must know the server has nothing (ENOTSENT), not treat it as a lost reply.
+    if (!this.alive) throw failure(`the message was not sent: ${this.closedWith?.message ?? 'the session ended'}`, { code: 'ENOTSENT' });
     const reply = await this.command(`${body}.`);
     if (reply.code !== 250) throw replyFailure('message refused', reply);
   }
@@ -150,6 +154,8 @@ export class SmtpSession {
     if (!(this.socket instanceof tls.TLSSocket) && this.extensions.has('STARTTLS')) {
       const reply = await this.command('STARTTLS');
       if (reply.code !== 220) throw replyFailure('STARTTLS refused', reply);
+      // Anything the server sent after its 220 would be read as if it had come over TLS.
+      if (this.buffer) throw failure('the server sent data after agreeing to STARTTLS', { code: 'EPROTOCOL' });
       this.detach(this.socket);
       this.socket = await upgrade(this.socket, this.options);
       this.attach(this.socket);
@@ -289,8 +295,20 @@ function connect(o: SmtpSessionOptions): Promise<net.Socket> {
 
 function upgrade(socket: net.Socket, o: SmtpSessionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const secured = tls.connect({ socket, servername: net.isIP(o.host) ? undefined : o.host, rejectUnauthorized: false }, () => (secured.off('error', onError), resolve(secured)));
-    const onError = (error: Error) => reject(failure(`STARTTLS failed: ${error.message}`, { code: 'ETLS' }));
+    const secured = tls.connect({ socket, servername: net.isIP(o.host) ? undefined : o.host, rejectUnauthorized: false }, () => {
+      clearTimeout(timer);
+      secured.off('error', onError);
+      resolve(secured);
+    });
+    const giveUp = (error: SmtpFailure) => {
+      clearTimeout(timer);
+      secured.destroy();
+      socket.destroy();
+      reject(error);
+    };
+    // The plain socket's timeout is off from here: a server that goes quiet mid-handshake must not hold the session forever.
+    const timer = setTimeout(() => giveUp(failure('STARTTLS: no TLS handshake in time', { code: 'ETIMEDOUT' })), o.connectionTimeoutMs ?? 30_000);
+    const onError = (error: Error) => giveUp(failure(`STARTTLS failed: ${error.message}`, { code: 'ETLS' }));
     secured.once('error', onError);
   });
 }

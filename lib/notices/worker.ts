@@ -101,11 +101,12 @@ async function sendOne(d: ClaimedDelivery, sender: SmtpSender, cache: Map<string
       handedOver = true;
     });
   } catch (error) {
-    const e = error as { responseCode?: number; message?: string };
+    const e = error as { responseCode?: number; code?: string; message?: string };
     // The dot went out but no reply came (connection lost): the server may have the copy. Like a
     // crash at that point, the row stays "finishing" and counts as sent when its lease runs out;
-    // sending it again could deliver it twice. A reply to the dot (4xx, 5xx) is handled below.
-    if (handedOver && !e.responseCode) return;
+    // sending it again could deliver it twice. A reply to the dot (4xx, 5xx) is handled below, and
+    // a session that died before the dot could leave (ENOTSENT) is an ordinary temporary failure.
+    if (handedOver && !e.responseCode && e.code !== 'ENOTSENT') return;
     const reason = (e.message ?? String(error)).slice(0, 500);
     if (e.responseCode && e.responseCode >= 500) return markPermanentFailure(d, reason);
     return markTemporaryFailure(d, reason);
