@@ -57,6 +57,19 @@ describe('automatic blocking', () => {
     expect(keeper.entries(new Date(T0 + 61)).map((e) => e.value)).toEqual(['192.0.2.5']);
   });
 
+  it('counts and blocks an IPv6 client by its /64, so a host hopping between its addresses is caught', () => {
+    const blocked: string[] = [];
+    const auto = blocker({}, blocked);
+    // 61 messages, each from another address of the same /64.
+    const entries = Array.from({ length: 61 }, (_, i) => auto.message({ ip: `2001:db8:1:2::${(i + 1).toString(16)}`, authenticated: false }, T0 + i));
+    expect(entries.slice(0, 60).every((e) => e === undefined)).toBe(true);
+    expect(entries[60]).toMatchObject({ kind: 'client', value: '2001:db8:1:2::/64', created_by: 'auto' });
+    expect(blocked).toEqual(['2001:db8:1:2::/64 messages']);
+    // Every address of that /64 is refused, the neighbouring /64 is not.
+    expect(keeper.blocklist.matchClient('2001:db8:1:2:ffff::1', T0 + 61)?.id).toBe(entries[60]!.id);
+    expect(keeper.blocklist.matchClient('2001:db8:1:3::1', T0 + 61)).toBeUndefined();
+  });
+
   it('blocks a dictionary attack on its 11th refused recipient and says so in the event log', () => {
     const auto = blocker();
     for (let i = 0; i < 10; i++) expect(auto.rejectedRecipient(outsider, T0 + i)).toBeUndefined();

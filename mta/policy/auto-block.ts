@@ -1,13 +1,14 @@
 // Puts a flooding client on the blocklist by itself, for a while: what the 2014 operators did by
-// hand, hours into the incident. The entry is for the one client address and expires, because
-// flood sources are often hijacked or shared hosts that send legitimate mail again later.
+// hand, hours into the incident. The entry is for the one client (an IPv4 address, or an IPv6
+// client's /64: see clientNetwork) and expires, because flood sources are often hijacked or shared
+// hosts that send legitimate mail again later.
 // Trusted networks and authenticated senders are never blocked: they are our own systems and
 // customers (a newsletter run from a customer's account must not lock the customer out).
 import type { BlocklistEntry } from '../state/state-store.js';
 import { normalizeBlocklistValue } from './blocklist.js';
 import type { BlocklistKeeper } from './blocklist-keeper.js';
 import { FloodDetector, type FloodMeasurement } from './flood-detector.js';
-import type { NetworkList } from './ip-ranges.js';
+import { clientNetwork, type NetworkList } from './ip-ranges.js';
 
 export const AUTO_BLOCK_ACTOR = 'auto';
 
@@ -58,10 +59,11 @@ export class AutoBlocker {
 
   private consider(client: SmtpClient, now: number, record: (ip: string) => FloodMeasurement | undefined): BlocklistEntry | undefined {
     if (!this.d.settings.enabled || client.authenticated || this.d.trusted.contains(client.ip)) return undefined;
-    const measurement = record(client.ip);
+    const network = clientNetwork(client.ip);
+    const measurement = record(network);
     if (!measurement) return undefined;
-    this.detector.forget(client.ip);
-    const address = normalizeBlocklistValue('client', client.ip);
+    this.detector.forget(network);
+    const address = normalizeBlocklistValue('client', network);
     if ('error' in address) return undefined;
     let added: ReturnType<BlocklistKeeper['add']>;
     try {
@@ -79,7 +81,7 @@ export class AutoBlocker {
     } catch (error) {
       // A failing state store (disk full, locked) must not take the SMTP server down with it:
       // the client stays unblocked, and the next message that trips the limit tries again.
-      console.error(`auto-block of ${client.ip} failed: ${(error as Error).message}`);
+      console.error(`auto-block of ${network} failed: ${(error as Error).message}`);
       return undefined;
     }
     const { entry, outcome } = added;

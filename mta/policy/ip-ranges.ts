@@ -12,6 +12,24 @@ export function normalizeIp(address: string): string {
   }
 }
 
+/**
+ * The network a client is counted and blocked by: an IPv4 address on its own, an IPv6 address by
+ * its /64. A /64 is one end site's network (RFC 6177), and a host in it can take any of its 2^64
+ * addresses: counted per address, a flood from one host would never reach a threshold, and a block
+ * of one address would be dodged by the next. Returns the address unchanged if it is not one.
+ */
+export function clientNetwork(address: string): string {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.process(address);
+  } catch {
+    return address;
+  }
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const bytes = parsed.toByteArray().map((b, i) => (i < 8 ? b : 0));
+  return `${ipaddr.fromByteArray(bytes).toString()}/64`;
+}
+
 /** Parses "1.2.3.4", "1.2.3.0/24", "::1" or "2001:db8::/32"; throws on anything else. */
 export function parseRange(text: string): IpRange {
   const value = text.trim();
