@@ -1,7 +1,7 @@
 // Blocklist checks run on every connection, MAIL FROM and RCPT TO, so entries are compiled once
 // per change.
 import type { BlocklistEntry, BlocklistKind } from '../state/state-store.js';
-import { ipInRange, normalizeIp, parseRange, rangeToString, type IpRange } from './ip-ranges.js';
+import { clientNetwork, ipInRange, normalizeIp, parseRange, rangeToString, type IpRange } from './ip-ranges.js';
 
 export interface BlocklistMatch {
   entry: BlocklistEntry;
@@ -45,9 +45,10 @@ function applies(c: Compiled, now: number): boolean {
 }
 
 export class Blocklist {
-  // Automatic blocks add single addresses by the thousand in a botnet flood: those are looked up
-  // in a map; ranges, which admins add by hand and so are few, are scanned.
+  // Automatic blocks add single IPv4 addresses and IPv6 /64s by the thousand in a botnet flood:
+  // those are looked up in maps; other ranges, which admins add by hand and so are few, are scanned.
   private singleClients = new Map<string, Compiled>();
+  private ipv6Networks = new Map<string, Compiled>();
   private clientRanges: Array<{ range: IpRange; compiled: Compiled }> = [];
   private senderDomains: Compiled[] = [];
   private heloNames: Compiled[] = [];
@@ -57,11 +58,13 @@ export class Blocklist {
 
   load(entries: BlocklistEntry[]): void {
     this.singleClients = new Map();
+    this.ipv6Networks = new Map();
     this.clientRanges = [];
     for (const entry of entries.filter((e) => e.kind === 'client')) {
       const range = parseRange(entry.value);
       const single = range[1] === (range[0].kind() === 'ipv4' ? 32 : 128);
       if (single) this.singleClients.set(range[0].toString(), compile(entry));
+      else if (range[0].kind() === 'ipv6' && range[1] === 64) this.ipv6Networks.set(clientNetwork(range[0].toString()), compile(entry));
       else this.clientRanges.push({ range, compiled: compile(entry) });
     }
     this.senderDomains = entries.filter((e) => e.kind === 'sender_domain').map(compile);
@@ -72,6 +75,8 @@ export class Blocklist {
     if (!this.enabled) return undefined;
     const single = this.singleClients.get(normalizeIp(ip));
     if (single && applies(single, now)) return single.entry;
+    const network = this.ipv6Networks.size ? this.ipv6Networks.get(clientNetwork(ip)) : undefined;
+    if (network && applies(network, now)) return network.entry;
     return this.clientRanges.find((c) => applies(c.compiled, now) && ipInRange(ip, c.range))?.compiled.entry;
   }
 
