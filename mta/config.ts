@@ -55,6 +55,8 @@ const envSchema = z.object({
   MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: nonNegativeInt.default(60),
   MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: nonNegativeInt.default(10),
   MTA_AUTO_BLOCK_MINUTES: minutes.default(60),
+  // The operator event log (blocklist changes, scan policy switches); 0 = kept for ever.
+  MTA_EVENT_RETENTION_DAYS: nonNegativeInt.default(365),
   MTA_REVERSE_DNS: flag.default(false),
   MTA_TLS_KEY: optionalText,
   MTA_TLS_CERT: optionalText,
@@ -149,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         rejectedRecipientsPerMinute: e.MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE,
         durationMs: Math.round(e.MTA_AUTO_BLOCK_MINUTES * 60_000),
       },
+      eventRetentionDays: e.MTA_EVENT_RETENTION_DAYS,
     },
     http: { host: e.MTA_HTTP_HOST, port: e.MTA_HTTP_PORT, adminToken: e.MTA_ADMIN_TOKEN },
     paths: {

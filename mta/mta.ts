@@ -21,6 +21,7 @@ import { ScanPolicyController } from './scan/scan-policy.js';
 import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { Spool } from './spool/spool.js';
 import { StateStore } from './state/state-store.js';
+import { startEventRetention } from './state/event-retention.js';
 import { readOrCreateToken } from './tokens.js';
 
 export interface RunningMta {
@@ -100,6 +101,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   }
   telemetry.start();
   blocklistKeeper.start();
+  const stopEventRetention = startEventRetention(store, config.policy.eventRetentionDays, log);
 
   const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, autoBlock, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
   const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist: blocklistKeeper, recipients, metrics, log });
@@ -121,6 +123,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
         telemetry.rotate();
         telemetry.stop();
         blocklistKeeper.stop();
+        stopEventRetention();
         pusher?.stop();
         relay.close();
         await admin.close();

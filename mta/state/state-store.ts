@@ -247,6 +247,11 @@ export class StateStore {
     return { id: Number(result.lastInsertRowid), at, kind, actor, reason, detail };
   }
 
+  /** Deletes events recorded before `before`; returns how many. */
+  pruneEvents(before: Date): number {
+    return this.db.prepare('DELETE FROM events WHERE at < ?').run(before.toISOString()).changes;
+  }
+
   listEvents(limit = 100, kind?: string): MtaEvent[] {
     const rows = (kind
       ? this.db.prepare('SELECT * FROM events WHERE kind = ? ORDER BY id DESC LIMIT ?').all(kind, limit)
