@@ -1,7 +1,9 @@
 // npm run bench:notify [-- --large] — one incident notice to 10,000 subscribers (100,000 with
 // --large), sent by the notice worker process into Postfix's smtp-sink; then, in the same run,
 // Postfix's smtp-source sends the same number of messages of the same size, over as many
-// sessions as the worker has connections, into the same sink.
+// sessions as the worker has connections, into the same sink: twice, once as it runs by default
+// (a new connection for every message) and once with -d (each session kept open for message after
+// message, as the worker does), the stricter reference.
 //   tayori msg/s        = copies sent / (last sentAt − first claimedAt), from the outbox rows
 //   smtp-source msg/s   = messages / wall time of the smtp-source run
 // Needs the Debian package postfix (smtp-sink, smtp-source).
@@ -125,18 +127,25 @@ const tayoriRate = SUBSCRIBERS / tayoriSeconds;
 const notice = sqlite.prepare('SELECT textJa, htmlJa FROM Notice WHERE id = ?').get(noticeId) as { textJa: string; htmlJa: string };
 // base64 bodies of text and HTML, headers and MIME boundaries: about 1.4 × the UTF-8 bytes + 1.5 KB.
 const messageBytes = Math.round((Buffer.byteLength(notice.textJa) + Buffer.byteLength(notice.htmlJa) + 600) * 1.37 + 1500);
-const sourceStarted = performance.now();
-const source = spawnSync(tool('smtp-source'), ['-s', String(CONCURRENCY * WORKERS), '-l', String(messageBytes), '-m', String(SUBSCRIBERS), '-f', 'status@tayori.test', '-t', 'user@bench.test', `127.0.0.1:${port}`], { stdio: 'inherit' });
-const sourceSeconds = (performance.now() - sourceStarted) / 1000;
-if (source.status !== 0) throw new Error('smtp-source failed');
-const sourceRate = SUBSCRIBERS / sourceSeconds;
+function runSmtpSource(extra: string[]): number {
+  const started = performance.now();
+  const source = spawnSync(tool('smtp-source'), [...extra, '-s', String(CONCURRENCY * WORKERS), '-l', String(messageBytes), '-m', String(SUBSCRIBERS), '-f', 'status@tayori.test', '-t', 'user@bench.test', `127.0.0.1:${port}`], { stdio: 'inherit' });
+  if (source.status !== 0) throw new Error('smtp-source failed');
+  return SUBSCRIBERS / ((performance.now() - started) / 1000);
+}
+const sourceRate = runSmtpSource([]);
+const keepAliveRate = runSmtpSource(['-d']);
 sink.kill('SIGTERM');
 sqlite.close();
 
 const ratio = tayoriRate / sourceRate;
+const keepAliveRatio = tayoriRate / keepAliveRate;
 console.log(`subscribers ${SUBSCRIBERS}, ${WORKERS} worker process(es) × ${CONCURRENCY} SMTP connections, message ≈ ${messageBytes} bytes`);
 console.log(`notice created with its ${SUBSCRIBERS} delivery rows in ${enqueueSeconds.toFixed(2)} s`);
-console.log(`tayori worker:  ${SUBSCRIBERS} copies in ${tayoriSeconds.toFixed(2)} s = ${tayoriRate.toFixed(0)} msg/s`);
-console.log(`smtp-source:    ${SUBSCRIBERS} messages in ${sourceSeconds.toFixed(2)} s = ${sourceRate.toFixed(0)} msg/s`);
-console.log(`RESULT bench:notify tayori_msgs_per_s=${tayoriRate.toFixed(0)} smtp_source_msgs_per_s=${sourceRate.toFixed(0)} ratio=${ratio.toFixed(2)} subscribers=${SUBSCRIBERS} workers=${WORKERS} connections=${CONCURRENCY * WORKERS} enqueue_s=${enqueueSeconds.toFixed(2)}`);
+console.log(`tayori worker:       ${SUBSCRIBERS} copies in ${tayoriSeconds.toFixed(2)} s = ${tayoriRate.toFixed(0)} msg/s`);
+console.log(`smtp-source:         ${sourceRate.toFixed(0)} msg/s (a connection per message, its default) → ratio ${ratio.toFixed(2)}`);
+console.log(`smtp-source -d:      ${keepAliveRate.toFixed(0)} msg/s (sessions kept open, like the worker) → ratio ${keepAliveRatio.toFixed(2)}`);
+console.log(
+  `RESULT bench:notify tayori_msgs_per_s=${tayoriRate.toFixed(0)} smtp_source_msgs_per_s=${sourceRate.toFixed(0)} ratio=${ratio.toFixed(2)} smtp_source_keepalive_msgs_per_s=${keepAliveRate.toFixed(0)} keepalive_ratio=${keepAliveRatio.toFixed(2)} subscribers=${SUBSCRIBERS} workers=${WORKERS} connections=${CONCURRENCY * WORKERS} enqueue_s=${enqueueSeconds.toFixed(2)}`,
+);
 process.exit(0);
