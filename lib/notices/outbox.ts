@@ -17,7 +17,7 @@ import { outboxHotPath, type ClaimedRow } from './outbox-hot-path';
 // Each transition is committed before the worker goes on:
 // - "sending" before the SMTP transaction starts;
 // - "finishing" after the server has accepted the envelope and the message is queued, but BEFORE
-//   the final "." that makes the server take responsibility for it (smtp-sender.ts). A client that
+//   the final "." that makes the server take responsibility for it (smtp-session.ts). A client that
 //   dies before that dot leaves the server with nothing: the transaction is simply abandoned.
 //   (On PostgreSQL the COMMIT is written just before the dot rather than awaited: see
 //   outbox-hot-path.ts);
@@ -75,7 +75,7 @@ export async function claimDeliveries(limit: number, now = new Date()): Promise<
  * with whether its row made the transition (false: another worker took the row over).
  * A session waits for its "finishing" before the final dot, so those are committed at the next
  * turn; nothing waits for "sent", so a lone "sent" waits a little for company (in a fan-out, the
- * next "finishing" commit takes it along), which halves the commits.
+ * next "finishing" commit takes it along) instead of costing a commit of its own.
  */
 type Transition = 'finishing' | 'sent';
 type Waiter = { d: ClaimedDelivery; to: Transition; resolve: (ok: boolean) => void; reject: (e: unknown) => void };
