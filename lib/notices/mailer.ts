@@ -4,7 +4,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { env } from '../env';
 import { localePath, pick, type Lang } from '../i18n/locales';
 import { signManageToken } from '../subscribers/tokens';
-import { buildCopy, prepareMime, splitBody, type PreparedMime, type SplitBody } from './mime';
+import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime } from './mime';
 import { SmtpSender } from './smtp-sender';
 
 // Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
@@ -96,9 +96,11 @@ export interface PreparedNotice {
   lang: Lang;
   content: NoticeContent;
   mime: PreparedMime;
-  /** The bodies up to the subscriber's own links, encoded once (mime.ts, splitBody). */
-  text: (tail: string) => SplitBody;
-  html: (tail: string) => SplitBody;
+  /** The bodies up to the subscriber's own links, encoded once (mime.ts, SplitBody). */
+  textHead: string;
+  htmlHead: string;
+  /** What follows the links in the HTML body. */
+  htmlClose: string;
 }
 
 /** Encodes what every copy of a notice in one language shares, once. */
@@ -116,8 +118,9 @@ export function prepareNotice(content: NoticeContent, lang: Lang): PreparedNotic
     lang,
     content,
     mime,
-    text: splitBody(crlf(`${content.text}\n\n--\n${f.why}\n`)),
-    html: ((head) => (tail: string) => head(tail + htmlClose))(splitBody(`${htmlOpen}${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>`)),
+    textHead: encodeSharedHead(crlf(`${content.text}\n\n--\n${f.why}\n`)),
+    htmlHead: encodeSharedHead(`${htmlOpen}${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>`),
+    htmlClose,
   };
 }
 
@@ -132,8 +135,11 @@ export function noticeCopy(prepared: PreparedNotice, to: string, messageId: stri
     date: now,
     // RFC 2369: one header listing the https URL and the mailto; RFC 8058: the URL takes a one-click POST.
     headers: { 'List-Unsubscribe': `<${links.oneClick}>, <${links.mailto}>` },
-    text: prepared.text(crlf(`${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`)),
-    html: prepared.html(`<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>`),
+    text: { encodedHead: prepared.textHead, tail: crlf(`${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`) },
+    html: {
+      encodedHead: prepared.htmlHead,
+      tail: `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>${prepared.htmlClose}`,
+    },
   });
   return { envelope: { from: env.NOTICE_FROM_ADDRESS, to: [to] }, raw };
 }

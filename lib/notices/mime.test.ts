@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildCopy, mailDate, prepareMime, splitBody } from './mime';
+import { buildCopy, encodeSharedHead, mailDate, prepareMime } from './mime';
 
 describe('notice copies', () => {
   const prepared = prepareMime({
@@ -36,7 +36,7 @@ describe('notice copies', () => {
   it('encodes a shared beginning once and gives every copy the same text as encoding it whole', async () => {
     for (const head of ['', 'a', 'メール受信の遅延\r\n'.repeat(7), '<p>復旧しました</p><br>', 'x'.repeat(57)]) {
       const tail = 'Unsubscribe: https://status.example/unsubscribe?token=s1.1.abc\r\n';
-      const raw = buildCopy(prepared, { to: 'a@b.test', messageId: '<m@x>', date: new Date(), headers: {}, text: splitBody(head)(tail), html: '<p>x</p>' });
+      const raw = buildCopy(prepared, { to: 'a@b.test', messageId: '<m@x>', date: new Date(), headers: {}, text: { encodedHead: encodeSharedHead(head), tail }, html: '<p>x</p>' });
       expect(raw.split('\r\n').every((line) => line.length <= 76 || !/^[A-Za-z0-9+/=]+$/.test(line))).toBe(true);
       const mail = await simpleParser(raw);
       // Only spaces are added, before the head's last line break (or at its end): nothing else changes.

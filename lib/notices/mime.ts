@@ -73,13 +73,13 @@ export interface SplitBody {
   tail: string;
 }
 
-export function splitBody(head: string): (tail: string) => SplitBody {
+/** The shared beginning of a SplitBody, padded and encoded. */
+export function encodeSharedHead(head: string): string {
   const bytes = Buffer.byteLength(head, 'utf8');
   const pad = ' '.repeat((LINE_BYTES - (bytes % LINE_BYTES)) % LINE_BYTES);
   const cut = head.endsWith(CRLF) ? head.length - CRLF.length : head.length;
   const padded = Buffer.from(head.slice(0, cut) + pad + head.slice(cut), 'utf8');
-  const encodedHead = padded.length ? base64Lines(padded) + CRLF : '';
-  return (tail) => ({ encodedHead, tail });
+  return padded.length ? base64Lines(padded) + CRLF : '';
 }
 
 function encodeBody(body: string | SplitBody): string {

@@ -119,21 +119,11 @@ describe('SmtpSession', () => {
   });
 
   it('writes MAIL, RCPT and DATA together to a server that offers PIPELINING, and the message with its dot together', async () => {
-    const { port, log } = await scriptedServer({ pipelining: true });
-    const session = await open(port);
-    await session.send({ from: 'status@tayori.test', to: ['a@example.test'] }, message('a'));
-    await session.send({ from: 'status@tayori.test', to: ['b@example.test'] }, message('b'));
-    session.quit();
-    expect(log.filter((l) => l !== 'QUIT')).toEqual(['EHLO', 'MAIL RCPT DATA', 'message', 'MAIL RCPT DATA', 'message']);
+    expect(await twoMessagesThrough({ pipelining: true })).toEqual(['EHLO', 'MAIL RCPT DATA', 'message', 'MAIL RCPT DATA', 'message']);
   });
 
   it('sends one command at a time to a server without PIPELINING, and reads multi-line replies', async () => {
-    const { port, log } = await scriptedServer({ pipelining: false });
-    const session = await open(port);
-    await session.send({ from: 'status@tayori.test', to: ['a@example.test'] }, message('a'));
-    await session.send({ from: 'status@tayori.test', to: ['b@example.test'] }, message('b'));
-    session.quit();
-    expect(log.filter((l) => l !== 'QUIT')).toEqual(['EHLO', 'MAIL', 'RCPT', 'DATA', 'message', 'MAIL', 'RCPT', 'DATA', 'message']);
+    expect(await twoMessagesThrough({ pipelining: false })).toEqual(['EHLO', 'MAIL', 'RCPT', 'DATA', 'message', 'MAIL', 'RCPT', 'DATA', 'message']);
   });
 
   it('says the message was not sent when the connection drops while the hand-over hook runs', async () => {
@@ -206,4 +196,14 @@ async function scriptedServer({ pipelining, hangUpAfter354 = false, silentAfterS
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return { port: (server.address() as net.AddressInfo).port, log };
+}
+
+/** Sends two messages over one session to a scripted server; returns what it logged, QUIT aside. */
+async function twoMessagesThrough(options: { pipelining: boolean }): Promise<string[]> {
+  const { port, log } = await scriptedServer(options);
+  const session = await open(port);
+  await session.send({ from: 'status@tayori.test', to: ['a@example.test'] }, message('a'));
+  await session.send({ from: 'status@tayori.test', to: ['b@example.test'] }, message('b'));
+  session.quit();
+  return log.filter((l) => l !== 'QUIT');
 }

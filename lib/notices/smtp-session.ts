@@ -61,15 +61,13 @@ export class SmtpSession {
   private extensions = new Set<string>();
   private authMethods = new Set<string>();
   private closedWith: SmtpFailure | null = null;
-  private readonly onClose: () => void;
 
   private constructor(
     socket: net.Socket,
     private readonly options: SmtpSessionOptions,
-    onClose: () => void,
+    private readonly onClose: () => void,
   ) {
     this.socket = socket;
-    this.onClose = onClose;
     this.attach(socket);
   }
 
