@@ -1,7 +1,7 @@
 // SpamAssassin's spamd over TCP (the SPAMC/1.5 protocol, as spamc speaks it): SYMBOLS returns the
 // score, the threshold and the rules that fired.
-import net from 'node:net';
 import type { ScanInput, ScanVerdict, Scanner } from './scanner.js';
+import { tcpExchange } from './tcp-exchange.js';
 
 export class SpamdScanner implements Scanner {
   readonly name = 'spamd';
@@ -11,34 +11,13 @@ export class SpamdScanner implements Scanner {
     private readonly port: number,
   ) {}
 
-  scan(input: ScanInput, signal: AbortSignal): Promise<ScanVerdict> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(this.port, this.host);
-      const chunks: Buffer[] = [];
-      const abort = () => {
-        socket.destroy();
-        reject(new Error('spamd scan aborted'));
-      };
-      signal.addEventListener('abort', abort, { once: true });
-      socket.on('connect', () => {
-        const user = input.recipients[0] ?? 'nobody';
-        socket.write(`SYMBOLS SPAMC/1.5\r\nContent-length: ${input.message.length}\r\nUser: ${user.replace(/[\r\n]/g, '')}\r\n\r\n`);
-        socket.end(input.message);
-      });
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      socket.on('error', (error) => {
-        signal.removeEventListener('abort', abort);
-        reject(new Error(`spamd at ${this.host}:${this.port}: ${error.message}`));
-      });
-      socket.on('end', () => {
-        signal.removeEventListener('abort', abort);
-        try {
-          resolve(parseSpamdReply(Buffer.concat(chunks).toString('latin1')));
-        } catch (error) {
-          reject(error);
-        }
-      });
+  async scan(input: ScanInput, signal: AbortSignal): Promise<ScanVerdict> {
+    const reply = await tcpExchange('spamd', this.host, this.port, signal, (socket) => {
+      const user = input.recipients[0] ?? 'nobody';
+      socket.write(`SYMBOLS SPAMC/1.5\r\nContent-length: ${input.message.length}\r\nUser: ${user.replace(/[\r\n]/g, '')}\r\n\r\n`);
+      socket.end(input.message);
     });
+    return parseSpamdReply(reply.toString('latin1'));
   }
 }
 

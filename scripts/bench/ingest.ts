@@ -4,11 +4,11 @@
 // holding 90 days of status history and 30 days of hourly series (target: under 50 ms).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildIsCurrent, recordBuild } from '../lib/build-stamp.mjs';
+import { freePort } from '../lib/wait.mjs';
 import { prepareDatabase } from '../prepare-db.mjs';
 import { makeRollup } from '../../tests/support/rollups';
 
@@ -19,15 +19,6 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'tayori-bench-ingest-'));
 const token = 'bench-ingest-token-0123456789abcdef';
 const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, INGEST_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
 Object.assign(process.env, env);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 prepareDatabase(env);
 if (!buildIsCurrent()) {

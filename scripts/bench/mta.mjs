@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, waitFor } from '../lib/wait.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
@@ -23,27 +24,6 @@ function tool(name) {
     if (fs.existsSync(candidate)) return candidate;
   }
   throw new Error(`${name} not found: install the mail tools with scripts/ci/install-mail-tools.sh`);
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function portOpen(port) {

@@ -16,6 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { freePort, waitFor } from '../lib/wait.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LARGE = process.argv.includes('--large');
@@ -28,27 +29,6 @@ function tool(name: string): string {
   const found = ['/usr/sbin', '/usr/bin'].map((d) => path.join(d, name)).find((p) => existsSync(p));
   if (!found) throw new Error(`${name} not found: apt-get install -y postfix (DEBIAN_FRONTEND=noninteractive)`);
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const portOpen = (port: number) =>
@@ -106,7 +86,7 @@ await db.$disconnect();
 const port = await freePort();
 const sink = spawn(tool('smtp-sink'), ['-u', 'nobody', '-m', '1000', `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
 children.push(sink);
-await until('smtp-sink', () => portOpen(port), 10_000);
+await waitFor('smtp-sink', () => portOpen(port), 10_000);
 
 for (let i = 0; i < WORKERS; i++) {
   const worker = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WORKER_PROFILE] : []), '--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts'], {
@@ -117,7 +97,7 @@ for (let i = 0; i < WORKERS; i++) {
   children.push(worker);
 }
 const sentCount = sqlite.prepare("SELECT COUNT(*) AS n FROM NoticeDelivery WHERE noticeId = ? AND status = 'sent'");
-await until('every copy sent', () => (sentCount.get(noticeId) as { n: number }).n === SUBSCRIBERS, 60 * 60_000);
+await waitFor('every copy sent', () => (sentCount.get(noticeId) as { n: number }).n === SUBSCRIBERS, 60 * 60_000);
 for (const c of children.slice(1)) c.kill('SIGTERM');
 const span = sqlite.prepare('SELECT MIN(claimedAt) AS first, MAX(sentAt) AS last FROM NoticeDelivery WHERE noticeId = ?').get(noticeId) as { first: string; last: string };
 const tayoriSeconds = (Date.parse(span.last) - Date.parse(span.first)) / 1000;

@@ -2,25 +2,16 @@
 // run, the same HTML from a static file server, and prints requests/s, p99 latency and the ratio.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { buildIsCurrent, recordBuild } from '../lib/build-stamp.mjs';
+import { freePort } from '../lib/wait.mjs';
 import { prepareDatabase } from '../prepare-db.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 async function waitFor(url) {
   for (let i = 0; i < 300; i++) {

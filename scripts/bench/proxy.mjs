@@ -4,12 +4,12 @@
 // prints requests/s, p99 latency, errors and the ratio.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { buildIsCurrent, recordBuild } from '../lib/build-stamp.mjs';
 import { cacheStatuses, NGINX, nginxAvailable, nginxVersion, startNginx } from '../lib/nginx.mjs';
+import { freePort } from '../lib/wait.mjs';
 import { prepareDatabase } from '../prepare-db.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -28,15 +28,6 @@ const env = {
   DATA_DIR: path.join(tmp, 'data'),
   MTA_DISABLED: 'true',
 };
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 async function waitFor(url, accept = (res) => res.ok) {
   for (let i = 0; i < 300; i++) {

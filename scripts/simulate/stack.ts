@@ -4,8 +4,8 @@
 // a production build (without its data cache), and its own MTA data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort, waitFor } from '../lib/wait.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -23,26 +23,7 @@ export interface StackOptions {
   mtaEnv?: Record<string, string>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { freePort, waitFor };
 
 // Whatever happens to the simulator (an error, Ctrl-C), nothing it started may outlive it.
 const live = new Set<ChildProcess>();

@@ -1,24 +1,14 @@
 // Starts the real Next.js production server (built by tests/global-setup.ts) on a free port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { freePort } from '../../scripts/lib/wait.mjs';
 import { copyName, databaseUrl } from './postgres-admin.mjs';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export { freePort };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface RunningSite {
   url: string;
