@@ -1,6 +1,5 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type Database from 'better-sqlite3';
 import { PrismaClient } from './generated/prisma/client';
 import { PrismaClient as PostgresPrismaClient } from './generated/prisma-postgresql/client';
@@ -39,7 +38,7 @@ export function createPrismaClient(url: string): PrismaClient {
  * writing: SQLite cannot upgrade a stale read. BEGIN IMMEDIATE takes the lock up front, where the
  * busy timeout applies. Within one process the adapter already runs transactions one at a time.
  */
-class ImmediateTransactions implements SqlMigrationAwareDriverAdapterFactory {
+class ImmediateTransactions implements Pick<PrismaBetterSQLite3, 'provider' | 'adapterName' | 'connect' | 'connectToShadowDb'> {
   readonly provider = 'sqlite';
   readonly adapterName: string;
 
@@ -55,6 +54,8 @@ class ImmediateTransactions implements SqlMigrationAwareDriverAdapterFactory {
     return beginImmediately(await this.inner.connectToShadowDb());
   }
 }
+
+type SqlDriverAdapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
 
 function beginImmediately(adapter: SqlDriverAdapter): SqlDriverAdapter {
   // The adapter keeps its better-sqlite3 connection as `client` and starts each transaction with
