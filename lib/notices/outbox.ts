@@ -31,6 +31,8 @@ import { outboxHotPath, type ClaimedRow } from './outbox-hot-path';
 // there loses that copy. Had we marked rows after the 250 instead, every copy between the
 // server's 250 and our commit (typically one per open connection) would have been sent twice.
 // A copy that is sent again after a crash carries the Message-ID fixed when its row was created.
+// A "sent" that cannot be written (the database is unreachable) is kept and written again: see
+// recordSentLater.
 
 export interface ClaimedDelivery extends ClaimedRow {
   claimToken: string;
@@ -130,12 +132,45 @@ async function commitBatch() {
       const ours = new Set(changed[i]);
       ws.forEach((w) => w.resolve(ours.has(w.d.id)));
     }
-    await committed.catch((error) => console.error('notice worker: an outbox commit failed after its copies were handed over:', error));
+    const failed = await committed.then(
+      () => false,
+      (error) => {
+        console.error('notice worker: an outbox commit failed after its copies were handed over:', error);
+        recordSentLater(batch);
+        return true;
+      },
+    );
+    if (failed) return;
     const recovered = batch.filter((w) => w.to === 'sent' && w.d.subscriber.hardBounces > 0).map((w) => w.d.subscriber.id);
     if (recovered.length) await db.subscriber.updateMany({ where: { id: { in: recovered } }, data: { hardBounces: 0 } });
   } catch (error) {
-    batch.forEach((w) => w.reject(error));
+    // A "finishing" that failed keeps its dots unsent; a "sent" is kept and written again.
+    batch.filter((w) => w.to === 'finishing').forEach((w) => w.reject(error));
+    console.error('notice worker: an outbox commit failed:', error);
+    recordSentLater(batch);
   }
+}
+
+/**
+ * Copies whose 250 came but whose "sent" could not be written (the database was unreachable) are
+ * written again until it is back. On PostgreSQL the "finishing" of such a copy may have been lost
+ * with the same connection (its COMMIT goes out with the dots, unawaited), leaving the row in
+ * "sending": given up, it would be sent a second time once its lease ran out.
+ */
+const unrecordedSent: Waiter[] = [];
+let sentRetry: NodeJS.Timeout | null = null;
+const SENT_RETRY_MS = 1000;
+
+function recordSentLater(batch: Waiter[]) {
+  unrecordedSent.push(...batch.filter((w) => w.to === 'sent'));
+  if (unrecordedSent.length) sentRetry ??= setTimeout(retrySent, SENT_RETRY_MS);
+}
+
+function retrySent() {
+  if (sentRetry) clearTimeout(sentRetry);
+  sentRetry = null;
+  waiting.push(...unrecordedSent.splice(0));
+  if (waiting.length) scheduleCommit(true);
 }
 
 /** Durably records that the copy is about to be handed over; false if this worker lost the row. */
@@ -148,11 +183,24 @@ export function markSent(d: ClaimedDelivery): Promise<boolean> {
   return request(d, 'sent');
 }
 
-/** Waits until every recorded outcome is committed (before the worker exits). */
-export async function settleOutcomes() {
-  while (waiting.length || committing) {
+/**
+ * Waits until every recorded outcome is committed (before the worker exits), trying unwritten
+ * "sent" outcomes again for up to `giveUpAfterMs` while the database is unreachable.
+ */
+export async function settleOutcomes(giveUpAfterMs = 30_000) {
+  const deadline = Date.now() + giveUpAfterMs;
+  for (;;) {
+    retrySent();
+    if (!waiting.length && !committing) return;
     scheduleCommit(true);
     await committing;
+    if (!unrecordedSent.length) continue;
+    if (Date.now() > deadline) {
+      clearTimeout(sentRetry ?? undefined);
+      console.error(`notice worker: ${unrecordedSent.length} sent copies could not be recorded and may be sent again`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, SENT_RETRY_MS));
   }
 }
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { startMailSink, type MailSink } from '../support/mail-sink';
 import { startNoticeWorker, type RunningWorker } from '../support/notice-worker';
-import { copyDatabase } from '../support/site';
+import { startOutageProxy } from '../support/pg-outage-proxy';
+import { copyDatabase, onPostgres } from '../support/site';
 
 // The fan-out worker on its own: a notice queued for 1,500 subscribers, the worker killed with
 // SIGKILL in the middle, started again; then 4xx retries and hard bounces. The notice rows are
@@ -137,5 +138,29 @@ describe('fan-out worker', () => {
       return counts.sent === 1 && counts.skipped === 1;
     }, 'the third notice');
     expect(sink.messages.filter((m) => m.to === 'gone@bounce.test')).toHaveLength(0);
+  });
+
+  // On PostgreSQL the COMMIT of "finishing" goes out with the final dot, unawaited. If the database
+  // connection is lost with that COMMIT, the copy is delivered while its row is still "sending";
+  // the worker must then record the 250 once the database is back, or the copy goes out again
+  // when its lease runs out.
+  it.skipIf(!onPostgres())('records the copies delivered during a database outage once it is back, and sends none twice (PostgreSQL)', async () => {
+    for (const w of workers.splice(0)) await w.kill('SIGKILL');
+    const proxy = await startOutageProxy(databaseUrl, 3000);
+    try {
+      const ids = await addSubscribers(Array.from({ length: 200 }, (_, i) => `reader${i}@outage.test`));
+      const noticeId = await queueNotice(ids, '障害中の送信');
+      const w = worker({ DATABASE_URL: proxy.url });
+      await until(async () => ((await statusCounts(noticeId)).sent ?? 0) === ids.length, 'every copy recorded as sent', 90_000);
+      expect(proxy.cutAt()).not.toBeNull(); // the connection really was cut with a "finishing" COMMIT
+      expect(w.output()).toContain('an outbox commit failed after its copies were handed over');
+      // Well past the 2 s lease: a copy left in "sending" would have gone out again by now.
+      await new Promise((r) => setTimeout(r, 5000));
+      const copies = sink.messages.filter((m) => m.to.endsWith('@outage.test'));
+      expect(new Set(copies.map((m) => m.to)).size).toBe(ids.length);
+      expect(copies).toHaveLength(ids.length);
+    } finally {
+      await proxy.close();
+    }
   });
 });
