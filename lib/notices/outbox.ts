@@ -50,6 +50,9 @@ function staleBefore(now: Date) {
  * (lib/db-dialect.ts), so workers on several hosts each take rows the others have not.
  */
 export async function claimDeliveries(limit: number, now = new Date()): Promise<ClaimedDelivery[]> {
+  // A copy delivered while the database was away is recorded first: once its lease has run out,
+  // the claim below would take its row back and send it again.
+  if (sentOutstanding && !(await flushOutcomes())) return [];
   const claimToken = randomUUID();
   const hotPath = outboxHotPath();
   if (hotPath.claim) {
@@ -160,10 +163,15 @@ async function commitBatch() {
 const unrecordedSent: Waiter[] = [];
 let sentRetry: NodeJS.Timeout | null = null;
 const SENT_RETRY_MS = 1000;
+/** Some "sent" failed to be written and no flush has seen all of them written since. */
+let sentOutstanding = false;
 
 function recordSentLater(batch: Waiter[]) {
-  unrecordedSent.push(...batch.filter((w) => w.to === 'sent'));
-  if (unrecordedSent.length) sentRetry ??= setTimeout(retrySent, SENT_RETRY_MS);
+  const sent = batch.filter((w) => w.to === 'sent');
+  if (!sent.length) return;
+  unrecordedSent.push(...sent);
+  sentOutstanding = true;
+  sentRetry ??= setTimeout(retrySent, SENT_RETRY_MS);
 }
 
 function retrySent() {
@@ -183,18 +191,25 @@ export function markSent(d: ClaimedDelivery): Promise<boolean> {
   return request(d, 'sent');
 }
 
+/** Commits every outcome waiting; false while some "sent" could not be written. */
+async function flushOutcomes(): Promise<boolean> {
+  retrySent();
+  while (waiting.length || committing) {
+    scheduleCommit(true);
+    await committing;
+  }
+  if (unrecordedSent.length) return false;
+  sentOutstanding = false;
+  return true;
+}
+
 /**
  * Waits until every recorded outcome is committed (before the worker exits), trying unwritten
  * "sent" outcomes again for up to `giveUpAfterMs` while the database is unreachable.
  */
 export async function settleOutcomes(giveUpAfterMs = 30_000) {
   const deadline = Date.now() + giveUpAfterMs;
-  for (;;) {
-    retrySent();
-    if (!waiting.length && !committing) return;
-    scheduleCommit(true);
-    await committing;
-    if (!unrecordedSent.length) continue;
+  while (!(await flushOutcomes())) {
     if (Date.now() > deadline) {
       clearTimeout(sentRetry ?? undefined);
       console.error(`notice worker: ${unrecordedSent.length} sent copies could not be recorded and may be sent again`);
