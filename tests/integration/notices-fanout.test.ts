@@ -144,7 +144,8 @@ describe('fan-out worker', () => {
   // connection is lost with that COMMIT, the copy is delivered while its row is still "sending";
   // the worker must then record the 250 once the database is back, or the copy goes out again
   // when its lease runs out.
-  it.skipIf(!onPostgres())('records the copies delivered during a database outage once it is back, and sends none twice (PostgreSQL)', async () => {
+  const onlyOnPostgres = 'skipped on SQLite: there the COMMIT of "finishing" is awaited before the dot, so it cannot be lost after it';
+  it.skipIf(!onPostgres())(`records the copies delivered during a database outage once it is back, and sends none twice (${onPostgres() ? 'PostgreSQL' : onlyOnPostgres})`, async () => {
     for (const w of workers.splice(0)) await w.kill('SIGKILL');
     const proxy = await startOutageProxy(databaseUrl, 3000);
     try {
