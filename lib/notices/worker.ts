@@ -1,4 +1,5 @@
 import 'server-only';
+import { setMaxListeners } from 'node:events';
 import { db } from '../db';
 import { relaxCommitSync } from '../db-dialect';
 import { env } from '../env';
@@ -26,6 +27,9 @@ export interface WorkerOptions {
 /** Runs until `signal` aborts; then finishes what is in flight and returns. */
 export async function runNoticeWorker({ sender = createNoticeSender(), signal, log = console.log }: WorkerOptions = {}) {
   await relaxCommitSync(db, env.DATABASE_URL);
+  // Every idle lane and the webhook loop wait on the signal at once: more than Node's default of
+  // 10 listeners, and no leak (each goes when its wait ends).
+  if (signal) setMaxListeners(env.NOTICE_WORKER_CONCURRENCY + 1, signal);
   log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
   await Promise.all([sendMail(sender, signal), postWebhooks(signal, log)]);
   await settleOutcomes();

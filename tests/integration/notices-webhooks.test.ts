@@ -135,6 +135,11 @@ describe('webhooks', () => {
     expect(component.json.component).toMatchObject({ name: 'メール受信' });
   });
 
+  it('logs no listener-leak warning at the default concurrency (every idle lane waits on one signal)', () => {
+    expect(worker.output()).toContain('10 at a time');
+    expect(worker.output()).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('removes an endpoint with the removal token shown at registration', async () => {
     expect((await fetch(`${site.url}/api/webhooks/remove?token=${'x'.repeat(43)}`, { method: 'POST' })).status).toBe(404);
     const res = await fetch(`${site.url}/api/webhooks/remove?token=${removalToken}`, { method: 'POST' });
