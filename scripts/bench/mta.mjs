@@ -7,10 +7,9 @@
 // (scripts/ci/install-mail-tools.sh).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from '../lib/wait.mjs';
+import { freePort, portOpen, waitFor } from '../lib/wait.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
@@ -24,16 +23,6 @@ function tool(name) {
     if (fs.existsSync(candidate)) return candidate;
   }
   throw new Error(`${name} not found: install the mail tools with scripts/ci/install-mail-tools.sh`);
-}
-
-function portOpen(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /** Runs smtp-source and returns its wall time in seconds. */

@@ -12,11 +12,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { freePort, waitFor } from '../lib/wait.mjs';
+import { freePort, portOpen, waitFor } from '../lib/wait.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LARGE = process.argv.includes('--large');
@@ -30,12 +29,6 @@ function tool(name: string): string {
   if (!found) throw new Error(`${name} not found: apt-get install -y postfix (DEBIAN_FRONTEND=noninteractive)`);
   return found;
 }
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-    socket.on('error', () => resolve(false));
-  });
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'tayori-bench-notify-'));
 const databaseUrl = `file:${path.join(work, 'bench.db')}`;

@@ -1,5 +1,5 @@
 // For the scripts, benchmarks and tests that start servers on this machine: a free port to start
-// one on, and polling until it (or anything else) is ready.
+// one on, whether it listens yet, and polling until it (or anything else) is ready.
 import net from 'node:net';
 
 /**
@@ -15,6 +15,18 @@ export function freePort() {
       const { port } = /** @type {net.AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * Whether something accepts TCP connections on 127.0.0.1:`port` now.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+export function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
   });
 }
 

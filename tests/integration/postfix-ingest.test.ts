@@ -2,11 +2,11 @@
 // as MailMetricRollup rows for their source, and running it again counts nothing twice.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { portOpen, waitFor } from '../../scripts/lib/wait.mjs';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { freePort, isolatedSite, ROOT, startSite, type RunningSite } from '../support/site';
 
@@ -230,20 +230,6 @@ const POSTFIX = '/usr/sbin/postfix';
 const SMTP_SINK = '/usr/sbin/smtp-sink';
 const canRunPostfix = existsSync(POSTFIX) && existsSync(SMTP_SINK) && process.getuid?.() === 0;
 
-async function listening(port: number, deadlineMs = 15_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('with a real Postfix', () => {
   it.skipIf(!canRunPostfix)(
     'parses the log of a private Postfix instance: every delivery, deferral, bounce and rejection' +
@@ -319,7 +305,7 @@ describe('with a real Postfix', () => {
       try {
         const started = postfix('start');
         expect(started.status, `postfix start: ${started.stderr}${existsSync(maillog) ? readFileSync(maillog, 'utf8') : ''}`).toBe(0);
-        for (const port of [smtpdPort, bouncePort, deferPort, slowPort]) await listening(port).catch((e: Error) => Promise.reject(new Error(`${e.message}: ${sinkErrors}`)));
+        for (const port of [smtpdPort, bouncePort, deferPort, slowPort]) await waitFor(`something to listen on ${port}`, () => portOpen(port), 15_000).catch((e: Error) => Promise.reject(new Error(`${e.message}: ${sinkErrors}`)));
 
         const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: smtpdPort, secure: false, ignoreTLS: true });
         const send = (to: string) => smtp.sendMail({ from: 's@ok.test', to, subject: `test for ${to}`, text: 'Tayori ingest test\n' });

@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from '../../../scripts/lib/wait.mjs';
+import { freePort, portOpen, waitFor } from '../../../scripts/lib/wait.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const DEMO = 'demo.tayori.test';
 
-export { freePort, waitFor };
+export { freePort, portOpen, waitFor };
 
 const createdDirs: string[] = [];
 const startedChildren: ChildProcess[] = [];
@@ -245,13 +245,7 @@ export async function startSmtpSink(options: { hardFail?: string; softFail?: str
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   await waitFor('smtp-sink to listen', async () => {
     if (child.exitCode !== null) throw new Error(`smtp-sink exited: ${output}`);
-    return new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
+    return portOpen(port);
   });
   return {
     port,

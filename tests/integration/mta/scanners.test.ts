@@ -2,27 +2,16 @@
 // (with a signature database this test writes, since no download is possible) and rspamd.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, freePort, readMailbox, requireTool, startMta, tempDir, track, waitFor, type MtaProcess } from './helpers.js';
+import { DEMO, freePort, portOpen, readMailbox, requireTool, startMta, tempDir, track, waitFor, type MtaProcess } from './helpers.js';
 
 const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
 const children: ChildProcess[] = [];
 const mtas: MtaProcess[] = [];
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
 
 async function daemon(what: string, command: string, args: string[], port: number, timeoutMs: number): Promise<ChildProcess> {
   const child = track(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -32,7 +21,7 @@ async function daemon(what: string, command: string, args: string[], port: numbe
   children.push(child);
   await waitFor(`${what} to listen on ${port}`, async () => {
     if (child.exitCode !== null) throw new Error(`${what} exited: ${output.slice(-2000)}`);
-    return listening(port);
+    return portOpen(port);
   }, timeoutMs, 250);
   return child;
 }
