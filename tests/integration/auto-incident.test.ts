@@ -181,7 +181,9 @@ describe('automatic incidents under staff control', () => {
 
   it('with AUTO_PUBLISH=false an automatic incident is kept as a draft, off the public pages', async () => {
     await draftDb.component.update({ where: { slug: 'mail-outbound' }, data: { overrideStatus: null } });
-    await draftDb.componentMetricRule.updateMany({ data: { ruleStatus: 'operational' } });
+    // A new version, as the evaluator writes it: a tick that read the rule before this reset cannot
+    // then store its older state over it (the evaluator only writes the version it read).
+    await draftDb.componentMetricRule.updateMany({ data: { ruleStatus: 'operational', version: { increment: 1 } } });
     const rollups = Array.from({ length: 3 }, () => makeRollup('mx-draft', new Date((cursor += WINDOW)), [minutes(20), minutes(20)]));
     await fetch(`${draftSite.url}/api/ingest/mail-metrics`, {
       method: 'POST',
