@@ -27,7 +27,10 @@ function migrated(dir: string): Set<string> {
     for (const [, table, body] of sql.matchAll(/CREATE TABLE "(?:new_)?(\w+)" \(([\s\S]*?)\n\);/g)) {
       for (const [, column] of body!.matchAll(/^\s+"(\w+)"/gm)) columns.add(`${table} ${column}`);
     }
-    for (const [, table, column] of sql.matchAll(/ALTER TABLE "(\w+)" ADD COLUMN "(\w+)"/g)) columns.add(`${table} ${column}`);
+    // Prisma adds several columns to one table in one statement: `ADD COLUMN "a" …,\nADD COLUMN "b" …;`
+    for (const [, table, body] of sql.matchAll(/ALTER TABLE "(\w+)" ([^;]*);/g)) {
+      for (const [, column] of body!.matchAll(/ADD COLUMN\s+"(\w+)"/g)) columns.add(`${table} ${column}`);
+    }
   }
   return columns;
 }

@@ -171,7 +171,7 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
 
     let affectedTotal = 0;
     for (const w of incident.windows) {
-      const affected = await messagesDelayedBetween(w.startAt, w.endAt ?? now, threshold, (component.rule?.enterWindows ?? 2) * WINDOW_SECONDS);
+      const affected = await messagesDelayedBetween(w.startAt, w.endAt ?? now, threshold, (component.rule?.enterWindows ?? 2) * WINDOW_SECONDS, component.rule?.flow ?? 'inbound');
       affectedTotal += affected;
       await db.incidentWindow.update({ where: { id: w.id }, data: { messagesAffected: affected } });
     }
@@ -194,13 +194,13 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
 }
 
 /**
- * Messages delivered later than `thresholdS` in a window, from the raw 10-second rollups (kept for
+ * Messages of the rule's flow delivered later than `thresholdS` in a window, from the raw 10-second rollups (kept for
  * two days, much longer than an incident waits to be resolved). The window opens when the rule
  * changed, after `leadS` of slow windows that triggered it: those count too.
  */
-async function messagesDelayedBetween(from: Date, to: Date, thresholdS: number, leadS: number): Promise<number> {
+async function messagesDelayedBetween(from: Date, to: Date, thresholdS: number, leadS: number, flow: string): Promise<number> {
   const rows = await db.mailMetricRollup.findMany({
-    where: { windowStart: { gte: new Date(from.getTime() - leadS * 1000), lt: to } },
+    where: { flow, windowStart: { gte: new Date(from.getTime() - leadS * 1000), lt: to } },
     select: { histogram: true },
   });
   return rows.reduce((sum, r) => sum + countAbove((JSON.parse(r.histogram) as { counts: number[] }).counts, thresholdS), 0);

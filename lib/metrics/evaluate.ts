@@ -51,9 +51,9 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
 type RuleRow = Awaited<ReturnType<typeof db.componentMetricRule.findMany<{ include: { component: true } }>>>[number];
 
 /** Windows merged across sources: the p95 of the merged histogram, or the oldest waiting message if older. */
-export async function mailDelayWindows(after: Date, upTo: Date): Promise<WindowObservation[]> {
+export async function mailDelayWindows(after: Date, upTo: Date, flow = 'inbound'): Promise<WindowObservation[]> {
   const rows = await db.mailMetricRollup.findMany({
-    where: { windowStart: { gt: after, lte: upTo } },
+    where: { flow, windowStart: { gt: after, lte: upTo } },
     select: { windowStart: true, windowSeconds: true, histogram: true, delayMax: true, oldestAgeS: true },
     orderBy: { windowStart: 'asc' },
   });
@@ -113,7 +113,7 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
   const config = configOf(rule);
   let state = stateOf(rule);
   const after = state.lastWindowAt ?? new Date(now.getTime() - FIRST_LOOKBACK_MS);
-  const windows = await mailDelayWindows(after, new Date(now.getTime() - JUDGE_AFTER_MS));
+  const windows = await mailDelayWindows(after, new Date(now.getTime() - JUDGE_AFTER_MS), rule.flow);
 
   const transitions: Transition[] = [];
   let lastValue: number | null = null;

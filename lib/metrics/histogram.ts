@@ -32,7 +32,15 @@ export function total(counts: readonly number[]): number {
 export function quantile(counts: readonly number[], q: number, max?: number | null): number | null {
   const n = total(counts);
   if (n === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * n));
+  return valueAtRank(counts, Math.max(1, Math.ceil(q * n)), max);
+}
+
+/**
+ * The value of the rank-th smallest delay (1-based), interpolated inside its bucket. Always above
+ * the bucket's lower bound, so that "value > bound" holds exactly when at least that many delays
+ * are above the bound.
+ */
+export function valueAtRank(counts: readonly number[], rank: number, max?: number | null): number | null {
   let seen = 0;
   for (let i = 0; i < BUCKETS; i++) {
     if (counts[i] === 0) continue;
@@ -45,6 +53,13 @@ export function quantile(counts: readonly number[], q: number, max?: number | nu
     seen += counts[i];
   }
   return max ?? null;
+}
+
+/** The k-th largest delay (k ≥ 1); null when fewer than k delays are counted. */
+export function kthLargest(counts: readonly number[], k: number, max?: number | null): number | null {
+  const n = total(counts);
+  if (k < 1 || n < k) return null;
+  return valueAtRank(counts, n - k + 1, max);
 }
 
 /** Messages whose delay is above `seconds`, exact when `seconds` is a bucket bound. */

@@ -28,30 +28,35 @@ export function windowsOutOfRange(rollups: Rollup[], now = new Date()): { path: 
 
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
 
+const rollupKey = (source: string, flow: string, windowStart: Date) => `${source}\0${flow}\0${windowStart.toISOString()}`;
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
 /**
- * Stores rollups and folds the new ones into the 1-minute, 1-hour and 1-day series. A (source,
- * window) already stored counts as a duplicate and changes nothing, so re-sent rollups are safe.
+ * Stores rollups and folds the new ones into the 1-minute, 1-hour and 1-day series of their flow.
+ * A (source, flow, window) already stored counts as a duplicate and changes nothing, so re-sent
+ * rollups are safe.
  */
 export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
   // The same window twice in one batch counts once.
   const unique = new Map<string, Rollup>();
-  for (const r of rollups) unique.set(`${r.source}\0${r.window_start.toISOString()}`, r);
+  for (const r of rollups) unique.set(rollupKey(r.source, r.flow, r.window_start), r);
 
   const result = await db.$transaction(async (tx) => {
     // Site processes sharing a PostgreSQL database take turns here: the duplicate check and the
     // sums folded into the series must see each other's rows.
     await lockMetricSeries(tx);
     const existing = await tx.mailMetricRollup.findMany({
-      where: { OR: [...unique.values()].map((r) => ({ source: r.source, windowStart: r.window_start })) },
-      select: { source: true, windowStart: true },
+      where: { OR: [...unique.values()].map((r) => ({ source: r.source, flow: r.flow, windowStart: r.window_start })) },
+      select: { source: true, flow: true, windowStart: true },
     });
-    for (const e of existing) unique.delete(`${e.source}\0${e.windowStart.toISOString()}`);
+    for (const e of existing) unique.delete(rollupKey(e.source, e.flow, e.windowStart));
 
     const fresh = [...unique.values()];
     if (fresh.length) {
       await tx.mailMetricRollup.createMany({
         data: fresh.map((r) => ({
           source: r.source,
+          flow: r.flow,
           windowStart: r.window_start,
           windowSeconds: r.window_seconds,
           delivered: r.delivered,
@@ -63,6 +68,9 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
           histogram: JSON.stringify(r.delay_histogram),
           queueDepth: r.queue_depth,
           oldestAgeS: r.oldest_age_s,
+          waitingHistogram: json(r.waiting_histogram),
+          destinationHistogram: json(r.destination_histogram),
+          topDestinations: r.top_destinations.length ? JSON.stringify(r.top_destinations) : null,
           accepted: r.accepted,
           rejected: JSON.stringify(r.rejected),
           scanPolicy: r.scan_policy,
@@ -78,20 +86,22 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
 }
 
 async function foldIntoSeries(tx: Tx, fresh: Rollup[]) {
-  // Queue depth adds up across sources in the same window: read every source's depth there.
+  // Queue depth adds up across sources in the same window and flow: read every source's depth there.
   const windows = [...new Set(fresh.map((r) => r.window_start.getTime()))].map((t) => new Date(t));
-  const depths = await tx.mailMetricRollup.groupBy({ by: ['windowStart'], where: { windowStart: { in: windows } }, _sum: { queueDepth: true } });
-  const depthAt = new Map(depths.map((d) => [d.windowStart.getTime(), d._sum.queueDepth ?? 0]));
+  const depths = await tx.mailMetricRollup.groupBy({ by: ['flow', 'windowStart'], where: { windowStart: { in: windows } }, _sum: { queueDepth: true } });
+  const depthAt = new Map(depths.map((d) => [`${d.flow}\0${d.windowStart.getTime()}`, d._sum.queueDepth ?? 0]));
 
   for (const resolution of RESOLUTIONS) {
-    const buckets = new Map<number, Rollup[]>();
+    const buckets = new Map<string, { flow: Rollup['flow']; start: Date; members: Rollup[] }>();
     for (const r of fresh) {
-      const key = bucketStart(r.window_start, resolution, env.SITE_TIME_ZONE).getTime();
-      buckets.set(key, [...(buckets.get(key) ?? []), r]);
+      const start = bucketStart(r.window_start, resolution, env.SITE_TIME_ZONE);
+      const key = `${r.flow}\0${start.getTime()}`;
+      const bucket = buckets.get(key) ?? { flow: r.flow, start, members: [] };
+      bucket.members.push(r);
+      buckets.set(key, bucket);
     }
-    for (const [key, members] of buckets) {
-      const start = new Date(key);
-      const row = await tx.mailMetricBucket.findUnique({ where: { resolution_bucketStart: { resolution, bucketStart: start } } });
+    for (const { flow, start, members } of buckets.values()) {
+      const row = await tx.mailMetricBucket.findUnique({ where: { resolution_flow_bucketStart: { resolution, flow, bucketStart: start } } });
       const counts = row ? (JSON.parse(row.histogram) as number[]) : emptyCounts();
       const rejected: Record<string, number> = row ? JSON.parse(row.rejected) : {};
       let delayMax = row?.delayMax ?? null;
@@ -102,7 +112,7 @@ async function foldIntoSeries(tx: Tx, fresh: Rollup[]) {
         addInto(counts, r.delay_histogram.counts);
         for (const [reason, n] of Object.entries(r.rejected)) rejected[reason] = (rejected[reason] ?? 0) + n;
         if (r.delay_max_s !== null) delayMax = Math.max(delayMax ?? 0, r.delay_max_s);
-        queueDepthMax = Math.max(queueDepthMax, depthAt.get(r.window_start.getTime()) ?? r.queue_depth);
+        queueDepthMax = Math.max(queueDepthMax, depthAt.get(`${flow}\0${r.window_start.getTime()}`) ?? r.queue_depth);
         oldestAgeMax = Math.max(oldestAgeMax, r.oldest_age_s);
         sums.delivered += r.delivered;
         sums.deferred += r.deferred;
@@ -122,7 +132,7 @@ async function foldIntoSeries(tx: Tx, fresh: Rollup[]) {
         windows: (row?.windows ?? 0) + members.length,
       };
       if (row) await tx.mailMetricBucket.update({ where: { id: row.id }, data });
-      else await tx.mailMetricBucket.create({ data: { resolution, bucketStart: start, ...data } });
+      else await tx.mailMetricBucket.create({ data: { resolution, flow, bucketStart: start, ...data } });
     }
   }
 }

@@ -5,6 +5,7 @@ import { db } from '../db';
 import { env } from '../env';
 import { addInto, emptyCounts, quantile } from './histogram';
 import { bucketStart, type Resolution } from './resolutions';
+import type { MailFlow } from './rollup-schema';
 import { calendarDays, computeUptime, type StatusChange, type UptimeComponent } from './uptime';
 
 export type ChartRange = '24h' | '7d' | '30d';
@@ -34,17 +35,17 @@ const RANGES: Record<ChartRange, { resolution: Resolution; spanS: number; stepS:
   '30d': { resolution: '1h', spanS: 30 * 86_400, stepS: 6 * 3600 },
 };
 
-/** Mail delay (p50/p95/max, merged across sources) and queue depth over a range ending now. */
-export async function delaySeries(range: ChartRange, now = new Date()): Promise<DelaySeries> {
+/** One flow's mail delay (p50/p95/max, merged across sources) and queue depth over a range ending now. */
+export async function delaySeries(range: ChartRange, flow: MailFlow = 'inbound', now = new Date()): Promise<DelaySeries> {
   const { resolution, spanS, stepS } = RANGES[range];
   const end = Math.floor(now.getTime() / (stepS * 1000)) * stepS * 1000 + stepS * 1000;
   const start = end - spanS * 1000;
-  return seriesBetween(resolution, stepS, new Date(start), new Date(end), range);
+  return seriesBetween(resolution, stepS, new Date(start), new Date(end), range, flow);
 }
 
-export async function seriesBetween(resolution: Resolution, stepS: number, from: Date, to: Date, range: ChartRange = '24h'): Promise<DelaySeries> {
+export async function seriesBetween(resolution: Resolution, stepS: number, from: Date, to: Date, range: ChartRange = '24h', flow: MailFlow = 'inbound'): Promise<DelaySeries> {
   const rows = await db.mailMetricBucket.findMany({
-    where: { resolution, bucketStart: { gte: from, lt: to } },
+    where: { resolution, flow, bucketStart: { gte: from, lt: to } },
     select: { bucketStart: true, histogram: true, delayMax: true, queueDepthMax: true, delivered: true },
     orderBy: { bucketStart: 'asc' },
   });
@@ -77,7 +78,7 @@ export async function seriesBetween(resolution: Resolution, stepS: number, from:
   };
 }
 
-export const getDelaySeries = unstable_cache((range: ChartRange) => delaySeries(range), ['metrics:delay-series'], {
+export const getDelaySeries = unstable_cache((range: ChartRange, flow: MailFlow = 'inbound') => delaySeries(range, flow), ['metrics:delay-series'], {
   tags: [TAGS.metrics],
   revalidate: 30,
 });

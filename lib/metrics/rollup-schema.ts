@@ -1,14 +1,40 @@
 import { z } from 'zod';
 
-// What an MTA (or the Postfix log shipper) pushes every 10 seconds, per source.
+// What an MTA (or the Postfix log shipper) pushes every 10 seconds, per source and per flow.
 export const DELAY_BUCKET_BOUNDS = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600, 5400, 7200] as const;
+const BUCKET_COUNT = DELAY_BUCKET_BOUNDS.length + 1;
+
+/**
+ * Inbound: mail for the hosted domains, from its receipt until it is in the mailbox. Outbound:
+ * mail leaving for other domains (customers' mail, and the site's own notices and confirmations).
+ * They answer different questions ("is mail to me late?", "is my mail leaving?") and never share
+ * a figure.
+ */
+export const MAIL_FLOWS = ['inbound', 'outbound'] as const;
+export type MailFlow = (typeof MAIL_FLOWS)[number];
 
 const count = z.number().int().min(0).max(1e9);
 const seconds = z.number().min(0).max(1e7);
+const bucketCounts = z.array(count).length(BUCKET_COUNT, `must have ${BUCKET_COUNT} counts (one per delay bucket, the last is +Inf)`);
+const sum = (counts: readonly number[]) => counts.reduce((a, b) => a + b, 0);
+
+export const destinationSchema = z
+  .object({
+    domain: z.string().trim().toLowerCase().min(1).max(253),
+    waiting: count,
+    oldest_age_s: seconds,
+    /** The last temporary failure, for staff (never shown on public pages). */
+    last_error: z.string().max(300).nullable().default(null),
+  })
+  .strict();
+export type DestinationInput = z.input<typeof destinationSchema>;
 
 export const rollupSchema = z
   .object({
     source: z.string().trim().min(1).max(100).regex(/^[\w.:@-]+$/, 'may contain letters, digits and . _ : @ - only'),
+    // Senders from before flows existed measured all mail together; what they measured drove the
+    // inbound component, so that is where their rollups go (docs/api.md, "Ingest API").
+    flow: z.enum(MAIL_FLOWS).default('inbound'),
     window_start: z.iso
       .datetime({ offset: true })
       .transform((v) => new Date(v))
@@ -25,12 +51,22 @@ export const rollupSchema = z
         bounds: z.array(z.number()).refine((b) => b.length === DELAY_BUCKET_BOUNDS.length && b.every((v, i) => v === DELAY_BUCKET_BOUNDS[i]), {
           message: `must be [${DELAY_BUCKET_BOUNDS.join(',')}]`,
         }),
-        counts: z.array(count).length(DELAY_BUCKET_BOUNDS.length + 1, `must have ${DELAY_BUCKET_BOUNDS.length + 1} counts (the last is +Inf)`),
+        counts: bucketCounts,
       })
       .strict(),
     stage_p95_s: z.record(z.enum(['receive', 'queue', 'scan', 'deliver']), seconds.nullable()).optional(),
+    /** Messages of this flow waiting at the window's end. */
     queue_depth: count,
     oldest_age_s: seconds,
+    /** Ages of those waiting messages, in the delay buckets (adds up to queue_depth). */
+    waiting_histogram: bucketCounts.optional(),
+    /**
+     * Per destination domain that had mail of this flow lately (waiting or handed over): the age
+     * of its oldest waiting message, 0 when nothing waits. One stuck domain is one count here.
+     */
+    destination_histogram: bucketCounts.optional(),
+    /** The destinations whose mail has waited longest, at most 20 (for staff). */
+    top_destinations: z.array(destinationSchema).max(20).default([]),
     accepted: count.default(0),
     rejected: z.record(z.string().max(64), count).default({}),
     scan_policy: z.enum(['enabled', 'bypass', 'auto']),
@@ -38,9 +74,12 @@ export const rollupSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    const inHistogram = r.delay_histogram.counts.reduce((a, b) => a + b, 0);
+    const inHistogram = sum(r.delay_histogram.counts);
     if (inHistogram !== r.delivered) {
       ctx.addIssue({ code: 'custom', path: ['delay_histogram', 'counts'], message: `add up to ${inHistogram}, but delivered is ${r.delivered}` });
+    }
+    if (r.waiting_histogram && sum(r.waiting_histogram) !== r.queue_depth) {
+      ctx.addIssue({ code: 'custom', path: ['waiting_histogram'], message: `adds up to ${sum(r.waiting_histogram)}, but queue_depth is ${r.queue_depth}` });
     }
   });
 
