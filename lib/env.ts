@@ -27,6 +27,14 @@ const schema = z.object({
   AUTO_RESOLVE_MINUTES: z.coerce.number().min(0).max(1440).default(30),
   /** How often the site evaluates the metric rules on its own (no-data detection, auto-resolve). */
   RULE_TICK_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** Late mail changes a status only once this many messages are that late (lib/metrics/signals.ts). */
+  RULE_MIN_LATE_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** …and this percentage of a window's mail, delivered and waiting (5: the window's p95). */
+  RULE_LATE_SHARE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  /** Outbound mail is late for customers only when it waits for at least this many destination domains… */
+  RULE_OUTBOUND_MIN_DESTINATIONS: z.coerce.number().int().min(1).max(10_000).default(3),
+  /** …making up this percentage of the domains that had mail in the last 10 minutes. */
+  RULE_OUTBOUND_DESTINATION_SHARE_PERCENT: z.coerce.number().min(0).max(100).default(50),
   /** Hours a staff session lasts after sign-in. */
   STAFF_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   /** Hours a password set-up link stays valid. */

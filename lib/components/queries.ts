@@ -10,25 +10,29 @@ export const getComponentGroups = unstable_cache(
   async (): Promise<ComponentGroupDto[]> => {
     const groups = await db.componentGroup.findMany({
       orderBy: { position: 'asc' },
-      include: { components: { orderBy: { position: 'asc' }, include: { rule: { select: { enabled: true } } } } },
+      include: { components: { orderBy: { position: 'asc' }, include: { rule: { select: { enabled: true, metric: true, flow: true } } } } },
     });
     return groups.map((g) => ({
       id: g.id,
       slug: g.slug,
       nameJa: g.nameJa,
       nameEn: g.nameEn,
-      components: g.components.map((c) => ({
-        id: c.id,
-        slug: c.slug,
-        nameJa: c.nameJa,
-        nameEn: c.nameEn,
-        descriptionJa: c.descriptionJa,
-        descriptionEn: c.descriptionEn,
-        status: c.status as ComponentStatus,
-        noData: c.noData,
-        currentDelayS: c.rule?.enabled ? c.currentValue : null,
-        measured: Boolean(c.rule?.enabled),
-      })),
+      components: g.components.map((c) => {
+        const delayRule = c.rule?.enabled && c.rule.metric === 'mail_delay' ? c.rule : null;
+        return {
+          id: c.id,
+          slug: c.slug,
+          nameJa: c.nameJa,
+          nameEn: c.nameEn,
+          descriptionJa: c.descriptionJa,
+          descriptionEn: c.descriptionEn,
+          status: c.status as ComponentStatus,
+          noData: c.noData,
+          currentDelayS: delayRule ? c.currentValue : null,
+          measured: Boolean(delayRule),
+          flow: delayRule ? (delayRule.flow as 'inbound' | 'outbound') : null,
+        };
+      }),
     }));
   },
   ['components:groups'],

@@ -13,7 +13,10 @@ export interface ImportSummary {
   reportsUnchanged: number;
 }
 
-/** Creates the catalogue's groups and components that do not exist yet; never overwrites staff edits. */
+/**
+ * Creates the catalogue's groups and components that do not exist yet, and the rules of catalogue
+ * components that have none (added to the catalogue in a later version); never overwrites staff edits.
+ */
 export async function ensureCatalogue(): Promise<number> {
   let created = 0;
   for (const [groupIndex, group] of CATALOGUE.entries()) {
@@ -23,8 +26,11 @@ export async function ensureCatalogue(): Promise<number> {
       create: { slug: group.slug, nameJa: group.nameJa, nameEn: group.nameEn, position: groupIndex },
     });
     for (const [position, c] of group.components.entries()) {
-      const existing = await db.component.findUnique({ where: { slug: c.slug }, select: { id: true } });
-      if (existing) continue;
+      const existing = await db.component.findUnique({ where: { slug: c.slug }, select: { id: true, rule: { select: { id: true } } } });
+      if (existing) {
+        if (c.rule && !existing.rule) await db.componentMetricRule.create({ data: { ...c.rule, componentId: existing.id } });
+        continue;
+      }
       const { rule, ...fields } = c;
       await db.component.create({
         data: {

@@ -1,9 +1,15 @@
 import 'server-only';
 import { db } from '../db';
 import { syncAutoIncident, resolveRecoveredAutoIncidents, trackOpenWindow } from '../incidents/auto';
+import { noteScanBypass, noteScanResumed } from '../incidents/scan-bypass';
 import type { ComponentStatus } from '../status/types';
-import { quantile } from './histogram';
-import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleState, type RuleStatus, type WindowObservation } from './rules';
+import { env } from '../env';
+import { addInto, bucketOf, emptyCounts } from './histogram';
+import { MAIL_FLOWS, type MailFlow } from './rollup-schema';
+import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './rules';
+import { flowSignal, type FlowWindow, type LateMailSettings } from './signals';
+
+const isMailFlow = (flow: string): flow is MailFlow => (MAIL_FLOWS as readonly string[]).includes(flow);
 
 // A window is judged once every source has had time to report it: MTAs push right after a
 // window ends, so 5 s after its end is enough in practice.
@@ -49,33 +55,73 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
 }
 
 type RuleRow = Awaited<ReturnType<typeof db.componentMetricRule.findMany<{ include: { component: true } }>>>[number];
+type ComponentRow = RuleRow['component'];
 
-/** Windows merged across sources: the p95 of the merged histogram, or the oldest waiting message if older. */
-export async function mailDelayWindows(after: Date, upTo: Date, flow = 'inbound'): Promise<WindowObservation[]> {
+const parseCounts = (text: string | null): number[] | null => (text ? (JSON.parse(text) as number[]) : null);
+
+/**
+ * One flow's windows, each merged across the sources that reported it. A source that does not
+ * report waiting ages (older senders) counts its queue as one message of the oldest age: its
+ * backlog still shows once the mail is delivered late, but it cannot turn a status by itself.
+ */
+export async function flowWindows(flow: MailFlow, after: Date, upTo: Date): Promise<FlowWindow[]> {
   const rows = await db.mailMetricRollup.findMany({
     where: { flow, windowStart: { gt: after, lte: upTo } },
-    select: { windowStart: true, windowSeconds: true, histogram: true, delayMax: true, oldestAgeS: true },
+    select: { windowStart: true, windowSeconds: true, histogram: true, delayMax: true, queueDepth: true, oldestAgeS: true, waitingHistogram: true, destinationHistogram: true },
     orderBy: { windowStart: 'asc' },
   });
-  const byWindow = new Map<number, { counts: number[]; max: number | null; oldest: number; seconds: number }>();
+  const byWindow = new Map<number, FlowWindow>();
   for (const r of rows) {
     const key = r.windowStart.getTime();
-    const counts = (JSON.parse(r.histogram) as { counts: number[] }).counts;
-    const w = byWindow.get(key);
-    if (!w) {
-      byWindow.set(key, { counts: [...counts], max: r.delayMax, oldest: r.oldestAgeS, seconds: r.windowSeconds });
-    } else {
-      counts.forEach((c, i) => (w.counts[i] += c));
-      w.max = r.delayMax === null ? w.max : Math.max(w.max ?? 0, r.delayMax);
-      w.oldest = Math.max(w.oldest, r.oldestAgeS);
-    }
+    const w = byWindow.get(key) ?? { start: r.windowStart, seconds: r.windowSeconds, flow, delivered: emptyCounts(), deliveredMax: null, waiting: emptyCounts(), oldestWaitingS: 0, destinations: null };
+    addInto(w.delivered, (JSON.parse(r.histogram) as { counts: number[] }).counts);
+    if (r.delayMax !== null) w.deliveredMax = Math.max(w.deliveredMax ?? 0, r.delayMax);
+    const waiting = parseCounts(r.waitingHistogram);
+    if (waiting) addInto(w.waiting, waiting);
+    else if (r.queueDepth > 0) w.waiting[bucketOf(r.oldestAgeS)]++;
+    w.oldestWaitingS = Math.max(w.oldestWaitingS, r.oldestAgeS);
+    const destinations = parseCounts(r.destinationHistogram);
+    if (destinations) w.destinations = addInto(w.destinations ?? emptyCounts(), destinations);
+    byWindow.set(key, w);
   }
-  return [...byWindow].map(([start, w]) => ({
-    start: new Date(start),
-    seconds: w.seconds,
-    value: Math.max(quantile(w.counts, 0.95, w.max) ?? 0, w.oldest),
-    peak: Math.max(w.max ?? 0, w.oldest),
-  }));
+  return [...byWindow.values()];
+}
+
+/** A flow's delay per window, as the rule judges it (lib/metrics/signals.ts). */
+export async function mailDelayWindows(after: Date, upTo: Date, flow: MailFlow = 'inbound'): Promise<WindowObservation[]> {
+  const settings = lateMailSettings();
+  return (await flowWindows(flow, after, upTo)).map((w) => {
+    const signal = flowSignal(w, settings);
+    return { start: w.start, seconds: w.seconds, value: signal.value, peak: signal.peak };
+  });
+}
+
+/**
+ * Whether mail went unscanned in each window: the spam check is off while any source delivers
+ * without a scan, whether its breaker switched it off or staff did.
+ */
+export async function scanBypassWindows(after: Date, upTo: Date): Promise<WindowObservation[]> {
+  const rows = await db.mailMetricRollup.findMany({
+    where: { flow: 'inbound', windowStart: { gt: after, lte: upTo } },
+    select: { windowStart: true, windowSeconds: true, scanBypassing: true },
+    orderBy: { windowStart: 'asc' },
+  });
+  const byWindow = new Map<number, WindowObservation>();
+  for (const r of rows) {
+    const w = byWindow.get(r.windowStart.getTime()) ?? { start: r.windowStart, seconds: r.windowSeconds, value: 0, level: 'operational' as RuleLevel };
+    if (r.scanBypassing) Object.assign(w, { value: 1, level: 'partial_outage' });
+    byWindow.set(r.windowStart.getTime(), w);
+  }
+  return [...byWindow.values()];
+}
+
+export function lateMailSettings(): LateMailSettings {
+  return {
+    minMessages: env.RULE_MIN_LATE_MESSAGES,
+    share: env.RULE_LATE_SHARE_PERCENT / 100,
+    minDestinations: env.RULE_OUTBOUND_MIN_DESTINATIONS,
+    destinationShare: env.RULE_OUTBOUND_DESTINATION_SHARE_PERCENT / 100,
+  };
 }
 
 function configOf(rule: RuleRow): RuleConfig {
@@ -108,12 +154,19 @@ interface Transition {
   value: number | null;
 }
 
+function windowsFor(rule: RuleRow, after: Date, upTo: Date): Promise<WindowObservation[]> | null {
+  if (rule.metric === 'mail_delay' && isMailFlow(rule.flow)) return mailDelayWindows(after, upTo, rule.flow);
+  if (rule.metric === 'scan_bypass') return scanBypassWindows(after, upTo);
+  return null;
+}
+
 async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
-  if (rule.metric !== 'mail_delay') return false;
   const config = configOf(rule);
   let state = stateOf(rule);
   const after = state.lastWindowAt ?? new Date(now.getTime() - FIRST_LOOKBACK_MS);
-  const windows = await mailDelayWindows(after, new Date(now.getTime() - JUDGE_AFTER_MS), rule.flow);
+  const pending = windowsFor(rule, after, new Date(now.getTime() - JUDGE_AFTER_MS));
+  if (!pending) return false;
+  const windows = await pending;
 
   const transitions: Transition[] = [];
   let lastValue: number | null = null;
@@ -149,13 +202,18 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
     await db.component.update({ where: { id: rule.componentId }, data: { currentValue: state.ruleStatus === 'no_data' ? null : lastValue } });
   }
 
-  for (const t of transitions) await applyTransition(rule.componentId, t);
-  if (maxValue !== null) await trackOpenWindow(rule.componentId, maxValue);
-  return transitions.length > 0;
+  for (const t of transitions) await applyTransition(rule, t);
+  // A transition whose writes failed half-way (a crash, a busy database) would otherwise be lost:
+  // the rule's state is stored first. Whatever the rule says and the component does not show yet
+  // is shown now, so a real backlog always reaches the page.
+  const healed = await reconcile(rule, state.ruleStatus, now, lastValue);
+  if (maxValue !== null && rule.metric === 'mail_delay') await trackOpenWindow(rule.componentId, maxValue);
+  return transitions.length > 0 || healed;
 }
 
 /** Shows a rule's new status on its component, unless staff have set the status by hand. */
-async function applyTransition(componentId: string, t: Transition) {
+async function applyTransition(rule: RuleRow, t: Transition) {
+  const componentId = rule.componentId;
   const component = await db.component.findUniqueOrThrow({ where: { id: componentId } });
   if (t.to === 'no_data' || t.from === 'no_data') {
     await db.component.update({ where: { id: componentId }, data: { noData: t.to === 'no_data' } });
@@ -172,5 +230,28 @@ async function applyTransition(componentId: string, t: Transition) {
       await db.componentStatusChange.create({ data: { componentId, oldStatus: previous, newStatus: t.to, cause: 'rule', changedAt: t.at } });
     }
   }
-  await syncAutoIncident(component, previous, t.to, t.at, t.value ?? component.currentValue ?? 0);
+  await followWithText(rule, component, previous, t.to, t.at, t.value ?? component.currentValue ?? 0);
+}
+
+/** What customers read about the change: the automatic incident, or the spam-check note. */
+async function followWithText(rule: RuleRow, component: ComponentRow, from: ComponentStatus, to: RuleLevel, at: Date, value: number) {
+  if (rule.metric === 'scan_bypass') {
+    if (to === 'operational') await noteScanResumed(component, at);
+    else await noteScanBypass(component, at, value >= 2 ? 'staff' : 'breaker');
+    return;
+  }
+  await syncAutoIncident(component, from, to, at, value);
+}
+
+/** Applies the rule's status to its component if an earlier application did not get through. */
+async function reconcile(rule: RuleRow, ruleStatus: RuleStatus, now: Date, lastValue: number | null): Promise<boolean> {
+  const component = await db.component.findUniqueOrThrow({ where: { id: rule.componentId } });
+  const noData = ruleStatus === 'no_data';
+  if (component.noData !== noData) {
+    await applyTransition(rule, { from: noData ? (component.status as RuleLevel) : 'no_data', to: ruleStatus, at: now, value: lastValue });
+    return true;
+  }
+  if (noData || component.overrideStatus || component.status === ruleStatus) return false;
+  await applyTransition(rule, { from: component.status as RuleStatus, to: ruleStatus, at: now, value: lastValue });
+  return true;
 }

@@ -32,6 +32,8 @@ export interface WindowObservation {
   value: number;
   /** The largest delay seen in the window, for the figures people read. */
   peak?: number;
+  /** A metric that is a state rather than a measurement (the spam check on or off) names its level. */
+  level?: RuleLevel;
 }
 
 export const WINDOW_SECONDS = 10;
@@ -53,7 +55,7 @@ export function initialRuleState(): RuleState {
 
 /** Applies one measured window (in time order) to the state. */
 export function observe(state: RuleState, window: WindowObservation, config: RuleConfig): RuleState {
-  const level = classify(window.value, config);
+  const level = window.level ?? classify(window.value, config);
   const end = new Date(window.start.getTime() + window.seconds * 1000);
   const next: RuleState = { ...state, lastWindowAt: window.start, lastDataAt: end };
 

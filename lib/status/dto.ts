@@ -12,9 +12,12 @@ export interface ComponentDto {
   status: ComponentStatus;
   /** No measurement has arrived for too long: the status cannot be confirmed. */
   noData: boolean;
-  /** Latest measured value of the component's rule, in seconds (mail delay), if it has one. */
+  /** Latest measured mail delay of the component's rule, in seconds, if it measures one. */
   currentDelayS: number | null;
+  /** The component's status follows a measured mail delay (it has delay charts). */
   measured: boolean;
+  /** The mail flow whose delay it follows (inbound | outbound), when it does. */
+  flow: 'inbound' | 'outbound' | null;
 }
 
 export interface ComponentGroupDto {

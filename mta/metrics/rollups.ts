@@ -1,6 +1,7 @@
-// Ten-second rollups for the status site: what was delivered, deferred, bounced, accepted and
-// rejected in each window, with delay percentiles and the queue's state at the window's end.
-import { DELAY_BUCKET_BOUNDS, type RollupInput } from '../../lib/metrics/rollup-schema.js';
+// Ten-second rollups for the status site, one per flow: what was delivered, deferred, bounced,
+// accepted and rejected in each window, with delay percentiles and the flow's queue at the window's end.
+import type { Counts } from '../../lib/metrics/histogram.js';
+import { DELAY_BUCKET_BOUNDS, type DestinationInput, type MailFlow, type RollupInput } from '../../lib/metrics/rollup-schema.js';
 import type { ScanPolicy } from '../config.js';
 
 export const WINDOW_MS = 10_000;
@@ -46,13 +47,25 @@ export class RollupWindow {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
   }
 
-  finish(context: { source: string; queueDepth: number; oldestAgeS: number; scanPolicy: ScanPolicy; scanBypassing: boolean }): Rollup {
+  finish(context: {
+    source: string;
+    flow?: MailFlow;
+    queueDepth: number;
+    oldestAgeS: number;
+    /** Ages of the waiting messages and per-destination oldest ages (mta/metrics/flows.ts). */
+    waiting?: Counts;
+    destinations?: Counts;
+    topDestinations?: DestinationInput[];
+    scanPolicy: ScanPolicy;
+    scanBypassing: boolean;
+  }): Rollup {
     const sortedBy = (stage: keyof StageDelays) => this.delays.map((d) => d[stage]).sort((a, b) => a - b);
     const totals = sortedBy('total');
     const opt = (n: number | null) => (n === null ? null : round(n));
     const p95 = (stage: keyof StageDelays) => opt(percentile(sortedBy(stage), 95));
     return {
       source: context.source,
+      flow: context.flow ?? 'inbound',
       window_start: new Date(this.start).toISOString(),
       window_seconds: 10,
       delivered: this.delivered,
@@ -65,6 +78,9 @@ export class RollupWindow {
       stage_p95_s: { receive: p95('receive'), queue: p95('queue'), scan: p95('scan'), deliver: p95('deliver') },
       queue_depth: context.queueDepth,
       oldest_age_s: round(context.oldestAgeS),
+      ...(context.waiting ? { waiting_histogram: [...context.waiting] } : {}),
+      ...(context.destinations ? { destination_histogram: [...context.destinations] } : {}),
+      top_destinations: context.topDestinations ?? [],
       accepted: this.accepted,
       rejected: { ...this.rejected },
       scan_policy: context.scanPolicy,

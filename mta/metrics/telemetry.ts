@@ -1,11 +1,13 @@
 // One place where the pipeline reports what happened; feeds both Prometheus and the rollups.
+// Every event belongs to a flow (mta/metrics/flows.ts): each flow has its own rollup per window.
 import type { ScanPolicyState } from '../scan/scan-policy.js';
 import type { StateStore } from '../state/state-store.js';
-import type { MtaMetrics, QueueSnapshot } from './metrics.js';
+import { MAIL_FLOWS, type FlowQueueState, type MailFlow } from './flows.js';
+import type { MtaMetrics } from './metrics.js';
 import { RollupWindow, windowStart, type StageDelays } from './rollups.js';
 
 export class Telemetry {
-  private window: RollupWindow;
+  private windows: Record<MailFlow, RollupWindow>;
   private timer: NodeJS.Timeout | undefined;
   private readonly closedListeners: Array<() => void> = [];
 
@@ -13,10 +15,14 @@ export class Telemetry {
     private readonly metrics: MtaMetrics,
     private readonly store: StateStore,
     private readonly source: string,
-    private readonly snapshot: () => QueueSnapshot,
+    private readonly flowQueues: () => Record<MailFlow, FlowQueueState>,
     private readonly policy: () => ScanPolicyState,
   ) {
-    this.window = new RollupWindow(windowStart(Date.now()));
+    this.windows = Telemetry.newWindows(windowStart(Date.now()));
+  }
+
+  private static newWindows(start: number): Record<MailFlow, RollupWindow> {
+    return { inbound: new RollupWindow(start), outbound: new RollupWindow(start) };
   }
 
   start(): void {
@@ -33,34 +39,49 @@ export class Telemetry {
     this.closedListeners.push(listener);
   }
 
-  private current(): RollupWindow {
+  private current(flow: MailFlow): RollupWindow {
     this.rotate();
-    return this.window;
+    return this.windows[flow];
   }
 
-  /** Closes the current window once its 10 seconds are over and stores its rollup. */
+  /** Closes the current windows once their 10 seconds are over and stores one rollup per flow. */
   rotate(now = Date.now()): void {
     const start = windowStart(now);
-    if (start === this.window.start) return;
-    const snap = this.snapshot();
+    if (start === this.windows.inbound.start) return;
+    const queues = this.flowQueues();
     const policy = this.policy();
-    const rollup = this.window.finish({ source: this.source, queueDepth: snap.depth, oldestAgeS: snap.oldestAgeS, scanPolicy: policy.policy, scanBypassing: policy.bypassing });
-    this.store.enqueueRollup(rollup.window_start, rollup);
-    this.window = new RollupWindow(start);
+    for (const flow of MAIL_FLOWS) {
+      const q = queues[flow];
+      const rollup = this.windows[flow].finish({
+        source: this.source,
+        flow,
+        queueDepth: q.depth,
+        oldestAgeS: q.oldestAgeS,
+        waiting: q.ages,
+        destinations: q.destinations,
+        topDestinations: q.top,
+        scanPolicy: policy.policy,
+        scanBypassing: policy.bypassing,
+      });
+      this.store.enqueueRollup(rollup.window_start, rollup);
+    }
+    this.windows = Telemetry.newWindows(start);
     for (const listener of this.closedListeners) listener();
   }
 
-  accepted(): void {
+  /** An accepted message counts once in each flow it has recipients in. */
+  accepted(flows: Iterable<MailFlow>): void {
     this.metrics.accepted.inc();
-    this.current().accepted++;
+    for (const flow of new Set(flows)) this.current(flow).accepted++;
   }
 
+  /** Refusals happen at the door, where mail arrives from outside: they are inbound's. */
   rejected(reason: string): void {
     this.metrics.rejected.inc({ reason });
-    this.current().recordRejected(reason);
+    this.current('inbound').recordRejected(reason);
   }
 
-  delivered(delaysMs: StageDelays): void {
+  delivered(flow: MailFlow, delaysMs: StageDelays): void {
     // Wall-clock steps (NTP) can make a difference negative; a delay is never below zero.
     const seconds = (ms: number) => Math.max(0, ms) / 1000;
     const s: StageDelays = {
@@ -72,17 +93,17 @@ export class Telemetry {
     };
     for (const stage of ['receive', 'queue', 'scan', 'deliver', 'total'] as const) this.metrics.delay.observe({ stage }, s[stage]);
     this.metrics.outcomes.inc({ outcome: 'delivered' });
-    this.current().recordDelivered(s);
+    this.current(flow).recordDelivered(s);
   }
 
-  deferred(): void {
+  deferred(flow: MailFlow): void {
     this.metrics.outcomes.inc({ outcome: 'deferred' });
-    this.current().deferred++;
+    this.current(flow).deferred++;
   }
 
-  bounced(): void {
+  bounced(flow: MailFlow): void {
     this.metrics.outcomes.inc({ outcome: 'bounced' });
-    this.current().bounced++;
+    this.current(flow).bounced++;
   }
 
   scanVerdict(verdict: 'clean' | 'junk' | 'refused' | 'virus' | 'skipped' | 'failed'): void {

@@ -6,6 +6,7 @@ import { lifetimeExpired, nextRetryDelayMs } from '../deliver/backoff.js';
 import { buildBounce, type FailedRecipient } from '../deliver/dsn.js';
 import type { MaildirStore } from '../deliver/maildir.js';
 import type { Relay, RecipientOutcome } from '../deliver/relay.js';
+import { flowOf, flowQueueStates, RecentDestinations, type FlowQueueState, type MailFlow } from '../metrics/flows.js';
 import type { QueueSnapshot } from '../metrics/metrics.js';
 import type { Telemetry } from '../metrics/telemetry.js';
 import type { RecipientPolicy } from '../policy/recipient-policy.js';
@@ -39,6 +40,7 @@ export class QueueManager {
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private inlineScans = 0;
+  private readonly recentDestinations = new RecentDestinations();
 
   constructor(private readonly d: QueueDependencies) {
     this.scanQueue = new FairQueue<QueuedMessage>(d.config.scan.scheduler, d.config.scan.priorityAgeMs);
@@ -261,7 +263,7 @@ export class QueueManager {
   }
 
   private async deliver(message: QueuedMessage): Promise<void> {
-    const { spool, maildir, relay, recipients, config, telemetry } = this.d;
+    const { spool, maildir, relay, recipients, config } = this.d;
     const body = spool.body(message.id);
     if (!body) {
       this.messages.delete(message.id);
@@ -300,6 +302,7 @@ export class QueueManager {
     let lastDeferral: RecipientOutcome | undefined;
     for (const r of pending) {
       const o = outcomes.get(r.idx)!;
+      this.recentDestinations.touch(flowOf(r), r.domain, now);
       if (o.outcome === 'delivered') this.finishRecipient(r, 'delivered', o);
       else if (o.outcome === 'bounced') {
         this.finishRecipient(r, 'bounced', o);
@@ -307,6 +310,7 @@ export class QueueManager {
       } else lastDeferral = o;
     }
     const stillPending = message.recipients.filter((r) => r.state === 'pending');
+    let deferred = false;
     if (stillPending.length > 0) {
       message.attempts++;
       message.lastError = lastDeferral?.diagnostic ?? 'deferred';
@@ -325,15 +329,15 @@ export class QueueManager {
           bouncedNow.push({ address: r.address, status: o.status, diagnostic });
         }
       } else {
+        deferred = true;
         message.state = 'deferred';
         message.nextAttemptAt = now + nextRetryDelayMs(message.attempts, config.delivery);
         this.deferred.add(message.id);
-        telemetry.deferred();
         this.d.log(`${message.id}: to=${stillPending.map((r) => `<${r.address}>`).join(',')} status=deferred (${message.lastError}), retry in ${Math.round((message.nextAttemptAt - now) / 1000)} s`);
       }
     }
+    this.reportFlows(message, pending, bouncedNow, deferred, now);
     if (bouncedNow.length > 0) {
-      telemetry.bounced();
       this.d.log(`${message.id}: to=${bouncedNow.map((b) => `<${b.address}>`).join(',')} status=bounced (${bouncedNow[0]!.diagnostic})`);
       await this.sendBounce(message, body, bouncedNow);
     }
@@ -342,21 +346,43 @@ export class QueueManager {
       this.messages.delete(message.id);
       const delivered = message.recipients.filter((r) => r.state === 'delivered');
       if (delivered.length > 0) {
-        const scanStart = message.scanStart ?? message.queuedAt;
-        const scanEnd = message.scanEnd ?? scanStart;
-        // An inline scan (MTA_SCAN_INLINE) happens before the message is queued.
-        const delays = {
-          receive: Math.min(message.queuedAt, scanStart) - message.receivedAt,
-          queue: Math.max(0, scanStart - message.queuedAt),
-          scan: scanEnd - scanStart,
-          deliver: now - Math.max(scanEnd, message.queuedAt),
-          total: now - message.receivedAt,
-        };
-        telemetry.delivered(delays);
-        this.d.log(`${message.id}: from=<${message.mailFrom}> to=${delivered.map((r) => `<${r.address}>`).join(',')} delays=${fmt(delays.receive)}/${fmt(delays.queue)}/${fmt(delays.scan)}/${fmt(delays.deliver)} total=${fmt(delays.total)} status=sent`);
+        const d = this.delays(message, now);
+        this.d.log(`${message.id}: from=<${message.mailFrom}> to=${delivered.map((r) => `<${r.address}>`).join(',')} delays=${fmt(d.receive)}/${fmt(d.queue)}/${fmt(d.scan)}/${fmt(d.deliver)} total=${fmt(d.total)} status=sent`);
       }
     }
     await spool.recordAttempt(message, finished);
+  }
+
+  /** Where a message's time went: receive, queue (waiting for a scan), scan, deliver. */
+  private delays(message: QueuedMessage, now: number) {
+    const scanStart = message.scanStart ?? message.queuedAt;
+    const scanEnd = message.scanEnd ?? scanStart;
+    // An inline scan (MTA_SCAN_INLINE) happens before the message is queued.
+    return {
+      receive: Math.min(message.queuedAt, scanStart) - message.receivedAt,
+      queue: Math.max(0, scanStart - message.queuedAt),
+      scan: scanEnd - scanStart,
+      deliver: now - Math.max(scanEnd, message.queuedAt),
+      total: now - message.receivedAt,
+    };
+  }
+
+  /**
+   * One attempt's outcome, per flow: a flow whose recipients are all done now counts the message
+   * as delivered (with its delay) once; a flow with recipients left over counts a deferral.
+   */
+  private reportFlows(message: QueuedMessage, attempted: Recipient[], bouncedNow: FailedRecipient[], deferred: boolean, now: number): void {
+    const { telemetry } = this.d;
+    const bounced = new Set(bouncedNow.map((b) => b.address));
+    for (const flow of new Set(attempted.map(flowOf))) {
+      const inFlow = message.recipients.filter((r) => flowOf(r) === flow);
+      if (attempted.some((r) => flowOf(r) === flow && bounced.has(r.address))) telemetry.bounced(flow);
+      if (inFlow.some((r) => r.state === 'pending')) {
+        if (deferred) telemetry.deferred(flow);
+      } else if (inFlow.some((r) => r.state === 'delivered')) {
+        telemetry.delivered(flow, this.delays(message, now));
+      }
+    }
   }
 
   /**
@@ -415,6 +441,11 @@ export class QueueManager {
     });
     this.d.log(`${message.id}: sender non-delivery notification: ${id}`);
     this.enqueue(accepted);
+  }
+
+  /** Each flow's waiting mail, for the rollups. */
+  flowSnapshot(now = Date.now()): Record<MailFlow, FlowQueueState> {
+    return flowQueueStates(this.messages.values(), this.recentDestinations, now);
   }
 
   snapshot(now = Date.now()): QueueSnapshot {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { MtaConfig } from '../config.js';
+import { flowOf } from '../metrics/flows.js';
 import type { Telemetry } from '../metrics/telemetry.js';
 import type { AutoBlocker } from '../policy/auto-block.js';
 import type { Blocklist } from '../policy/blocklist.js';
@@ -329,7 +330,7 @@ export class SmtpIngress {
       internal: false,
       recipients,
     });
-    telemetry.accepted();
+    telemetry.accepted(recipients.map(flowOf));
     this.d.onAccepted(accepted);
     return id;
   }

@@ -6,7 +6,7 @@ import { audit } from '@/lib/audit/log';
 import { authorizeAction } from '@/lib/auth/guard';
 import { clientIp } from '@/lib/auth/session';
 import { refreshStatusPages } from '@/lib/cache/refresh';
-import { postInformationalNote } from '@/lib/incidents/notes';
+import { noteScanBypassBySlug } from '@/lib/incidents/scan-bypass';
 import { mta, MtaError } from '@/lib/mta/admin-client';
 
 export interface MailState {
@@ -46,7 +46,7 @@ export async function unblockAction(formData: FormData) {
 export async function scanPolicyAction(_: MailState, formData: FormData): Promise<MailState> {
   const staff = await authorizeAction('admin');
   const parsed = z
-    .object({ policy: z.enum(['enabled', 'bypass', 'auto']), reason, note: z.enum(['yes', 'no']).default('no') })
+    .object({ policy: z.enum(['enabled', 'bypass', 'auto']), reason })
     .safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
   try {
@@ -55,10 +55,11 @@ export async function scanPolicyAction(_: MailState, formData: FormData): Promis
     return failure(error);
   }
   await audit(staff, 'mail.scan_policy', { type: 'scan_policy' }, { policy: parsed.data.policy, reason: parsed.data.reason }, await clientIp());
-  // As the 2014 operators did for the SPAM check: tell customers that spam filtering is off.
-  if (parsed.data.policy === 'bypass' && parsed.data.note === 'yes') {
-    const incident = await postInformationalNote('spam-check', parsed.data.reason);
-    if (incident) await audit(staff, 'incident.publish', { type: 'incident', id: incident.id }, { note: 'scan bypass' }, await clientIp());
+  // As the 2014 operators did for the SPAM check: customers are told at once that spam filtering
+  // is off, with the reason. The spam-check rule keeps the same note (and closes it on resumption).
+  if (parsed.data.policy === 'bypass') {
+    const incidentId = await noteScanBypassBySlug('spam-check', new Date(), 'staff', parsed.data.reason);
+    if (incidentId) await audit(staff, 'incident.publish', { type: 'incident', id: incidentId }, { note: 'scan bypass' }, await clientIp());
     refreshStatusPages();
   }
   revalidatePath('/admin/mail');

@@ -58,9 +58,7 @@ export function ScanPolicyForm({ current, t }: { current: string; t: Record<'pol
         <label htmlFor="policy-reason">{t.reason}</label>
         <input id="policy-reason" name="reason" type="text" required />
       </div>
-      <label>
-        <input type="checkbox" name="note" value="yes" defaultChecked /> {t.note}
-      </label>
+      <p className="hint">{t.note}</p>
       <div>
         <button type="submit" disabled={pending}>
           {t.apply}

@@ -12,7 +12,7 @@ const T = {
     addedBy: '登録', expires: '期限', automatic: '自動', untilRemoved: '解除まで',
     blocklistOff: 'ブロックリストは無効です（MTA_BLOCKLIST=off）。登録内容は適用されません。', autoOff: '自動ブロックは無効です（MTA_AUTO_BLOCK）。',
     autoRule: '自動ブロック: {triggers}送信元IPを{minutes}分間ブロックします。', perMinuteMessages: '1分間に{n}通を超えてメールを送った', perMinuteRefused: '1分間に{n}件を超えて宛先を拒否された', or: '、または',
-    scan: 'SPAMチェック', policy: '動作', note: 'バイパス時にステータスページへお知らせを掲載する', apply: '切り替える', enabled: '有効', bypass: '停止（バイパス）', auto: '自動（滞留時のみ停止）',
+    scan: 'SPAMチェック', policy: '動作', note: 'SPAMチェックを止めている間（停止・自動のどちらでも）、ステータスページの「SPAMチェック」は一部障害と表示され、お知らせが掲載されます。停止の理由はそのお知らせに載ります。', apply: '切り替える', enabled: '有効', bypass: '停止（バイパス）', auto: '自動（滞留時のみ停止）',
     flush: '保留中のメールを今すぐ再送', unreachable: 'MTAの管理APIに接続できません', seconds: '秒',
   },
   en: {
@@ -21,7 +21,7 @@ const T = {
     addedBy: 'Added by', expires: 'Expires', automatic: 'automatic', untilRemoved: 'when removed',
     blocklistOff: 'The blocklist is off (MTA_BLOCKLIST=off): its entries are not applied.', autoOff: 'Automatic blocking is off (MTA_AUTO_BLOCK).',
     autoRule: 'Automatic blocking: a client IP that {triggers} is blocked for {minutes} minutes.', perMinuteMessages: 'sends more than {n} messages a minute', perMinuteRefused: 'has more than {n} recipients refused a minute', or: ' or ',
-    scan: 'Spam check', policy: 'Mode', note: 'When bypassing, post a note on the status page', apply: 'Switch', enabled: 'On', bypass: 'Off (bypass)', auto: 'Automatic (off only while mail waits)',
+    scan: 'Spam check', policy: 'Mode', note: 'While the spam check is skipped (off, or automatically), the status page shows “Spam check” as a partial outage with a note; the reason for switching it off appears in that note.', apply: 'Switch', enabled: 'On', bypass: 'Off (bypass)', auto: 'Automatic (off only while mail waits)',
     flush: 'Retry deferred mail now', unreachable: 'The MTA admin API does not answer', seconds: 's',
   },
 };

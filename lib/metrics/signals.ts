@@ -1,0 +1,82 @@
+import { addInto, emptyCounts, kthLargest, total, type Counts } from './histogram';
+import type { MailFlow } from './rollup-schema';
+
+// What a flow's mail delay is, for the status rules: a figure that a real backlog drives and a
+// few stuck messages cannot. Pure functions over one 10-second window merged across sources.
+
+export interface LateMailSettings {
+  /** A delay counts only once at least this many messages have reached it. */
+  minMessages: number;
+  /** …and this share (0–1) of the window's mail, delivered and waiting: the window's p95 when it is busy. */
+  share: number;
+  /** Outbound: at least this many destination domains must have mail waiting that long… */
+  minDestinations: number;
+  /** …and this share (0–1) of the destinations that had mail lately. */
+  destinationShare: number;
+}
+
+export const DEFAULT_LATE_MAIL: LateMailSettings = { minMessages: 5, share: 0.05, minDestinations: 3, destinationShare: 0.5 };
+
+/** One flow's window, merged across every source that reported it. */
+export interface FlowWindow {
+  start: Date;
+  seconds: number;
+  flow: MailFlow;
+  /** Delays of the mail delivered in the window. */
+  delivered: Counts;
+  deliveredMax: number | null;
+  /** Ages of the mail waiting at the window's end. */
+  waiting: Counts;
+  oldestWaitingS: number;
+  /** Outbound: the oldest waiting age per destination domain (null when no source reported it). */
+  destinations: Counts | null;
+}
+
+export interface FlowSignal {
+  /** The rule's metric: the delay that the window's late mail has reached. */
+  value: number;
+  /** The largest delay that at least `minMessages` messages (or destinations) reached: the figure people read. */
+  peak: number;
+}
+
+/**
+ * The delay reached by at least `max(minCount, ⌈share·n⌉)` of the n counted items, or 0 when fewer
+ * items than that are counted: a handful of stuck messages never makes a figure.
+ */
+export function lateDelay(counts: Counts, minCount: number, share: number, max: number | null): number {
+  const n = total(counts);
+  const k = Math.max(minCount, Math.ceil(share * n), 1);
+  return kthLargest(counts, k, max) ?? 0;
+}
+
+/**
+ * Inbound: the delivered mail and the mail still waiting together, so that a backlog shows while
+ * it builds (waiting) and while it drains (delivered late). Its p95 once the window is busy;
+ * never fewer than `minMessages` messages.
+ */
+export function inboundSignal(w: FlowWindow, s: LateMailSettings = DEFAULT_LATE_MAIL): FlowSignal {
+  const all = addInto(addInto(emptyCounts(), w.delivered), w.waiting);
+  const max = Math.max(w.deliveredMax ?? 0, w.oldestWaitingS);
+  return { value: lateDelay(all, s.minMessages, s.share, max), peak: lateDelay(all, s.minMessages, 0, max) };
+}
+
+/**
+ * Outbound: mail leaving is late for customers only when it waits for many destinations at once.
+ * One domain that cannot be reached (or a handful) is that domain's trouble: staff see it in the
+ * console, customers' status does not change. Delivered mail is not counted: what waited on our
+ * side was counted while it waited, and what waited because a remote deferred it waited for the
+ * remote. Without destinations from the sources, waiting mail is judged by message, as inbound is.
+ */
+export function outboundSignal(w: FlowWindow, s: LateMailSettings = DEFAULT_LATE_MAIL): FlowSignal {
+  if (!w.destinations) {
+    return { value: lateDelay(w.waiting, s.minMessages, s.share, w.oldestWaitingS), peak: lateDelay(w.waiting, s.minMessages, 0, w.oldestWaitingS) };
+  }
+  return {
+    value: lateDelay(w.destinations, s.minDestinations, s.destinationShare, w.oldestWaitingS),
+    peak: lateDelay(w.destinations, s.minDestinations, 0, w.oldestWaitingS),
+  };
+}
+
+export function flowSignal(w: FlowWindow, s: LateMailSettings = DEFAULT_LATE_MAIL): FlowSignal {
+  return w.flow === 'outbound' ? outboundSignal(w, s) : inboundSignal(w, s);
+}
