@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { localePath, pick, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import type { UptimeComponent, UptimeDay } from '@/lib/metrics/uptime';
+import { uptimeFigureNote, uptimeFigureText } from '@/lib/metrics/uptime-text';
+import { LocalTime } from './local-time';
 
 const TONE: Record<string, string> = {
   operational: 'ok',
@@ -34,9 +36,11 @@ export function UptimeBars({ uptime, lang, name }: { uptime: UptimeComponent; la
   const t = messages(lang);
   const dateText = (date: string) => (lang === 'ja' ? date.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日') : date);
   const statusText = (day: UptimeDay) => (!day.worst ? t.uptimeUnknown : day.worst === 'no_data' ? t.noData : t.componentStatus[day.worst]);
+  const figure = uptimeFigureText(lang, uptime);
+  const tipId = `uptime-tip-${uptime.slug}`;
   return (
     <div className="uptime" data-uptime={uptime.slug}>
-      <ol className="uptime-bars" aria-label={`${name}: ${t.uptimeLabel(uptime.days.length)}`}>
+      <ol className="uptime-bars" aria-label={`${name}: ${t.uptimeLabel(uptime.days.length)}${lang === 'ja' ? '、' : ', '}${figure}`}>
         {segments(uptime.days).map((run) => {
           const day = run[0];
           const tone = `day tone-${day.worst ? TONE[day.worst] : 'unknown'}`;
@@ -66,7 +70,19 @@ export function UptimeBars({ uptime, lang, name }: { uptime: UptimeComponent; la
       </ol>
       <p className="uptime-legend">
         <span>{t.daysAgo(uptime.days.length)}</span>
-        <span>{uptime.uptimePercent === null ? t.uptimeUnknown : t.uptimePercent(uptime.uptimePercent)}</span>
+        {/* The figure says what it covers; hover, focus or tap tells how it is computed. */}
+        <span className="uptime-figure" tabIndex={0} aria-describedby={tipId} data-coverage={uptime.coverage} data-covered-minutes={uptime.coveredMinutes}>
+          {figure}
+          <span className="day-tip" role="tooltip" id={tipId}>
+            <strong>{figure}</strong> {uptimeFigureNote(lang, uptime)}
+            {uptime.coveredFrom && uptime.coverage !== 'whole_period' && (
+              <>
+                {' '}
+                {t.uptimeRecordsSince}: <LocalTime iso={uptime.coveredFrom} lang={lang} />
+              </>
+            )}
+          </span>
+        </span>
         <span>{t.today}</span>
       </p>
     </div>

@@ -41,13 +41,28 @@ const schemas = {
     indicator: { enum: ['none', 'minor', 'major', 'critical'] },
     description: { type: 'string', description: "The status page's banner text in the requested language (Statuspage's strings in English)" },
   }),
-  // "components" is present on groups only, so it is not required.
+  // "components" is present on groups only, "tayori_uptime" on components in the component lists only: not required.
   Component: object(COMPONENT_PROPERTIES, {
     properties: {
       ...COMPONENT_PROPERTIES,
       components: { type: 'array', items: { type: 'string' }, description: 'Groups only: ids of the components in the group' },
+      tayori_uptime: ref('TayoriUptime'),
     },
   }),
+  TayoriUptime: object(
+    {
+      percent: { type: ['number', 'null'], minimum: 0, maximum: 100, description: 'Two decimals; null when nothing is known' },
+      period_days: { type: 'integer', minimum: 1 },
+      coverage: { enum: ['whole_period', 'recent', 'with_gaps', 'none'] },
+      covered_minutes: { type: 'integer', minimum: 0 },
+      covered_from: nullableTime,
+      text: { type: 'string', description: 'The figure as the status page words it, e.g. 「稼働率 98.62 %（直近43分）」' },
+    },
+    {
+      description:
+        "Tayori's extension, not part of Statuspage's API: the uptime figure shown under the component's bars. Major outage time counts fully as downtime, partial outage time at 30 %, degraded performance and maintenance not at all; time before the component existed and time without data are left out, so covered_minutes can be far less than period_days. coverage: whole_period (every minute of the period), recent (from covered_from until now without a gap), with_gaps (some time without data), none.",
+    },
+  ),
   AffectedComponent: object({
     code: { type: 'string', description: 'The component id' },
     name: { type: 'string' },

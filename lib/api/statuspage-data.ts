@@ -2,6 +2,8 @@ import 'server-only';
 import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
 import { db } from '../db';
+import { uptime } from '../metrics/queries';
+import type { UptimeComponent } from '../metrics/uptime';
 
 // Everything the Statuspage-compatible documents are built from, in both languages, read in one
 // cached call: every /api/v2 document and the badge are shaped from this snapshot, so a request
@@ -85,6 +87,9 @@ export interface SnapshotMaintenance {
   updates: SnapshotUpdate[];
 }
 
+/** A component's uptime figure and what it covers (lib/metrics/uptime.ts), without the days. */
+export type SnapshotUptime = Pick<UptimeComponent, 'uptimePercent' | 'periodDays' | 'coveredMinutes' | 'coveredFrom' | 'coverage'>;
+
 export interface StatuspageSnapshot {
   /** In display order. */
   groups: SnapshotGroup[];
@@ -94,6 +99,8 @@ export interface StatuspageSnapshot {
   incidents: SnapshotIncident[];
   /** Published only: the 50 most recent, plus any older one not yet completed; newest first. */
   maintenances: SnapshotMaintenance[];
+  /** By component slug: the same figures the status page's uptime bars show. */
+  uptime: Record<string, SnapshotUptime>;
 }
 
 export const RECENT_LIMIT = 50;
@@ -224,8 +231,11 @@ async function loadMaintenances(): Promise<SnapshotMaintenance[]> {
 /** The snapshot, cached with the status pages' tags: refreshed on every status or incident change. */
 export const getStatuspageSnapshot = unstable_cache(
   async (): Promise<StatuspageSnapshot> => {
-    const [{ groups, components }, incidents, maintenances] = await Promise.all([loadComponents(), loadIncidents(), loadMaintenances()]);
-    return { groups, components, incidents, maintenances };
+    const [{ groups, components }, incidents, maintenances, uptimes] = await Promise.all([loadComponents(), loadIncidents(), loadMaintenances(), uptime()]);
+    const uptimeBySlug = Object.fromEntries(
+      uptimes.map(({ slug, uptimePercent, periodDays, coveredMinutes, coveredFrom, coverage }) => [slug, { uptimePercent, periodDays, coveredMinutes, coveredFrom, coverage }]),
+    );
+    return { groups, components, incidents, maintenances, uptime: uptimeBySlug };
   },
   ['api:statuspage-snapshot'],
   { tags: [TAGS.components, TAGS.incidents], revalidate: 30 },

@@ -24,6 +24,10 @@ function snapshot(statuses: string[], incidents: StatuspageSnapshot['incidents']
     components,
     incidents,
     maintenances: [],
+    uptime: {
+      // Added 43 minutes before, with a short partial outage; the other parts know nothing yet.
+      'component-1': { uptimePercent: 98.6, periodDays: 90, coveredMinutes: 43, coveredFrom: '2026-11-29T05:00:00.000Z', coverage: 'recent' },
+    },
   };
 }
 
@@ -79,6 +83,25 @@ describe('Statuspage documents', () => {
       [2, 'g1', '2026-11-01'],
       [3, 'g1', '2026-11-01'],
     ]);
+  });
+
+  it("adds Tayori's uptime, with what it covers, to components in the component lists only", () => {
+    const snap = snapshot(['operational', 'partial_outage']);
+    const [group, , part1] = componentsDocument(snap, 'ja', site).components;
+    expect(group.tayori_uptime).toBeUndefined();
+    expect(part1.tayori_uptime).toEqual({
+      percent: 98.6,
+      period_days: 90,
+      coverage: 'recent',
+      covered_minutes: 43,
+      covered_from: '2026-11-29T14:00:00+09:00',
+      text: '稼働率 98.60 %（直近43分）',
+    });
+    const en = summaryDocument(snap, 'en', site).components.find((c) => c.id === 'c1');
+    expect(en?.tayori_uptime?.text).toBe('98.60 % uptime over the last 43 minutes');
+    // An incident's components are the Statuspage object as is.
+    const [doc] = incidentsDocument(snapshot(['operational', 'partial_outage'], [incident('monitoring', 'major')]), 'en', site).incidents;
+    expect(doc.components[0].tayori_uptime).toBeUndefined();
   });
 
   it('shapes an incident: local times, first monitoring time, transitions, newest update first', () => {

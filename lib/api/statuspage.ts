@@ -4,6 +4,8 @@ import { isoInZone } from '../dates/format';
 import { env } from '../env';
 import { localePath, pick, type Lang } from '../i18n/locales';
 import { messages } from '../i18n/messages';
+import type { UptimeCoverage } from '../metrics/uptime';
+import { uptimeFigureText } from '../metrics/uptime-text';
 import { overallStatus, type OverallStatus } from '../status/indicator';
 import { COMPONENT_STATUSES, INCIDENT_IMPACTS, isUnresolved, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../status/types';
 import type { SnapshotComponent, SnapshotIncident, SnapshotMaintenance, SnapshotUpdate, StatuspageSnapshot } from './statuspage-data';
@@ -57,6 +59,25 @@ export interface ComponentJson {
   only_show_if_degraded: boolean;
   /** Groups only: the ids of their components. */
   components?: string[];
+  /** Tayori's extension, on components (not groups) in components.json and summary.json. */
+  tayori_uptime?: TayoriUptimeJson;
+}
+
+/**
+ * Not part of Statuspage's API (its clients ignore unknown fields): the uptime figure the status
+ * page shows under a component's bars, with what it covers. Time before the component existed and
+ * time without data are left out, so `covered_minutes` can be far less than `period_days`.
+ */
+export interface TayoriUptimeJson {
+  /** Two decimals; major outage time counts fully, partial outage time at 30 %, the rest not. Null when nothing is known. */
+  percent: number | null;
+  period_days: number;
+  /** whole_period | recent (from covered_from until now, no gap) | with_gaps | none */
+  coverage: UptimeCoverage;
+  covered_minutes: number;
+  covered_from: string | null;
+  /** The figure as the status page words it, e.g. 「稼働率 98.62 %（直近43分）」. */
+  text: string;
 }
 
 export interface AffectedComponentJson {
@@ -141,7 +162,8 @@ class Shaper {
     return { indicator, description: messages(this.lang).overall[overall.description] };
   }
 
-  component(c: SnapshotComponent, position: number): ComponentJson {
+  component(c: SnapshotComponent, position: number, withUptime = false): ComponentJson {
+    const uptime = withUptime ? this.snapshot.uptime[c.slug] : undefined;
     return {
       id: c.id,
       name: pick(this.lang, c.nameJa, c.nameEn),
@@ -156,6 +178,18 @@ class Shaper {
       page_id: this.site.pageId,
       group: false,
       only_show_if_degraded: false,
+      ...(uptime
+        ? {
+            tayori_uptime: {
+              percent: uptime.uptimePercent,
+              period_days: uptime.periodDays,
+              coverage: uptime.coverage,
+              covered_minutes: uptime.coveredMinutes,
+              covered_from: uptime.coveredFrom ? this.time(uptime.coveredFrom) : null,
+              text: uptimeFigureText(this.lang, uptime),
+            },
+          }
+        : {}),
     };
   }
 
@@ -180,7 +214,7 @@ class Shaper {
         only_show_if_degraded: false,
         components: members.map((m) => m.id),
       });
-      members.forEach((m, i) => list.push(this.component(m, i + 1)));
+      members.forEach((m, i) => list.push(this.component(m, i + 1, true)));
     });
     return list;
   }

@@ -1,3 +1,4 @@
+import type { UptimeCoverage } from '../metrics/uptime';
 import type { IndicatorDescription } from '../status/indicator';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
 import type { Lang } from './locales';
@@ -15,7 +16,8 @@ export interface Messages {
   componentsHeading: string;
   unresolvedHeading: string;
   recentHeading: string;
-  noRecentIncidents: (days: number) => string;
+  /** `ongoing`: an incident is listed as ongoing right above, so "no incidents" would contradict it. */
+  noRecentIncidents: (days: number, ongoing: boolean) => string;
   historyHeading: string;
   historyLink: string;
   historyEmpty: string;
@@ -44,7 +46,12 @@ export interface Messages {
   noData: string;
   currentDelay: string;
   uptimeLabel: (days: number) => string;
-  uptimePercent: (pct: number) => string;
+  /** The figure with what it covers: the whole period, the last stretch, or the days with data. */
+  uptimeFigure: (pct: number, coverage: Exclude<UptimeCoverage, 'none'>, coveredMinutes: number) => string;
+  /** The figure's hover/focus text: what it is computed over, and how. */
+  uptimeCovers: (coverage: Exclude<UptimeCoverage, 'none'>, coveredMinutes: number, periodDays: number) => string;
+  uptimeRecordsSince: string;
+  uptimeWeighting: string;
   uptimeUnknown: string;
   daysAgo: (days: number) => string;
   today: string;
@@ -56,6 +63,26 @@ export interface Messages {
   noDataExplained: string;
   maintenanceHeading: string;
   maintenanceStatus: { scheduled: string; in_progress: string; verifying: string; completed: string };
+}
+
+// How long the uptime figure covers: minutes up to two hours, hours up to two days, then days
+// (hours and days to the nearest one).
+function span(minutes: number): { n: number; unit: 'minute' | 'hour' | 'day' } {
+  if (minutes < 120) return { n: minutes, unit: 'minute' };
+  if (minutes < 2 * 1440) return { n: Math.round(minutes / 60), unit: 'hour' };
+  return { n: Math.round(minutes / 1440), unit: 'day' };
+}
+
+/** 43分 / 5時間 / 3日; with `duration`, the length of a stretch: 43分間 / 5時間 / 3日間. */
+function jaSpan(minutes: number, duration: boolean): string {
+  const { n, unit } = span(minutes);
+  if (unit === 'hour') return `${n}時間`;
+  return `${n}${unit === 'minute' ? '分' : '日'}${duration ? '間' : ''}`;
+}
+
+function enSpan(minutes: number): string {
+  const { n, unit } = span(minutes);
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
 const ja: Messages = {
@@ -90,7 +117,7 @@ const ja: Messages = {
   componentsHeading: 'サービスの状態',
   unresolvedHeading: '発生中の障害',
   recentHeading: '最近の障害情報',
-  noRecentIncidents: (days) => `過去${days}日間に障害はありません。`,
+  noRecentIncidents: (days, ongoing) => (ongoing ? `発生中の障害のほかに、過去${days}日間の障害はありません。` : `過去${days}日間に障害はありません。`),
   historyHeading: '障害履歴',
   historyLink: 'すべての障害履歴',
   historyEmpty: '障害の記録はありません。',
@@ -119,7 +146,19 @@ const ja: Messages = {
   noData: 'データなし',
   currentDelay: '現在の遅延',
   uptimeLabel: (days) => `過去${days}日間の稼働状況`,
-  uptimePercent: (pct) => `稼働率 ${pct.toFixed(2)}%`,
+  uptimeFigure: (pct, coverage, minutes) => {
+    const figure = `稼働率 ${pct.toFixed(2)} %`;
+    if (coverage === 'whole_period') return figure;
+    return coverage === 'recent' ? `${figure}（直近${jaSpan(minutes, false)}）` : `${figure}（データのある${jaSpan(minutes, true)}）`;
+  },
+  uptimeCovers: (coverage, minutes, days) =>
+    coverage === 'whole_period'
+      ? `過去${days}日間のすべての時間で計算しています。`
+      : coverage === 'recent'
+        ? `記録のある直近${jaSpan(minutes, false)}で計算しています。それより前の記録はありません。`
+        : `データのある${jaSpan(minutes, true)}で計算しています。データのない時間は含めていません。`,
+  uptimeRecordsSince: '記録の開始',
+  uptimeWeighting: '重大な障害の時間はすべて、一部障害の時間は30 %を停止として数えます。パフォーマンス低下とメンテナンスの時間は停止に数えません。',
   uptimeUnknown: '記録なし',
   daysAgo: (days) => `${days}日前`,
   today: '今日',
@@ -165,7 +204,7 @@ const en: Messages = {
   componentsHeading: 'Service status',
   unresolvedHeading: 'Ongoing incidents',
   recentHeading: 'Recent incidents',
-  noRecentIncidents: (days) => `No incidents in the last ${days} days.`,
+  noRecentIncidents: (days, ongoing) => (ongoing ? `No other incidents in the last ${days} days.` : `No incidents in the last ${days} days.`),
   historyHeading: 'Incident history',
   historyLink: 'Full incident history',
   historyEmpty: 'No incidents recorded.',
@@ -194,7 +233,19 @@ const en: Messages = {
   noData: 'No data',
   currentDelay: 'Current delay',
   uptimeLabel: (days) => `status over the past ${days} days`,
-  uptimePercent: (pct) => `${pct.toFixed(2)} % uptime`,
+  uptimeFigure: (pct, coverage, minutes) => {
+    const figure = `${pct.toFixed(2)} % uptime`;
+    if (coverage === 'whole_period') return figure;
+    return coverage === 'recent' ? `${figure} over the last ${enSpan(minutes)}` : `${figure} over the ${enSpan(minutes)} with data`;
+  },
+  uptimeCovers: (coverage, minutes, days) =>
+    coverage === 'whole_period'
+      ? `Computed over every minute of the past ${days} days.`
+      : coverage === 'recent'
+        ? `Computed over the last ${enSpan(minutes)}, the time with records; there are no earlier records.`
+        : `Computed over the ${enSpan(minutes)} with data; time without data is left out.`,
+  uptimeRecordsSince: 'Records begin',
+  uptimeWeighting: 'Major outages count fully as downtime and partial outages at 30 %; degraded performance and maintenance do not count as downtime.',
   uptimeUnknown: 'no record',
   daysAgo: (days) => `${days} days ago`,
   today: 'Today',

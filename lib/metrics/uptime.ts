@@ -3,7 +3,9 @@ import { bucketStart } from './resolutions';
 
 // Uptime per day from a component's status history. Weighted as Statuspage does: a major outage
 // counts fully as downtime, a partial outage at 30 %, slowness and maintenance not at all. Time
-// before the component existed and time without data are left out.
+// before the component existed and time without data are left out, so the figure can cover far
+// less than the 90 days of the bars: the result says how much it covers, and everything that shows
+// the figure says so too (lib/metrics/uptime-text.ts).
 
 export type DayStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance' | 'no_data';
 
@@ -30,10 +32,25 @@ export interface UptimeDay {
   incidents: { slug: string; titleJa: string; titleEn: string }[];
 }
 
+/**
+ * What the figure is computed over. `whole_period`: every minute of the period is known.
+ * `recent`: the known part runs without a gap from `coveredFrom` until now, e.g. a component
+ * added 43 minutes ago ("over the last 43 minutes"). `with_gaps`: some time in between, or the
+ * latest stretch, has no data ("over the 86 days with data"). `none`: nothing is known.
+ */
+export type UptimeCoverage = 'whole_period' | 'recent' | 'with_gaps' | 'none';
+
 export interface UptimeComponent {
   slug: string;
   /** Percentage over the known part of the period, two decimals; null when nothing is known. */
   uptimePercent: number | null;
+  /** Calendar days in the period (the bars). */
+  periodDays: number;
+  /** Whole minutes the figure is computed over: the period less unknown time and time without data. */
+  coveredMinutes: number;
+  /** ISO time the earliest of those minutes began; null when nothing is known. */
+  coveredFrom: string | null;
+  coverage: UptimeCoverage;
   days: UptimeDay[];
 }
 
@@ -104,6 +121,9 @@ export function computeUptime(input: {
 
   let knownMs = 0;
   let downMs = 0;
+  // The known stretch's ends, to tell one unbroken stretch up to now from one with gaps.
+  let knownStart = Infinity;
+  let knownEnd = -Infinity;
   const result: UptimeDay[] = [];
   for (const day of calendar) {
     const dayStart = day.start;
@@ -115,7 +135,11 @@ export function computeUptime(input: {
       const e = Math.min(iv.end, dayEnd);
       if (e <= s) continue;
       if (worst === null || SEVERITY[iv.status] > SEVERITY[worst]) worst = iv.status;
-      if (iv.status !== 'no_data') knownMs += e - s;
+      if (iv.status !== 'no_data') {
+        knownMs += e - s;
+        knownStart = Math.min(knownStart, s);
+        knownEnd = Math.max(knownEnd, e);
+      }
       downMs += (e - s) * (DOWNTIME_WEIGHT[iv.status] ?? 0);
       if (iv.status !== 'operational' && iv.status !== 'under_maintenance' && iv.status !== 'no_data') affectedMs += e - s;
     }
@@ -124,9 +148,22 @@ export function computeUptime(input: {
       .map(({ slug, titleJa, titleEn }) => ({ slug, titleJa, titleEn }));
     result.push({ date: day.date, worst, minutesAffected: Math.round(affectedMs / 60_000), incidents });
   }
+  const periodStart = calendar[0]?.start ?? nowMs;
+  const periodEnd = Math.min(calendar.at(-1)?.next ?? nowMs, nowMs);
   return {
     slug: input.slug,
     uptimePercent: knownMs > 0 ? Math.floor((1 - downMs / knownMs) * 10_000) / 100 : null,
+    periodDays: calendar.length,
+    coveredMinutes: Math.floor(knownMs / 60_000),
+    coveredFrom: knownMs > 0 ? new Date(knownStart).toISOString() : null,
+    coverage: coverageOf(knownMs, knownStart, knownEnd, periodStart, periodEnd),
     days: result,
   };
+}
+
+function coverageOf(knownMs: number, knownStart: number, knownEnd: number, periodStart: number, periodEnd: number): UptimeCoverage {
+  if (knownMs <= 0) return 'none';
+  if (knownMs >= periodEnd - periodStart) return 'whole_period';
+  // Intervals never overlap, so a stretch as long as its ends are apart has no gap in it.
+  return knownEnd === periodEnd && knownEnd - knownStart === knownMs ? 'recent' : 'with_gaps';
 }

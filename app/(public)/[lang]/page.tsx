@@ -109,7 +109,8 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">{t.recentHeading}</h2>
           {incidents.recent.length === 0 ? (
-            <p className="empty">{t.noRecentIncidents(RECENT_DAYS)}</p>
+            // Never a bare "no incidents" while one is listed as ongoing above.
+            <p className="empty">{t.noRecentIncidents(RECENT_DAYS, incidents.unresolved.length > 0)}</p>
           ) : (
             incidents.recent.map((incident) => <IncidentCard key={incident.id} incident={incident} lang={lang} />)
           )}
