@@ -63,7 +63,7 @@ export class Telemetry {
         scanPolicy: policy.policy,
         scanBypassing: policy.bypassing,
       });
-      this.store.enqueueRollup(rollup.window_start, rollup);
+      this.store.enqueueRollup(rollup.window_start, flow, rollup);
     }
     this.windows = Telemetry.newWindows(start);
     for (const listener of this.closedListeners) listener();

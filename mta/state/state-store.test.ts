@@ -35,9 +35,27 @@ describe('state store', () => {
 
     // Opening it again changes nothing.
     const again = new StateStore(dir);
-    expect(again.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.db.pragma('user_version', { simple: true })).toBe(2);
     expect(again.listBlocklist().map((e) => e.value)).toEqual(['198.51.100.0/24', '192.0.2.5']);
     again.close();
+  });
+
+  it('upgrades a rollup outbox from before flows, keeping what waits (as inbound), and then keeps both flows of a window', () => {
+    const old = new Database(path.join(dir, 'mta.db'));
+    old.exec(`CREATE TABLE rollup_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, window_start TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+      INSERT INTO rollup_outbox (window_start, body) VALUES ('2026-12-01T00:00:00.000Z', '{"delivered":3}');
+      PRAGMA user_version = 1;`);
+    old.close();
+
+    const store = new StateStore(dir);
+    expect(store.peekRollups(10)).toEqual([{ id: 1, body: { delivered: 3 } }]);
+    expect(store.db.prepare('SELECT flow FROM rollup_outbox').pluck().all()).toEqual(['inbound']);
+    store.enqueueRollup('2026-12-01T00:00:10.000Z', 'inbound', { delivered: 1 });
+    store.enqueueRollup('2026-12-01T00:00:10.000Z', 'outbound', { delivered: 2 });
+    // A window written twice (a restart mid-window) is still kept once per flow.
+    store.enqueueRollup('2026-12-01T00:00:10.000Z', 'outbound', { delivered: 99 });
+    expect(store.peekRollups(10).map((r) => r.body)).toEqual([{ delivered: 3 }, { delivered: 1 }, { delivered: 2 }]);
+    store.close();
   });
 
   it('leaves expired entries out of the listing, replaces them when the address is blocked again, and sweeps them', () => {

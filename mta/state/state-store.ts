@@ -70,8 +70,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE TABLE IF NOT EXISTS rollup_outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  window_start TEXT NOT NULL UNIQUE,
-  body TEXT NOT NULL
+  window_start TEXT NOT NULL,
+  flow TEXT NOT NULL DEFAULT 'inbound',
+  body TEXT NOT NULL,
+  UNIQUE (window_start, flow)
 );
 CREATE TABLE IF NOT EXISTS credentials (
   address TEXT PRIMARY KEY,
@@ -90,6 +92,23 @@ CREATE TABLE IF NOT EXISTS settings (
 const MIGRATIONS: Array<(db: Database.Database) => void> = [
   // 1: blocklist entries may expire (automatic blocks of flooding clients).
   (db) => addColumnIfMissing(db, 'blocklist', 'expires_at', 'TEXT'),
+  // 2: one rollup per flow and window (inbound, outbound); rollups already waiting were mixed: inbound.
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(rollup_outbox)').all() as Array<{ name: string }>;
+    if (columns.some((c) => c.name === 'flow')) return;
+    db.exec(`
+      CREATE TABLE rollup_outbox_by_flow (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        window_start TEXT NOT NULL,
+        flow TEXT NOT NULL DEFAULT 'inbound',
+        body TEXT NOT NULL,
+        UNIQUE (window_start, flow)
+      );
+      INSERT INTO rollup_outbox_by_flow (id, window_start, flow, body) SELECT id, window_start, 'inbound', body FROM rollup_outbox;
+      DROP TABLE rollup_outbox;
+      ALTER TABLE rollup_outbox_by_flow RENAME TO rollup_outbox;
+    `);
+  },
 ];
 
 function addColumnIfMissing(db: Database.Database, table: string, column: string, type: string): void {
@@ -260,8 +279,8 @@ export class StateStore {
   }
 
   // Rollup outbox: written before any push attempt, removed only after the site accepted it.
-  enqueueRollup(windowStart: string, body: unknown): void {
-    this.db.prepare('INSERT OR IGNORE INTO rollup_outbox (window_start, body) VALUES (?, ?)').run(windowStart, JSON.stringify(body));
+  enqueueRollup(windowStart: string, flow: string, body: unknown): void {
+    this.db.prepare('INSERT OR IGNORE INTO rollup_outbox (window_start, flow, body) VALUES (?, ?, ?)').run(windowStart, flow, JSON.stringify(body));
   }
 
   peekRollups(limit: number): Array<{ id: number; body: unknown }> {

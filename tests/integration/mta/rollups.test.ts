@@ -34,7 +34,7 @@ async function startReceiver(port: number) {
       requests.push({ auth: req.headers.authorization, rollups: parsed.rollups });
       let accepted = 0;
       for (const r of parsed.rollups) {
-        const key = `${r.source}|${r.window_start}`;
+        const key = `${r.source}|${r.flow}|${r.window_start}`;
         if (!seen.has(key)) accepted++;
         seen.add(key);
       }
@@ -76,7 +76,11 @@ describe('rollups to the status site', () => {
 
     const rollup = await waitFor('a rollup with a delivery', () => site.all().find((r) => r.delivered >= 1), 30_000);
     expect(site.requests[0]!.auth).toBe(`Bearer ${token}`);
-    expect(Object.keys(rollup).sort()).toEqual(['accepted', 'bounced', 'deferred', 'delay_histogram', 'delay_max_s', 'delay_p50_s', 'delay_p95_s', 'delivered', 'oldest_age_s', 'queue_depth', 'rejected', 'scan_bypassing', 'scan_policy', 'source', 'stage_p95_s', 'window_seconds', 'window_start'].sort());
+    expect(Object.keys(rollup).sort()).toEqual(['accepted', 'bounced', 'deferred', 'delay_histogram', 'delay_max_s', 'delay_p50_s', 'delay_p95_s', 'delivered', 'oldest_age_s', 'queue_depth', 'rejected', 'scan_bypassing', 'scan_policy', 'source', 'stage_p95_s', 'window_seconds', 'window_start', 'flow', 'waiting_histogram', 'destination_histogram', 'top_destinations'].sort());
+    // Mail for a hosted mailbox is inbound; the same window has an outbound rollup, empty.
+    expect(rollup.flow).toBe('inbound');
+    const outbound = site.all().find((r) => r.flow === 'outbound' && r.window_start === rollup.window_start);
+    expect(outbound).toMatchObject({ delivered: 0, queue_depth: 0, accepted: 0, rejected: {} });
     expect(rollup.source).toBe('mx-test-1');
     expect(rollup.window_seconds).toBe(10);
     expect(Date.parse(rollup.window_start) % 10_000).toBe(0);
@@ -97,6 +101,31 @@ describe('rollups to the status site', () => {
     await site.close();
   });
 
+  it('counts mail that cannot leave in the outbound flow only, with its destination and reason', async () => {
+    const sitePort = await freePort();
+    const site = await startReceiver(sitePort);
+    const mta = await startMta({ env: { MTA_ROLLUP_PUSH: 'on', SITE_URL: `http://127.0.0.1:${sitePort}`, MTA_SOURCE_ID: 'mx-test-3', INGEST_TOKEN: 'ingest-token-for-tests-0123456789', MTA_BACKOFF_MIN_S: '600' } });
+    running.push(mta);
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mta.smtpPort, ignoreTLS: true });
+    // A subscription confirmation to a domain whose MX cannot be found: deferred, retried for days.
+    await transport.sendMail({ from: `status@${DEMO}`, to: 'new-subscriber@nowhere.invalid', subject: 'Confirm', text: 'x' });
+    await transport.sendMail({ from: 'a@example.org', to: `user2@${DEMO}`, subject: 'hello', text: 'x' });
+
+    const stuck = await waitFor('an outbound rollup with the deferred message', () => site.all().find((r) => r.flow === 'outbound' && r.queue_depth === 1 && r.top_destinations.length === 1), 40_000, 500);
+    expect(stuck.top_destinations[0]).toMatchObject({ domain: 'nowhere.invalid', waiting: 1 });
+    expect(stuck.top_destinations[0].last_error).toMatch(/Name service error for name=nowhere\.invalid/);
+    expect(stuck.waiting_histogram.reduce((a: number, b: number) => a + b, 0)).toBe(1);
+    expect(stuck.destination_histogram.reduce((a: number, b: number) => a + b, 0)).toBe(1);
+    expect(site.all().filter((r) => r.flow === 'outbound').reduce((n, r) => n + r.deferred, 0)).toBeGreaterThanOrEqual(1);
+    // Inbound: the hosted mailbox's message was delivered and nothing of it waits.
+    const inbound = site.all().filter((r) => r.flow === 'inbound');
+    expect(inbound.reduce((n, r) => n + r.delivered, 0)).toBe(1);
+    expect(inbound.every((r) => r.deferred === 0)).toBe(true);
+    const sameWindow = inbound.find((r) => r.window_start === stuck.window_start);
+    expect(sameWindow).toMatchObject({ queue_depth: 0, oldest_age_s: 0, top_destinations: [] });
+    await site.close();
+  });
+
   it('keeps rollups on disk while the site is down, across a restart, and delivers them later in order', async () => {
     const sitePort = await freePort();
     const site = await startReceiver(sitePort);
@@ -104,9 +133,10 @@ describe('rollups to the status site', () => {
     const dataDir = tempDir('outbox');
     const env = { MTA_ROLLUP_PUSH: 'on', SITE_URL: `http://127.0.0.1:${sitePort}`, MTA_SOURCE_ID: 'mx-test-2', INGEST_TOKEN: 'ingest-token-for-tests-0123456789' };
     const first = await startMta({ dataDir, env });
-    await waitFor('two rollups in the outbox', async () => {
+    // Two windows, each with an inbound and an outbound rollup.
+    await waitFor('two windows of rollups in the outbox', async () => {
       const m = /^tayori_mta_rollup_outbox (\d+)$/m.exec(await first.metrics());
-      return Number(m?.[1] ?? 0) >= 2;
+      return Number(m?.[1] ?? 0) >= 4;
     }, 40_000, 500);
     expect(first.output()).toMatch(/status site answered 503; rollups kept in the outbox/);
     expect(await first.stop()).toBe(0);
@@ -120,10 +150,13 @@ describe('rollups to the status site', () => {
 
     site.state.mode = 'up';
     const all = await waitFor('the backlog to arrive', () => {
-      const got = site.all();
+      const got = site.all().filter((r) => r.flow === 'inbound');
       return got.length >= 3 ? got : undefined;
     }, 30_000, 500);
     const starts = all.map((r) => Date.parse(r.window_start as string));
+    // Each window comes with both flows.
+    const outboundStarts = new Set(site.all().filter((r) => r.flow === 'outbound').map((r) => Date.parse(r.window_start as string)));
+    expect(starts.filter((t) => !outboundStarts.has(t))).toEqual([]);
     // The windows from before the restart made it, and everything came in order, each window once.
     expect(starts.filter((t) => t + 10_000 <= restartedAt).length).toBeGreaterThanOrEqual(2);
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
