@@ -1,3 +1,4 @@
+import type { Root } from 'mdast';
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
@@ -8,11 +9,20 @@ import { unified } from 'unified';
 // One pipeline for every piece of markdown the site shows, authored reports and text typed into
 // the console alike. Raw HTML is dropped by remark-rehype (allowDangerousHtml is off) and
 // rehype-sanitize removes what GitHub would not allow (scripts, event handlers, javascript: URLs).
-const sanitizeSchema = {
+// Two renderings leave it: HTML here, and plain text for mail readers and JSON in plain-text.ts,
+// both from the same parse.
+export const sanitizeSchema = {
   ...defaultSchema,
   // Keep heading ids predictable for in-page links; rehype-sanitize prefixes them with "user-".
   clobberPrefix: 'user-',
 };
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+/** The markdown syntax tree (CommonMark with GitHub's tables, task lists, strikethrough, footnotes). */
+export function parseMarkdown(markdown: string): Root {
+  return parser.parse(markdown);
+}
 
 const processor = unified()
   .use(remarkParse)
@@ -21,6 +31,7 @@ const processor = unified()
   .use(rehypeSanitize, sanitizeSchema)
   .use(rehypeStringify);
 
+/** Sanitised HTML. */
 export function renderMarkdown(markdown: string): string {
   return String(processor.processSync(markdown));
 }
@@ -32,7 +43,7 @@ export interface Heading {
 
 /** The headings of a markdown document, in order (used to check a report's sections). */
 export function markdownHeadings(markdown: string): Heading[] {
-  const tree = unified().use(remarkParse).use(remarkGfm).parse(markdown);
+  const tree = parseMarkdown(markdown);
   const headings: Heading[] = [];
   for (const node of tree.children) {
     if (node.type === 'heading') headings.push({ depth: node.depth, text: plainText(node) });

@@ -1,6 +1,8 @@
 import 'server-only';
 import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
+import { renderMarkdown } from '../content/markdown';
+import { markdownToText } from '../content/plain-text';
 import { db } from '../db';
 
 export interface FeedEntryDto {
@@ -9,8 +11,11 @@ export interface FeedEntryDto {
   titleEn: string;
   updateId: string;
   status: string;
-  bodyJa: string;
-  bodyEn: string;
+  /** The update's markdown rendered once here, cached with the entries: sanitised HTML and plain text. */
+  htmlJa: string;
+  htmlEn: string;
+  textJa: string;
+  textEn: string;
   displayAt: string;
   precision: string;
 }
@@ -45,13 +50,16 @@ export const getFeedEntries = unstable_cache(
         titleEn: u.incident.titleEn,
         updateId: u.id,
         status: u.status,
-        bodyJa: u.bodyJa,
-        bodyEn: u.bodyEn,
+        htmlJa: renderMarkdown(u.bodyJa),
+        htmlEn: u.bodyEn ? renderMarkdown(u.bodyEn) : '',
+        textJa: markdownToText(u.bodyJa),
+        textEn: u.bodyEn ? markdownToText(u.bodyEn) : '',
         displayAt: u.displayAt.toISOString(),
         precision: u.precision,
       })),
     };
   },
-  ['feeds:history'],
+  // v2: entries carry rendered HTML and text instead of markdown.
+  ['feeds:history:v2'],
   { tags: [TAGS.incidents, TAGS.components], revalidate: 60 },
 );

@@ -2,7 +2,7 @@ import 'server-only';
 import { env } from '../env';
 import { publicCacheControl } from '../http/cache-control';
 import { isLang } from '../i18n/locales';
-import { buildHistoryFeed } from './build';
+import { buildHistoryFeed, historyFeedXml } from './build';
 import { getFeedEntries } from './history';
 
 /** The body of /history.rss and /history.atom (and /en/…), with its Content-Type. */
@@ -13,7 +13,7 @@ export async function historyFeedResponse(request: Request, langParam: string, f
   const data = await getFeedEntries(component);
   if (!data) return new Response('unknown component\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   const feed = buildHistoryFeed(data, langParam, { url: env.SITE_URL, nameJa: env.SITE_NAME_JA, nameEn: env.SITE_NAME_EN });
-  const body = format === 'rss' ? feed.rss2() : feed.atom1();
+  const body = historyFeedXml(feed, format);
   return new Response(body, {
     headers: {
       'Content-Type': format === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8',
