@@ -1,4 +1,4 @@
-// npm run simulate -- spam-flood [--quick] [--chart <file>] [--<scenario option> <number> …]
+// npm run simulate -- spam-flood [--quick] [--quiet-flood] [--chart <file>] [--<scenario option> <number> …]
 // npm run simulate -- chaos [--quick] [--subscribers <n>] [--mta-down <s>]
 //
 // spam-flood: the 2014 incident replayed twice on this machine — once with the 2014 setup
@@ -14,12 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { runChaos } from './simulate/chaos';
 import { delayChartSvg, resultLine, table } from './simulate/report';
-import { DEFAULT_SCENARIO, QUICK_SCENARIO, withOverrides } from './simulate/scenario';
+import { DEFAULT_SCENARIO, QUICK_SCENARIO, QUIET_FLOOD, withOverrides } from './simulate/scenario';
 import { runFloodArm } from './simulate/spam-flood';
 import { ROOT } from './simulate/stack';
 
 const [command = 'spam-flood', ...rest] = process.argv.slice(2);
 const quick = rest.includes('--quick');
+// Thousands of senders that each send little, to mailboxes that exist: nothing is refused or blocked.
+const quietFlood = rest.includes('--quiet-flood');
 const keep = rest.includes('--keep');
 const option = (name: string) => {
   const i = rest.indexOf(name);
@@ -55,7 +57,7 @@ async function main() {
     const base = await prepare(workRoot);
     if (command === 'spam-flood') {
       const chart = option('--chart') ?? (quick ? path.join(workRoot, 'replay.svg') : path.join(ROOT, 'docs/replay-2014.svg'));
-      const scenario = withOverrides(quick ? QUICK_SCENARIO : DEFAULT_SCENARIO, rest.filter((a) => a !== '--quick' && a !== '--keep'));
+      const scenario = withOverrides({ ...(quick ? QUICK_SCENARIO : DEFAULT_SCENARIO), ...(quietFlood ? QUIET_FLOOD : {}) }, rest.filter((a) => !['--quick', '--keep', '--quiet-flood'].includes(a)));
       log(`scenario: ${JSON.stringify(scenario)}`);
       const legacy = await runFloodArm({ setup: 'legacy', scenario, workDir: path.join(workRoot, 'legacy'), ...base, log });
       const tayori = await runFloodArm({ setup: 'tayori', scenario, workDir: path.join(workRoot, 'tayori'), ...base, log });

@@ -40,12 +40,26 @@ async function call<T>(method: string, apiPath: string, body?: unknown): Promise
   return data as T;
 }
 
+export interface QueuedMessageSummary {
+  id: string;
+  state: string;
+  from: string;
+  /** Recipients still pending. */
+  to: string[];
+  client_ip: string;
+  size: number;
+  age_s: number;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+}
 export interface QueueSummary {
   depth: number;
   by_state: Record<string, number>;
   oldest_age_s: number;
   oldest_scan_wait_s: number;
-  messages: { id?: string; queue_id?: string; from?: string; client_ip?: string; age_s?: number; state?: string }[];
+  /** Oldest first. */
+  messages: QueuedMessageSummary[];
 }
 export interface BlocklistEntry {
   id: number;
@@ -81,4 +95,6 @@ export const mta = {
   scanPolicy: () => call<ScanPolicyState>('GET', '/api/scan-policy'),
   setScanPolicy: (policy: ScanPolicyState['policy'], reason: string, actor: string) => call<ScanPolicyState>('PUT', '/api/scan-policy', { policy, reason, actor }),
   flush: (actor: string) => call<{ flushed: number }>('POST', '/api/flush', { actor }),
+  deleteMessage: (id: string, actor: string) => call<{ deleted: string }>('DELETE', `/api/queue/${encodeURIComponent(id)}?actor=${encodeURIComponent(actor)}`),
+  bounceMessage: (id: string, reason: string, actor: string) => call<{ bounced: string }>('POST', `/api/queue/${encodeURIComponent(id)}/bounce`, { reason, actor }),
 };

@@ -67,6 +67,8 @@ const mailboxInput = z.object({
 const domainInput = z.object({ verify_recipients: z.boolean(), actor });
 const passwordInput = z.object({ password: z.string().min(12, 'must be at least 12 characters').max(200), actor });
 const flushInput = z.object({ actor }).default({});
+// The reason goes into the non-delivery notification the sender receives.
+const bounceInput = z.object({ reason: z.string().trim().min(1, 'say why (the sender is told)').max(300).default('removed by the postmaster'), actor }).default({ reason: 'removed by the postmaster' });
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -180,10 +182,27 @@ export class AdminServer {
     }
     const heldItem = /^\/api\/queue\/([0-9A-Z]{1,40})$/.exec(path);
     if (heldItem && method === 'DELETE') {
-      if (!(await spool.deleteHeld(heldItem[1]!))) throw new HttpError(404, 'not_found', `no quarantined or refused message ${heldItem[1]}`);
-      store.recordEvent('queue', url.searchParams.get('actor') ?? 'admin-api', null, { action: 'delete', id: heldItem[1] });
-      this.d.log(`${heldItem[1]}: deleted from the quarantine`);
-      return send(res, 200, { deleted: heldItem[1] });
+      // A waiting message (deferred, or not yet scanned or delivered), else a held one.
+      const id = heldItem[1]!;
+      const actor = url.searchParams.get('actor') ?? 'admin-api';
+      const outcome = await queue.remove(id);
+      if (outcome === 'busy') throw new HttpError(409, 'busy', `message ${id} is being scanned or delivered right now; try again in a moment`);
+      if (outcome === 'not_found') {
+        if (!(await spool.deleteHeld(id))) throw new HttpError(404, 'not_found', `no message ${id} in the queue, the quarantine or the refused spam`);
+        this.d.log(`${id}: deleted from the quarantine`);
+      }
+      store.recordEvent('queue', actor, null, { action: 'delete', id });
+      return send(res, 200, { deleted: id });
+    }
+    const bounceItem = /^\/api\/queue\/([0-9A-Z]{1,40})\/bounce$/.exec(path);
+    if (bounceItem && method === 'POST') {
+      const input = parse(bounceInput, body ?? {});
+      const id = bounceItem[1]!;
+      const outcome = await queue.returnToSender(id, input.reason);
+      if (outcome === 'busy') throw new HttpError(409, 'busy', `message ${id} is being scanned or delivered right now; try again in a moment`);
+      if (outcome === 'not_found') throw new HttpError(404, 'not_found', `no message ${id} waiting in the queue`);
+      store.recordEvent('queue', input.actor ?? 'admin-api', input.reason, { action: 'bounce', id });
+      return send(res, 200, { bounced: id });
     }
     if (route === 'GET /api/blocklist') {
       const { policy: settings } = this.d.config;
@@ -272,7 +291,7 @@ export class AdminServer {
       return send(res, 200, { events: store.listEvents(limit, url.searchParams.get('kind') ?? undefined) });
     }
     const known = ['/api/queue', '/api/blocklist', '/api/scan-policy', '/api/flush', '/api/mailboxes', '/api/events'];
-    if (known.includes(path) || blocklistItem || domainItem || passwordItem || heldItem) throw new HttpError(405, 'method_not_allowed', `${method} is not supported on ${path}`);
+    if (known.includes(path) || blocklistItem || domainItem || passwordItem || heldItem || bounceItem) throw new HttpError(405, 'method_not_allowed', `${method} is not supported on ${path}`);
     throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`);
   }
 }

@@ -79,6 +79,52 @@ export class QueueManager {
     this.pump();
   }
 
+  /**
+   * Takes a waiting message out of the queue for good (the admin "delete"): nobody is told.
+   * 'busy' while a scan or a delivery attempt has it in hand: the caller may try again.
+   */
+  async remove(id: string): Promise<'removed' | 'busy' | 'not_found'> {
+    const message = this.messages.get(id);
+    if (!message) return 'not_found';
+    if (this.scanning.has(id) || this.delivering.has(id)) return 'busy';
+    this.forget(message);
+    for (const r of message.recipients) if (r.state === 'pending') this.finishRecipient(r, 'bounced', { address: r.address, outcome: 'bounced', status: '5.0.0', diagnostic: 'deleted from the queue by the postmaster' });
+    await this.d.spool.recordAttempt(message, true);
+    this.d.log(`${id}: from=<${message.mailFrom}> deleted from the queue`);
+    return 'removed';
+  }
+
+  /**
+   * Returns a waiting message to its sender now (the admin "bounce"): its pending recipients fail
+   * with a non-delivery notification saying so, as when its queue lifetime runs out.
+   */
+  async returnToSender(id: string, reason: string): Promise<'bounced' | 'busy' | 'not_found'> {
+    const message = this.messages.get(id);
+    if (!message) return 'not_found';
+    if (this.scanning.has(id) || this.delivering.has(id)) return 'busy';
+    const body = this.d.spool.body(id);
+    this.forget(message);
+    const failed: FailedRecipient[] = [];
+    for (const r of message.recipients.filter((x) => x.state === 'pending')) {
+      const diagnostic = `returned to sender by the postmaster (${reason})${message.lastError ? `; last attempt: ${message.lastError}` : ''}`;
+      this.finishRecipient(r, 'bounced', { address: r.address, outcome: 'bounced', status: '5.0.0', diagnostic });
+      failed.push({ address: r.address, status: '5.0.0', diagnostic });
+    }
+    for (const flow of new Set(message.recipients.filter((r) => failed.some((f) => f.address === r.address)).map(flowOf))) this.d.telemetry.bounced(flow);
+    this.d.log(`${id}: to=${failed.map((b) => `<${b.address}>`).join(',')} status=bounced (${failed[0]?.diagnostic ?? reason})`);
+    if (body && failed.length) await this.sendBounce(message, body, failed);
+    await this.d.spool.recordAttempt(message, true);
+    return 'bounced';
+  }
+
+  /** Drops a message from every in-memory queue (the spool row is dealt with by the caller). */
+  private forget(message: QueuedMessage): void {
+    this.messages.delete(message.id);
+    this.deferred.delete(message.id);
+    this.scanQueue.remove(message.id);
+    this.deliverQueue.remove(message.id);
+  }
+
   /** Retries all deferred mail now (the admin "flush"). */
   async flush(): Promise<number> {
     const ids = [...this.deferred];

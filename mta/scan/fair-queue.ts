@@ -92,6 +92,11 @@ export class FairQueue<T extends Queueable> {
     return undefined;
   }
 
+  /** Takes an item out without handing it on (a message deleted by the postmaster). */
+  remove(id: string): boolean {
+    return this.waiting.delete(id);
+  }
+
   /** Takes every waiting item at once (scan bypass), oldest first. */
   drain(): T[] {
     const all: T[] = [];

@@ -7,8 +7,11 @@ import path from 'node:path';
 import { ROOT } from './stack';
 
 export interface PublicTimeline {
-  /** First time an unresolved incident was served. */
+  /** First time an unresolved incident about the delay was served. */
   incidentShownAt?: number;
+  /** First time the spam-check note (an incident of impact "none") was served, and when it went. */
+  scanNoteShownAt?: number;
+  scanNoteClearedAt?: number;
 }
 
 /** Polls the public API every second until stopped. */
@@ -20,9 +23,14 @@ export function watchPublicStatus(siteUrl: string): { timeline: PublicTimeline; 
       try {
         const res = await fetch(`${siteUrl}/api/v2/incidents/unresolved.json`, { signal: AbortSignal.timeout(5000) });
         if (res.ok) {
-          // The simulation's site has no other incidents: the first unresolved one is the flood's.
-          const body = (await res.json()) as { incidents: unknown[] };
-          if (body.incidents.length && !timeline.incidentShownAt) timeline.incidentShownAt = Date.now();
+          // The simulation's site has no other incidents: the first unresolved one with an impact
+          // is the flood's delay; one without an impact is the note that the spam check is off.
+          const body = (await res.json()) as { incidents: Array<{ impact: string }> };
+          const now = Date.now();
+          if (body.incidents.some((i) => i.impact !== 'none') && !timeline.incidentShownAt) timeline.incidentShownAt = now;
+          const note = body.incidents.some((i) => i.impact === 'none');
+          if (note && !timeline.scanNoteShownAt) timeline.scanNoteShownAt = now;
+          if (!note && timeline.scanNoteShownAt && !timeline.scanNoteClearedAt) timeline.scanNoteClearedAt = now;
         }
       } catch {
         // the site is down (chaos) or busy: keep polling

@@ -44,6 +44,10 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     ['  first notice in the mailbox after', (a) => `${num(since(a.timeline.firstNotice, a.timeline.thresholdCrossed))} s`],
     ['delay back under the threshold (s)', (a) => num(a.timeline.recovered)],
     ['  recovery notice in the mailbox after', (a) => `${num(since(a.timeline.recoveryNotice, a.timeline.recovered))} s`],
+    ['spam check skipped by the breaker (s)', (a) => num(a.timeline.scanSkipped)],
+    ['  note on the status page after', (a) => `${num(since(a.timeline.scanNoteShown, a.timeline.scanSkipped))} s`],
+    ['spam check back (s)', (a) => num(a.timeline.scanResumed)],
+    ['  note closed after', (a) => `${num(since(a.timeline.scanNoteCleared, a.timeline.scanResumed))} s`],
     [`/ under load, ${s.loadConnections} connections, next start`, (a) => loadCell(a.load.next)],
     ['  through nginx (deploy/nginx/tayori.conf)', (a) => loadCell(a.load.nginx)],
   ];

@@ -17,6 +17,8 @@ export interface Scenario {
   /** The spam-check stage: parallel scans × cost of one scan. */
   scanConcurrency: number;
   scanCostMs: number;
+  /** Tayori's breaker: mail that has waited this long for a scan skips it (MTA_SCAN_AUTO_BYPASS_AGE_S). */
+  scanBypassAgeS: number;
   /** The status rule's first threshold (p95 delay), and how long health must last before recovery. */
   thresholdS: number;
   leaveAfterS: number;
@@ -42,6 +44,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   mailboxes: 50,
   scanConcurrency: 2,
   scanCostMs: 66,
+  scanBypassAgeS: 300,
   thresholdS: 60,
   leaveAfterS: 60,
   noDataAfterS: 120,
@@ -51,6 +54,13 @@ export const DEFAULT_SCENARIO: Scenario = {
   drainTimeoutS: 900,
   recoveryTimeoutS: 600,
 };
+
+/**
+ * A flood that nothing refuses or blocks: thousands of senders that each send little, to
+ * mailboxes that exist. Only the queue and the breaker stand between it and legitimate mail, and
+ * the status page must see the delay whatever the flood looks like.
+ */
+export const QUIET_FLOOD: Partial<Scenario> = { spamSenders: 3000, spamUnknownShare: 0 };
 
 /** A short run for CI: the same shape, a smaller flood against a smaller scan stage. */
 export const QUICK_SCENARIO: Scenario = {
@@ -82,7 +92,7 @@ export function mtaSettings(setup: Setup, s: Scenario): Record<string, string> {
     return { ...scan, MTA_SCHEDULER: 'fifo', MTA_RECIPIENT_VERIFICATION: 'off', MTA_BLOCKLIST: 'off', MTA_AUTO_BLOCK: 'off', MTA_SCAN_POLICY: 'enabled' };
   }
   // Tayori's defaults (fair scheduling, recipient verification, automatic blocking) and the breaker.
-  return { ...scan, MTA_SCAN_POLICY: 'auto' };
+  return { ...scan, MTA_SCAN_POLICY: 'auto', MTA_SCAN_AUTO_BYPASS_AGE_S: String(s.scanBypassAgeS) };
 }
 
 /** Parses `--name value` pairs over a scenario's fields (numbers only). */

@@ -33,7 +33,19 @@ export interface ArmResult {
   legit: { sent: number; accepted: number; refused: number; failed: number; delivered: number; lost: number; duplicates: number; junked: number; delay: DelayStats };
   spam: { sent: number; refused: number; failed: number; accepted: number; inbox: number; junk: number; autoBlocked: number };
   /** Seconds from the start of the flood (null: did not happen). */
-  timeline: { thresholdCrossed: number | null; incidentShown: number | null; firstNotice: number | null; recovered: number | null; recoveryNotice: number | null };
+  timeline: {
+    thresholdCrossed: number | null;
+    incidentShown: number | null;
+    firstNotice: number | null;
+    recovered: number | null;
+    recoveryNotice: number | null;
+    /** The MTA's breaker started and stopped skipping the spam check (its own event log). */
+    scanSkipped: number | null;
+    scanResumed: number | null;
+    /** The status page's note about it appeared and went. */
+    scanNoteShown: number | null;
+    scanNoteCleared: number | null;
+  };
   /** `/` under load during the flood: straight to Next.js, and through nginx when it is installed. */
   load: { next: LoadResult | null; nginx: LoadResult | null };
   /** Legitimate delay by acceptance time, for the chart: [seconds since flood start, max delay s]. */
@@ -166,6 +178,14 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       return left === 0;
     }, s.drainTimeoutS * 1000, 10_000).catch((e: Error) => log(`${setup}: ${e.message}`));
 
+    const breakerEvents = async () => {
+      const events = ((await stack.mtaApi('GET', '/api/events?kind=scan_policy&limit=1000')).json?.events ?? []) as Array<{ at: string; actor: string; detail: { bypassing?: boolean } }>;
+      return events.filter((e) => e.actor === 'auto').sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    };
+    if ((await breakerEvents()).some((e) => e.detail.bypassing)) {
+      log(`${setup}: waiting for the spam check to resume and the note to go`);
+      await waitFor('the note to be cleared', () => status.timeline.scanNoteClearedAt !== undefined, s.recoveryTimeoutS * 1000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
+    }
     if (status.timeline.incidentShownAt) {
       log(`${setup}: waiting for the recovery notice`);
       await waitFor('the recovery notice', () => inbox.notices.some((n) => n.to === SUBSCRIBER && isRecoveryNotice(n)), s.recoveryTimeoutS * 1000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
@@ -176,6 +196,9 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       maildirs.scan();
       return legit.messages.every((m) => !m.acceptedAt || maildirs.byId.has(m.id));
     }, 120_000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
+    const breaker = await breakerEvents();
+    const skipped = breaker.find((e) => e.detail.bypassing === true);
+    const resumed = breaker.findLast((e) => e.detail.bypassing === false);
     const blocked = await stack.mtaApi('GET', '/api/blocklist').then((r) => (r.json?.entries ?? []).filter((e: { created_by?: string }) => e.created_by === 'auto').length, () => 0);
 
     // Legitimate mail offered during the flood, as the customers of 2014 experienced it.
@@ -232,6 +255,10 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
         firstNotice: rel(firstNotice),
         recovered: rel(recovered),
         recoveryNotice: rel(recoveryNotice),
+        scanSkipped: rel(skipped ? Date.parse(skipped.at) : null),
+        scanResumed: rel(resumed ? Date.parse(resumed.at) : null),
+        scanNoteShown: rel(status.timeline.scanNoteShownAt),
+        scanNoteCleared: rel(status.timeline.scanNoteClearedAt),
       },
       load: loadResult,
       series: [...buckets].sort((a, b) => a[0] - b[0]),

@@ -5,7 +5,10 @@ import { launchChromium } from '../support/browser';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 import { signedInContext } from '../support/staff';
 import { formatDateTime, isoInZone } from '../../lib/dates/format';
-import { openSession, startMta, type MtaProcess } from '../integration/mta/helpers';
+import nodemailer from 'nodemailer';
+import { inject } from 'vitest';
+import { makeRollup } from '../support/rollups';
+import { openSession, readMailbox, startMta, waitFor, type MtaProcess } from '../integration/mta/helpers';
 
 // The 2014 operators' defences, from the console, against the real bundled MTA.
 let mta: MtaProcess;
@@ -92,6 +95,63 @@ describe('mail-system controls', () => {
     await page.reload();
     await page.getByRole('button', { name: '保留中のメールを今すぐ再送' }).click();
     await expect.poll(() => page.locator('.form-ok').first().innerText()).toContain('完了');
+  });
+
+  it('shows why each measured component has its status, with the destinations mail waits for', async () => {
+    // What an MTA reports while one remote domain cannot be reached: outbound mail waits for it alone.
+    const start = new Date(Math.floor(Date.now() / 10_000) * 10_000 - 20_000);
+    const outbound = {
+      ...makeRollup('mx-console', start, []),
+      flow: 'outbound',
+      queue_depth: 2,
+      oldest_age_s: 4000,
+      waiting_histogram: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0],
+      destination_histogram: [6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+      top_destinations: [{ domain: 'unreachable.example', waiting: 2, oldest_age_s: 4000, last_error: 'connect to mx.unreachable.example[192.0.2.9]:25: Connection timed out' }],
+    };
+    const res = await fetch(`${site.url}/api/ingest/mail-metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${inject('ingestToken')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rollups: [outbound] }),
+    });
+    expect(res.status).toBe(200);
+    await page.reload();
+    for (const slug of ['mail-inbound', 'mail-outbound', 'spam-check']) expect(await page.locator(`[data-evidence="${slug}"]`).count(), slug).toBe(1);
+    const evidence = page.locator('[data-evidence="mail-outbound"]');
+    expect(await evidence.innerText()).toContain('1つの宛先だけの滞留（相手側の問題）では変わりません');
+    const row = evidence.locator('[data-destination="unreachable.example"]');
+    expect(await row.innerText()).toContain('Connection timed out');
+    expect(await evidence.locator('[data-source="mx-console"]').count()).toBe(1);
+    // One destination of seven waiting: メール送信 stays operational.
+    expect(await evidence.locator('[data-rule-status]').getAttribute('data-rule-status')).toBe('operational');
+  });
+
+  it('returns a deferred message to its sender with a reason, after a confirmation', async () => {
+    await nodemailer.createTransport({ host: '127.0.0.1', port: mta.smtpPort, ignoreTLS: true }).sendMail({
+      from: 'info@demo.tayori.test',
+      to: 'someone@nowhere.invalid',
+      subject: 'Invoice',
+      text: 'x',
+      messageId: '<console-return@demo.tayori.test>',
+    });
+    const deferred = await waitFor('the deferral', async () => (await mta.api('GET', '/api/queue')).json.messages.find((m: { state: string }) => m.state === 'deferred'));
+    await page.reload();
+    const row = page.locator(`tr[data-queue-id="${deferred.id}"]`);
+    expect(await row.innerText()).toContain('someone@nowhere.invalid');
+    await row.getByLabel('返送の理由（送信者に伝わります）').fill('宛先ドメインが存在しません');
+    // Without the confirmation nothing happens.
+    await row.getByRole('button', { name: '送信者に返送' }).click();
+    await expect.poll(() => row.locator('.form-error').innerText()).toContain('確認');
+    expect((await mta.api('GET', '/api/queue')).json.depth).toBe(1);
+    await row.getByLabel('このメールを返送・削除します（元に戻せません）').check();
+    await row.getByRole('button', { name: '送信者に返送' }).click();
+    await expect.poll(async () => (await mta.api('GET', '/api/queue')).json.depth).toBe(0);
+    const dsn = await waitFor('the DSN', () => readMailbox(mta.dataDir, 'info@demo.tayori.test').find((m) => m.includes('console-return@demo.tayori.test')));
+    expect(dsn).toContain('Undelivered Mail Returned to Sender');
+    const db = new Database(site.databaseUrl.replace(/^file:/, ''), { readonly: true });
+    const audited = db.prepare("SELECT targetId, details FROM AuditLog WHERE action = 'mail.bounce'").all() as { targetId: string; details: string }[];
+    db.close();
+    expect(audited).toEqual([{ targetId: deferred.id, details: JSON.stringify({ reason: '宛先ドメインが存在しません' }) }]);
   });
 
   it('left a trace of every change in the audit log', () => {

@@ -66,6 +66,34 @@ export async function scanPolicyAction(_: MailState, formData: FormData): Promis
   return { ok: parsed.data.policy };
 }
 
+/**
+ * A waiting message, deleted (nobody is told) or returned to its sender (who gets a non-delivery
+ * notification with the reason). Both are final, so both ask for a confirmation.
+ */
+export async function queueMessageAction(_: MailState, formData: FormData): Promise<MailState> {
+  const staff = await authorizeAction('admin');
+  const parsed = z
+    .object({
+      id: z.string().regex(/^[0-9A-Z]{1,40}$/, 'no such message / 不明なメッセージです'),
+      action: z.enum(['bounce', 'delete']),
+      reason: z.string().trim().max(300).default(''),
+      confirm: z.literal('yes', { error: '確認のチェックを入れてください / Tick the confirmation' }),
+    })
+    .refine((v) => v.action !== 'bounce' || v.reason.length > 0, { message: '送信者に伝える理由を入力してください / Give the reason the sender is told', path: ['reason'] })
+    .safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
+  const { id, action, reason: why } = parsed.data;
+  try {
+    if (action === 'bounce') await mta.bounceMessage(id, why, staff.email);
+    else await mta.deleteMessage(id, staff.email);
+  } catch (error) {
+    return failure(error);
+  }
+  await audit(staff, action === 'bounce' ? 'mail.bounce' : 'mail.delete', { type: 'queue', id }, action === 'bounce' ? { reason: why } : {}, await clientIp());
+  revalidatePath('/admin/mail');
+  return { ok: id };
+}
+
 export async function flushAction(_: MailState): Promise<MailState> {
   const staff = await authorizeAction('admin');
   try {

@@ -1,8 +1,11 @@
 import { adminLang } from '@/lib/auth/admin-lang';
 import { requireStaffPage } from '@/lib/auth/guard';
+import { explainRules } from '@/lib/metrics/explain';
 import { mta } from '@/lib/mta/admin-client';
 import { AdminShell } from '../_components/admin-shell';
 import { BlocklistTable } from './_components/blocklist-table';
+import { QueueTable } from './_components/queue-table';
+import { RuleEvidence } from './_components/rule-evidence';
 import { BlockForm, FlushForm, ScanPolicyForm } from './mail-forms';
 
 const T = {
@@ -14,6 +17,8 @@ const T = {
     autoRule: '自動ブロック: {triggers}送信元IPを{minutes}分間ブロックします。', perMinuteMessages: '1分間に{n}通を超えてメールを送った', perMinuteRefused: '1分間に{n}件を超えて宛先を拒否された', or: '、または',
     scan: 'SPAMチェック', policy: '動作', note: 'SPAMチェックを止めている間（停止・自動のどちらでも）、ステータスページの「SPAMチェック」は一部障害と表示され、お知らせが掲載されます。停止の理由はそのお知らせに載ります。', apply: '切り替える', enabled: '有効', bypass: '停止（バイパス）', auto: '自動（滞留時のみ停止）',
     flush: '保留中のメールを今すぐ再送', unreachable: 'MTAの管理APIに接続できません', seconds: '秒',
+    oldestEntries: '古い順のメール', id: 'キューID', state: '状態', from: '送信者', to: '宛先（未配送）', age: '経過', attempts: '試行', nextAttempt: '次の試行', lastError: '最後のエラー', act: '操作',
+    bounceAction: '送信者に返送', deleteAction: '削除', bounceReason: '返送の理由（送信者に伝わります）', confirmAct: 'このメールを返送・削除します（元に戻せません）', emptyQueue: '待機中のメールはありません。',
   },
   en: {
     title: 'Mail system', queue: 'Queue', depth: 'Messages waiting', oldest: 'Oldest message', scanWait: 'Longest wait for a scan', topTalkers: 'Senders (most waiting first)',
@@ -23,6 +28,8 @@ const T = {
     autoRule: 'Automatic blocking: a client IP that {triggers} is blocked for {minutes} minutes.', perMinuteMessages: 'sends more than {n} messages a minute', perMinuteRefused: 'has more than {n} recipients refused a minute', or: ' or ',
     scan: 'Spam check', policy: 'Mode', note: 'While the spam check is skipped (off, or automatically), the status page shows “Spam check” as a partial outage with a note; the reason for switching it off appears in that note.', apply: 'Switch', enabled: 'On', bypass: 'Off (bypass)', auto: 'Automatic (off only while mail waits)',
     flush: 'Retry deferred mail now', unreachable: 'The MTA admin API does not answer', seconds: 's',
+    oldestEntries: 'Oldest messages', id: 'Queue ID', state: 'State', from: 'Sender', to: 'Recipients (pending)', age: 'Age', attempts: 'Attempts', nextAttempt: 'Next attempt', lastError: 'Last error', act: 'Action',
+    bounceAction: 'Return to sender', deleteAction: 'Delete', bounceReason: 'Reason (the sender is told)', confirmAct: 'Return or delete this message (cannot be undone)', emptyQueue: 'No mail is waiting.',
   },
 };
 
@@ -31,6 +38,7 @@ export default async function MailPage() {
   const lang = await adminLang();
   const t = T[lang];
   const [queue, blocklist, policy] = await Promise.allSettled([mta.queue(), mta.blocklist(), mta.scanPolicy()]);
+  const evidence = await explainRules();
   const talkers = new Map<string, number>();
   if (queue.status === 'fulfilled') {
     for (const m of queue.value.messages) {
@@ -47,6 +55,7 @@ export default async function MailPage() {
           {t.unreachable}: {String(unreachable.reason?.message ?? unreachable.reason)}
         </p>
       )}
+      <RuleEvidence rules={evidence} lang={lang} />
       <section aria-labelledby="queue-heading">
         <h2 id="queue-heading">{t.queue}</h2>
         {queue.status === 'fulfilled' && (
@@ -62,6 +71,15 @@ export default async function MailPage() {
                 <li key={who}>{who}: {n}</li>
               ))}
             </ol>
+          </>
+        )}
+        {queue.status === 'fulfilled' && (
+          <>
+            <h3>{t.oldestEntries}</h3>
+            <QueueTable
+              messages={queue.value.messages.slice(0, 50)}
+              t={{ id: t.id, state: t.state, from: t.from, to: t.to, age: t.age, attempts: t.attempts, nextAttempt: t.nextAttempt, lastError: t.lastError, act: t.act, bounce: t.bounceAction, delete: t.deleteAction, bounceReason: t.bounceReason, confirm: t.confirmAct, done: t.done, empty: t.emptyQueue, seconds: t.seconds }}
+            />
           </>
         )}
         <FlushForm t={{ flush: t.flush, done: t.done }} />

@@ -89,4 +89,47 @@ describe('deferral, backoff and flush', () => {
     expect(dsn).toContain('Status: 4.4.7');
     expect(dsn).toMatch(/message delivery time expired \(450 4\.3\.0 Error: command failed\)/);
   });
+
+  it('staff can delete a deferred message, or return it to its sender with a reason, and the queue lets go of it', async () => {
+    const soft = await startSmtpSink({ softFail: 'RCPT' });
+    cleanup.push(() => soft.stop());
+    const mta = await startMta({ env: { SMTP_RELAY_URL: `smtp://127.0.0.1:${soft.port}`, MTA_BACKOFF_MIN_S: '600' } });
+    cleanup.push(() => mta.stop());
+    await sendFromInfo(mta, '<to-delete@demo.tayori.test>');
+    await sendFromInfo(mta, '<to-return@demo.tayori.test>');
+    const deferred = await waitFor('two deferrals', async () => {
+      const { json } = await mta.api('GET', '/api/queue');
+      const waiting = json.messages.filter((m: { state: string }) => m.state === 'deferred');
+      return waiting.length === 2 ? waiting : undefined;
+    });
+    const [first, second] = deferred as Array<{ id: string }>;
+
+    expect((await mta.api('DELETE', `/api/queue/NOSUCHID?actor=ops`)).status).toBe(404);
+    const deleted = await mta.api('DELETE', `/api/queue/${first!.id}?actor=ops`);
+    expect(deleted).toMatchObject({ status: 200, json: { deleted: first!.id } });
+    expect((await mta.api('DELETE', `/api/queue/${first!.id}?actor=ops`)).status).toBe(404);
+
+    const noReason = await mta.api('POST', `/api/queue/${second!.id}/bounce`, { reason: '', actor: 'ops' });
+    expect(noReason.status).toBe(400);
+    const returned = await mta.api('POST', `/api/queue/${second!.id}/bounce`, { reason: 'the recipient domain no longer exists', actor: 'ops' });
+    expect(returned).toMatchObject({ status: 200, json: { bounced: second!.id } });
+
+    // The sender hears about the returned one (with the reason and the last error), not the deleted one.
+    const dsn = await waitFor('the DSN', () => readMailbox(mta.dataDir, `info@${DEMO}`).find((m) => m.includes('Undelivered Mail Returned to Sender')));
+    expect(dsn).toContain('Message-ID: <to-return@demo.tayori.test>');
+    expect(dsn).toMatch(/returned to sender by the postmaster \(the recipient domain no longer exists\)/);
+    expect(dsn).toContain('450 4.3.0');
+    await waitFor('an empty queue', async () => (await mta.api('GET', '/api/queue')).json.depth === 0);
+    expect(readMailbox(mta.dataDir, `info@${DEMO}`).filter((m) => m.includes('Undelivered Mail Returned to Sender'))).toHaveLength(1);
+    // Nothing comes back after a restart: the spool let go of both.
+    expect(await mta.stop()).toBe(0);
+    const again = await startMta({ dataDir: mta.dataDir, env: { SMTP_RELAY_URL: `smtp://127.0.0.1:${soft.port}` } });
+    cleanup.push(() => again.stop());
+    expect((await again.api('GET', '/api/queue')).json.depth).toBe(0);
+    const { json } = await again.api('GET', '/api/events?kind=queue');
+    expect(json.events.map((e: { actor: string; detail: { action: string } }) => [e.actor, e.detail.action])).toEqual([
+      ['ops', 'bounce'],
+      ['ops', 'delete'],
+    ]);
+  });
 });
