@@ -1,15 +1,15 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import { env } from '@/lib/env';
 import type { Lang } from '@/lib/i18n/locales';
-import type { DelaySeries } from '@/lib/metrics/queries';
+import type { DelayPoint, DelaySeries } from '@/lib/metrics/queries';
+import { ChartFrame, PLOT } from './chart-frame';
+import { countAxis, delayAxis, formatDelayTick, formatStep, timeTicks } from './scales';
 
-// Server-rendered SVG: readable without JavaScript, described for screen readers, with the data
-// as a table. Delay uses a log scale (seconds to hours); lines differ by dash as well as colour.
+// Server-rendered charts: readable without JavaScript, described for screen readers, with the
+// data as a table. Delay uses a log scale that covers the data (sub-second to hours); lines differ
+// by dash as well as colour. Title and description come from the page, so one chart serves
+// inbound and outbound mail alike.
 
-const W = 720;
-const H = 240;
-const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
-const TICKS = [1, 10, 60, 600, 3600, 7200];
 const SERIES = [
   { key: 'max', className: 'line-max', dash: '2 3' },
   { key: 'p95', className: 'line-p95', dash: '' },
@@ -17,155 +17,228 @@ const SERIES = [
 ] as const;
 
 const LABELS = {
-  ja: { max: '最大', p95: '95パーセンタイル', p50: '中央値', queue: '待機中のメール', time: '時刻', noData: 'この期間のデータはありません。', table: '数値で見る', delivered: '配送数' },
-  en: { max: 'Maximum', p95: '95th percentile', p50: 'Median', queue: 'Messages waiting', time: 'Time', noData: 'No data for this period.', table: 'Show the numbers', delivered: 'Delivered' },
+  ja: {
+    max: '最大',
+    p95: '95パーセンタイル',
+    p50: '中央値',
+    delayAxis: '遅延',
+    countAxis: '通数',
+    queue: '待機中のメール',
+    queueLegend: (step: string) => `配送待ちのメール数（${step}ごとの最大）`,
+    time: '時刻',
+    noData: 'この期間のデータはありません。',
+    table: '数値で見る',
+    delivered: '配送数',
+  },
+  en: {
+    max: 'Maximum',
+    p95: '95th percentile',
+    p50: 'Median',
+    delayAxis: 'Delay',
+    countAxis: 'Messages',
+    queue: 'Messages waiting',
+    queueLegend: (step: string) => `Messages waiting (largest in each ${step})`,
+    time: 'Time',
+    noData: 'No data for this period.',
+    table: 'Show the numbers',
+    delivered: 'Delivered',
+  },
 };
+
+export interface ChartProps {
+  series: DelaySeries;
+  lang: Lang;
+  /** Visible title, e.g. 「メール受信の遅延（24時間）」. */
+  title: string;
+  /** Optional sentence under the title (what is measured), also read with the drawing. */
+  description?: string;
+  /** Unique on the page; also the figure's data-chart attribute. */
+  id: string;
+}
 
 export function formatSeconds(s: number | null, lang: Lang): string {
   if (s === null) return '—';
-  if (s < 60) return lang === 'ja' ? `${s.toFixed(s < 10 ? 1 : 0)}秒` : `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 0.01) return lang === 'ja' ? '0.01秒未満' : '< 0.01 s';
+  if (s < 60) {
+    const figure = s.toFixed(s < 0.1 ? 2 : s < 10 ? 1 : 0);
+    return lang === 'ja' ? `${figure}秒` : `${figure} s`;
+  }
   const m = Math.round(s / 60);
   if (m < 60) return lang === 'ja' ? `${m}分` : `${m} min`;
   return lang === 'ja' ? `${Math.floor(m / 60)}時間${m % 60 ? `${m % 60}分` : ''}` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
 }
 
-function timeLabel(iso: string, series: DelaySeries): string {
-  const pattern = series.stepSeconds >= 3600 ? 'M/d' : 'HH:mm';
-  return formatInTimeZone(new Date(iso), env.SITE_TIME_ZONE, pattern);
+const localTime = (iso: string) => formatInTimeZone(new Date(iso), env.SITE_TIME_ZONE, 'M/d HH:mm');
+
+/** Horizontal position (0–1) of a point's interval, from its start to its end. */
+function slot(series: DelaySeries, p: DelayPoint) {
+  const from = Date.parse(series.from);
+  const span = Date.parse(series.to) - from;
+  const start = (Date.parse(p.t) - from) / span;
+  return { start, width: (series.stepSeconds * 1000) / span };
 }
 
-export function DelayChart({ series, lang, title, id }: { series: DelaySeries; lang: Lang; title: string; id: string }) {
+/**
+ * The series as runs of consecutive measured points. A lone point (a quiet night: one mail in ten
+ * minutes) has no line to be drawn on, so it is also drawn as a dot.
+ */
+function tracePath(series: DelaySeries, key: 'p50' | 'p95' | 'max', y: (v: number) => number) {
+  let line = '';
+  let dots = '';
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length) line += `M${run.join('L')}`;
+    if (run.length === 1) dots += `M${run[0]}h0`;
+    run = [];
+  };
+  for (const p of series.points) {
+    const v = p[key];
+    if (v === null) {
+      flush();
+      continue;
+    }
+    const { start, width } = slot(series, p);
+    run.push(`${((start + width / 2) * PLOT).toFixed(1)} ${(y(v) * PLOT).toFixed(1)}`);
+  }
+  flush();
+  return { line, dots };
+}
+
+export function DelayChart({ series, lang, title, description, id }: ChartProps) {
   const t = LABELS[lang];
-  const n = series.points.length;
   const hasData = series.points.some((p) => p.max !== null);
-  const maxValue = Math.max(60, ...series.points.map((p) => p.max ?? 0));
-  const top = TICKS.find((tick) => tick >= maxValue) ?? maxValue;
-  const x = (i: number) => PAD.left + ((W - PAD.left - PAD.right) * i) / Math.max(1, n - 1);
-  const y = (v: number) => {
-    const min = Math.log10(0.5);
-    const ratio = (Math.log10(Math.max(v, 0.5)) - min) / (Math.log10(top) - min);
-    return H - PAD.bottom - ratio * (H - PAD.top - PAD.bottom);
-  };
-  const path = (key: 'p50' | 'p95' | 'max') => {
-    let d = '';
-    let pen = false;
-    series.points.forEach((p, i) => {
-      const v = p[key];
-      if (v === null) {
-        pen = false;
-        return;
-      }
-      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)} ${y(v).toFixed(1)}`;
-      pen = true;
-    });
-    return d;
-  };
+  const axis = delayAxis(series.points.flatMap((p) => [p.p50, p.p95, p.max]).filter((v): v is number => v !== null));
   const peak = series.points.reduce((m, p) => Math.max(m, p.max ?? 0), 0);
-  const desc =
+  const summary =
     lang === 'ja'
-      ? `${timeLabel(series.from, series)}から${timeLabel(series.to, series)}までのメール配送遅延。期間中の最大遅延は${formatSeconds(hasData ? peak : null, lang)}。`
-      : `Mail delivery delay from ${timeLabel(series.from, series)} to ${timeLabel(series.to, series)}. Largest delay in the period: ${formatSeconds(hasData ? peak : null, lang)}.`;
-  const labelEvery = Math.ceil(n / 6);
+      ? `${description ?? title}。${localTime(series.from)}から${localTime(series.to)}まで。期間中の最大遅延は${formatSeconds(hasData ? peak : null, lang)}。`
+      : `${description ?? title}, from ${localTime(series.from)} to ${localTime(series.to)}. Largest delay in the period: ${formatSeconds(hasData ? peak : null, lang)}.`;
 
   return (
-    <figure className="chart" data-chart={id}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} className="chart-svg">
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
-        {TICKS.filter((tick) => tick <= top).map((tick) => (
-          <g key={tick} className="grid">
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(tick)} y2={y(tick)} />
-            <text x={PAD.left - 6} y={y(tick) + 4} textAnchor="end">
-              {formatSeconds(tick, lang)}
-            </text>
-          </g>
-        ))}
-        {series.points.map((p, i) =>
-          i % labelEvery === 0 ? (
-            <text key={p.t} className="axis" x={x(i)} y={H - 8} textAnchor="middle">
-              {timeLabel(p.t, series)}
-            </text>
-          ) : null,
-        )}
-        {hasData && SERIES.map((s) => <path key={s.key} className={s.className} d={path(s.key)} strokeDasharray={s.dash || undefined} fill="none" />)}
-        {!hasData && (
-          <text x={W / 2} y={H / 2} textAnchor="middle" className="axis">
-            {t.noData}
-          </text>
-        )}
-      </svg>
-      <figcaption>
-        <ul className="chart-legend">
-          {SERIES.map((s) => (
-            <li key={s.key}>
-              <svg width="28" height="8" aria-hidden="true">
-                <line x1="0" x2="28" y1="4" y2="4" className={s.className} strokeDasharray={s.dash || undefined} />
-              </svg>
-              {t[s.key]}
-            </li>
-          ))}
-        </ul>
-        <details>
-          <summary>{t.table}</summary>
-          <div className="table-scroll">
-            <table>
-              <caption>{title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.time}</th>
-                  <th scope="col">{t.p50}</th>
-                  <th scope="col">{t.p95}</th>
-                  <th scope="col">{t.max}</th>
-                  <th scope="col">{t.queue}</th>
-                  <th scope="col">{t.delivered}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {series.points
-                  .filter((p) => p.max !== null || p.queueDepth > 0)
-                  .map((p) => (
-                    <tr key={p.t}>
-                      <th scope="row">
-                        <time dateTime={p.t}>{formatInTimeZone(new Date(p.t), env.SITE_TIME_ZONE, 'M/d HH:mm')}</time>
-                      </th>
-                      <td>{formatSeconds(p.p50, lang)}</td>
-                      <td>{formatSeconds(p.p95, lang)}</td>
-                      <td>{formatSeconds(p.max, lang)}</td>
-                      <td>{p.queueDepth}</td>
-                      <td>{p.delivered}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
-        </details>
-      </figcaption>
-    </figure>
+    <ChartFrame
+      id={id}
+      kind="delay"
+      title={title}
+      description={description}
+      summary={summary}
+      yTitle={t.delayAxis}
+      yTicks={axis.ticks.map((tick) => ({ y: axis.y(tick), label: formatDelayTick(tick, lang) }))}
+      xTicks={timeTicks(new Date(series.from), new Date(series.to), env.SITE_TIME_ZONE)}
+      emptyText={hasData ? null : t.noData}
+      legend={SERIES.map((s) => (
+        <li key={s.key}>
+          <svg width="28" height="8" aria-hidden="true">
+            <line x1="0" x2="28" y1="4" y2="4" className={s.className} strokeDasharray={s.dash || undefined} />
+          </svg>
+          {t[s.key]}
+        </li>
+      ))}
+      footer={hasData && <DataTable series={series} lang={lang} title={title} />}
+    >
+      {hasData &&
+        SERIES.map((s) => {
+          const { line, dots } = tracePath(series, s.key, axis.y);
+          return (
+            <g key={s.key}>
+              <path className={s.className} d={line} strokeDasharray={s.dash || undefined} fill="none" />
+              {dots && <path className={`line-dots dots-${s.key}`} d={dots} />}
+            </g>
+          );
+        })}
+    </ChartFrame>
   );
 }
 
-/** Queue depth as bars, linear scale. */
-export function QueueChart({ series, lang, title, id }: { series: DelaySeries; lang: Lang; title: string; id: string }) {
-  const h = 90;
-  const n = series.points.length;
-  const top = Math.max(10, ...series.points.map((p) => p.queueDepth));
-  const bw = (W - PAD.left - PAD.right) / Math.max(1, n);
-  const peak = Math.max(0, ...series.points.map((p) => p.queueDepth));
+function DataTable({ series, lang, title }: { series: DelaySeries; lang: Lang; title: string }) {
+  const t = LABELS[lang];
   return (
-    <figure className="chart" data-chart={id}>
-      <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} className="chart-svg">
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{lang === 'ja' ? `期間中の最大: ${peak}通` : `Largest in the period: ${peak} messages`}</desc>
-        <text x={PAD.left - 6} y={16} textAnchor="end" className="axis">
-          {top}
-        </text>
-        <line x1={PAD.left} x2={W - PAD.right} y1={h - 8} y2={h - 8} className="grid-line" />
-        {series.points.map((p, i) =>
-          p.queueDepth > 0 ? (
-            <rect key={p.t} className="bar-queue" x={PAD.left + i * bw} width={Math.max(1, bw - 1)} y={h - 8 - ((h - 20) * p.queueDepth) / top} height={((h - 20) * p.queueDepth) / top} />
-          ) : null,
-        )}
-      </svg>
-    </figure>
+    <details>
+      <summary>{t.table}</summary>
+      <div className="table-scroll">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.time}</th>
+              <th scope="col">{t.p50}</th>
+              <th scope="col">{t.p95}</th>
+              <th scope="col">{t.max}</th>
+              <th scope="col">{t.queue}</th>
+              <th scope="col">{t.delivered}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {series.points
+              .filter((p) => p.max !== null || p.queueDepth > 0)
+              .map((p) => (
+                <tr key={p.t}>
+                  <th scope="row">
+                    <time dateTime={p.t}>{localTime(p.t)}</time>
+                  </th>
+                  <td>{formatSeconds(p.p50, lang)}</td>
+                  <td>{formatSeconds(p.p95, lang)}</td>
+                  <td>{formatSeconds(p.max, lang)}</td>
+                  <td>{p.queueDepth}</td>
+                  <td>{p.delivered}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+/**
+ * The queue's bars as one path: separate shapes side by side would show hairline seams where
+ * their anti-aliased edges meet. Bars stand apart only when there are few of them.
+ */
+function bars(series: DelaySeries, y: (v: number) => number): string {
+  const base = (y(0) * PLOT).toFixed(1);
+  let d = '';
+  for (const p of series.points) {
+    if (p.queueDepth <= 0) continue;
+    const { start, width } = slot(series, p);
+    const gap = series.points.length <= 60 ? width * 0.15 : 0;
+    const left = ((start + gap / 2) * PLOT).toFixed(1);
+    const right = ((start + width - gap / 2) * PLOT).toFixed(1);
+    d += `M${left} ${base}V${(y(p.queueDepth) * PLOT).toFixed(1)}H${right}V${base}Z`;
+  }
+  return d;
+}
+
+/** Messages waiting, as bars on a linear scale: the largest queue seen in each step. */
+export function QueueChart({ series, lang, title, description, id }: ChartProps) {
+  const t = LABELS[lang];
+  const hasData = series.points.some((p) => p.max !== null || p.queueDepth > 0 || p.delivered > 0);
+  const peak = Math.max(0, ...series.points.map((p) => p.queueDepth));
+  const axis = countAxis(peak);
+  const summary =
+    lang === 'ja'
+      ? `${description ?? title}。${localTime(series.from)}から${localTime(series.to)}まで。期間中の最大: ${peak}通。`
+      : `${description ?? title}, from ${localTime(series.from)} to ${localTime(series.to)}. Largest in the period: ${peak} messages.`;
+
+  return (
+    <ChartFrame
+      id={id}
+      kind="queue"
+      title={title}
+      description={description}
+      summary={summary}
+      yTitle={t.countAxis}
+      yTicks={axis.ticks.map((tick) => ({ y: axis.y(tick), label: tick.toLocaleString(lang) }))}
+      xTicks={timeTicks(new Date(series.from), new Date(series.to), env.SITE_TIME_ZONE)}
+      emptyText={hasData ? null : t.noData}
+      legend={
+        <li>
+          <svg width="14" height="12" aria-hidden="true">
+            <rect x="0" y="0" width="14" height="12" className="bar-queue" />
+          </svg>
+          {t.queueLegend(formatStep(series.stepSeconds, lang))}
+        </li>
+      }
+    >
+      <path className="bar-queue" d={bars(series, axis.y)} />
+    </ChartFrame>
   );
 }

@@ -58,6 +58,8 @@ export interface Messages {
   delayChartTitle: (range: string) => string;
   queueChartTitle: (range: string) => string;
   ranges: Record<'24h' | '7d' | '30d', string>;
+  /** Heading over a period's charts (each chart has its own title). */
+  mailChartsHeading: (range: string) => string;
   componentDetails: string;
   incidentChartTitle: string;
   noDataExplained: string;
@@ -165,6 +167,7 @@ const ja: Messages = {
   delayChartTitle: (range) => `メール配送の遅延（${range}）`,
   queueChartTitle: (range) => `配送待ちのメール（${range}）`,
   ranges: { '24h': '24時間', '7d': '7日間', '30d': '30日間' },
+  mailChartsHeading: (range) => `メールの配送状況（${range}）`,
   componentDetails: '詳細',
   incidentChartTitle: '障害発生時のメール配送遅延',
   noDataExplained: '計測データが3分以上届いていません。状態を確認できません。',
@@ -252,6 +255,7 @@ const en: Messages = {
   delayChartTitle: (range) => `Mail delivery delay (${range})`,
   queueChartTitle: (range) => `Messages waiting for delivery (${range})`,
   ranges: { '24h': '24 hours', '7d': '7 days', '30d': '30 days' },
+  mailChartsHeading: (range) => `Mail delivery (${range})`,
   componentDetails: 'Details',
   incidentChartTitle: 'Mail delivery delay during the incident',
   noDataExplained: 'No measurements for over 3 minutes: the status cannot be confirmed.',

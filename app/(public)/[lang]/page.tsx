@@ -95,7 +95,7 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
 
         {measured && (
           <section aria-labelledby="delay-heading">
-            <h2 id="delay-heading">{t.delayChartTitle(t.ranges['24h'])}</h2>
+            <h2 id="delay-heading">{t.mailChartsHeading(t.ranges['24h'])}</h2>
             <DelayChart series={delay} lang={lang} title={t.delayChartTitle(t.ranges['24h'])} id="delay-24h" />
             <QueueChart series={delay} lang={lang} title={t.queueChartTitle(t.ranges['24h'])} id="queue-24h" />
             <p>

@@ -82,7 +82,7 @@ export default async function ComponentPage({ params }: { params: Params }) {
 
         {series.map((s) => (
           <section key={s.range} aria-labelledby={`chart-${s.range}`}>
-            <h2 id={`chart-${s.range}`}>{t.delayChartTitle(t.ranges[s.range])}</h2>
+            <h2 id={`chart-${s.range}`}>{t.mailChartsHeading(t.ranges[s.range])}</h2>
             <DelayChart series={s} lang={lang} title={t.delayChartTitle(t.ranges[s.range])} id={`delay-${s.range}`} />
             <QueueChart series={s} lang={lang} title={t.queueChartTitle(t.ranges[s.range])} id={`queue-${s.range}`} />
           </section>

@@ -120,7 +120,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
         {chart && (
           <section aria-labelledby="incident-chart-heading">
             <h2 id="incident-chart-heading">{t.incidentChartTitle}</h2>
-            <DelayChart series={chart} lang={lang} title={t.incidentChartTitle} id="incident-delay" />
+            <DelayChart series={chart} lang={lang} title={t.delayChartTitle(t.period)} id="incident-delay" />
             <QueueChart series={chart} lang={lang} title={t.queueChartTitle(t.period)} id="incident-queue" />
           </section>
         )}
