@@ -143,6 +143,8 @@ describe('mail-system controls', () => {
     await row.getByRole('button', { name: '送信者に返送' }).click();
     await expect.poll(() => row.locator('.form-error').innerText()).toContain('確認');
     expect((await mta.api('GET', '/api/queue')).json.depth).toBe(1);
+    // What was typed is kept.
+    expect(await row.getByLabel('返送の理由（送信者に伝わります）').inputValue()).toBe('宛先ドメインが存在しません');
     await row.getByLabel('このメールを返送・削除します（元に戻せません）').check();
     await row.getByRole('button', { name: '送信者に返送' }).click();
     await expect.poll(async () => (await mta.api('GET', '/api/queue')).json.depth).toBe(0);

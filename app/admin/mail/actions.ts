@@ -12,6 +12,8 @@ import { mta, MtaError } from '@/lib/mta/admin-client';
 export interface MailState {
   ok?: string;
   error?: string;
+  /** What was typed, given back with an error so the form keeps it. */
+  values?: Record<string, string>;
 }
 
 const reason = z.string().trim().min(1, '理由を入力してください / Give a reason').max(500);
@@ -81,13 +83,14 @@ export async function queueMessageAction(_: MailState, formData: FormData): Prom
     })
     .refine((v) => v.action !== 'bounce' || v.reason.length > 0, { message: '送信者に伝える理由を入力してください / Give the reason the sender is told', path: ['reason'] })
     .safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
+  const values = { reason: String(formData.get('reason') ?? ''), confirm: String(formData.get('confirm') ?? '') };
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' '), values };
   const { id, action, reason: why } = parsed.data;
   try {
     if (action === 'bounce') await mta.bounceMessage(id, why, staff.email);
     else await mta.deleteMessage(id, staff.email);
   } catch (error) {
-    return failure(error);
+    return { ...failure(error), values };
   }
   await audit(staff, action === 'bounce' ? 'mail.bounce' : 'mail.delete', { type: 'queue', id }, action === 'bounce' ? { reason: why } : {}, await clientIp());
   revalidatePath('/admin/mail');

@@ -30,10 +30,10 @@ function QueueRow({ m, t }: { m: QueuedMessageSummary; t: QueueLabels }) {
           <input type="hidden" name="id" value={m.id} />
           <label>
             {t.bounceReason}
-            <input name="reason" type="text" maxLength={300} />
+            <input name="reason" type="text" maxLength={300} defaultValue={state.values?.reason ?? ''} />
           </label>
           <label>
-            <input type="checkbox" name="confirm" value="yes" /> {t.confirm}
+            <input type="checkbox" name="confirm" value="yes" defaultChecked={state.values?.confirm === 'yes'} /> {t.confirm}
           </label>
           <span className="inline-form">
             <button type="submit" name="action" value="bounce" disabled={pending} className="secondary">{t.bounce}</button>
