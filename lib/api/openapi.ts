@@ -72,7 +72,7 @@ const schemas = {
   IncidentUpdate: object({
     id: { type: 'string' },
     status: { type: 'string' },
-    body: { type: 'string' },
+    body: { type: 'string', description: 'Plain text: the update\'s markdown rendered for reading, raw HTML dropped (escape it before putting it in a page)' },
     incident_id: { type: 'string' },
     created_at: time,
     updated_at: time,

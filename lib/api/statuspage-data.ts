@@ -1,6 +1,7 @@
 import 'server-only';
 import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
+import { markdownToText } from '../content/plain-text';
 import { db } from '../db';
 import { uptime } from '../metrics/queries';
 import type { UptimeComponent } from '../metrics/uptime';
@@ -44,6 +45,7 @@ export interface SnapshotTransition {
 export interface SnapshotUpdate {
   id: string;
   status: string;
+  /** Plain text (lib/content/plain-text.ts), as Statuspage's `body`: no markup for a client to run. */
   bodyJa: string;
   bodyEn: string;
   displayAt: string;
@@ -116,8 +118,8 @@ function toUpdate(u: UpdateRow, transitions: SnapshotTransition[]): SnapshotUpda
   return {
     id: u.id,
     status: u.status,
-    bodyJa: u.bodyJa,
-    bodyEn: u.bodyEn,
+    bodyJa: markdownToText(u.bodyJa),
+    bodyEn: markdownToText(u.bodyEn),
     displayAt: iso(u.displayAt),
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt ?? u.createdAt),

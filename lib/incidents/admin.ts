@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../db';
+import { freeIncidentSlug } from './slug';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
 
 // The staff side of incidents: drafts included, every change leaves a trace.
@@ -99,8 +100,7 @@ export interface NewIncident {
 
 export async function createIncident(input: NewIncident, slugBase: string) {
   return db.$transaction(async (tx) => {
-    let slug = slugBase;
-    for (let n = 2; await tx.incident.findUnique({ where: { slug }, select: { id: true } }); n++) slug = `${slugBase}-${n}`;
+    const slug = await freeIncidentSlug(async (candidate) => Boolean(await tx.incident.findUnique({ where: { slug: candidate }, select: { id: true } })), slugBase);
     const incident = await tx.incident.create({
       data: {
         slug,

@@ -8,9 +8,10 @@ import { overallStatus } from '../status/indicator';
 import type { ComponentStatus, IncidentImpact } from '../status/types';
 import { endpointsFor } from '../webhooks/endpoints';
 import { componentPayload, incidentPayload, type PageInfo } from '../webhooks/payload';
+import { incidentUrls, noticeComponentOrder, renderIncidentNotices } from './incident-notice';
 import { kindForUpdate, type NoticeKind } from './kinds';
 import { messageIdDomain, siteName, siteUrl } from './mailer';
-import { renderIncidentNotice, renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './templates';
+import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './templates';
 
 // Creating a notice: the Notice, one NoticeDelivery per matching subscriber and one
 // WebhookDelivery per matching endpoint, all in one transaction, so the worker finds either the
@@ -127,28 +128,20 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
   const noticeKind = kind ?? kindForUpdate(update?.status ?? incident.status, update?.id === first?.id);
   if (!noticeKind.startsWith('incident_')) throw new Error(`${noticeKind} is not an incident notice`);
 
-  const components = incident.components.map((c) => c.component).toSorted((a, b) => a.position - b.position);
-  const url = { ja: siteUrl(localePath('ja', `/incidents/${incident.slug}`)), en: siteUrl(localePath('en', `/incidents/${incident.slug}`)) };
-  const rendered = await bothLangs((lang) =>
-    renderIncidentNotice(
-      {
-        kind: noticeKind as 'incident_opened',
-        siteName: { ja: siteName('ja'), en: siteName('en') },
-        titleJa: incident.titleJa,
-        titleEn: incident.titleEn,
-        startedAt: incident.startedAt,
-        resolvedAt: incident.resolvedAt,
-        maxDelayMinutes: incident.maxDelayMinutes,
-        components,
-        update: update ? { bodyJa: update.bodyJa, bodyEn: update.bodyEn, displayAt: update.displayAt } : null,
-        reportJa: incident.reportJa,
-        reportEn: incident.reportEn,
-        url,
-      },
-      lang,
-      env.SITE_TIME_ZONE,
-    ),
-  );
+  const components = noticeComponentOrder(incident.components.map((c) => c.component));
+  const url = incidentUrls(incident.slug);
+  const rendered = renderIncidentNotices(noticeKind as Extract<NoticeKind, `incident_${string}`>, {
+    slug: incident.slug,
+    titleJa: incident.titleJa,
+    titleEn: incident.titleEn,
+    startedAt: incident.startedAt,
+    resolvedAt: incident.resolvedAt,
+    maxDelayMinutes: incident.maxDelayMinutes,
+    components,
+    update: update ? { bodyJa: update.bodyJa, bodyEn: update.bodyEn, displayAt: update.displayAt } : null,
+    reportJa: incident.reportJa,
+    reportEn: incident.reportEn,
+  });
 
   const unsubscribe = siteUrl('/subscribe');
   const documentation = siteUrl('/subscribe#webhooks');

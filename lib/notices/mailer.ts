@@ -4,7 +4,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { env } from '../env';
 import { localePath, pick, type Lang } from '../i18n/locales';
 import { signManageToken } from '../subscribers/tokens';
-import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime } from './mime';
+import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime, type SharedHead } from './mime';
 import { SmtpSender } from './smtp-sender';
 
 // Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
@@ -71,7 +71,22 @@ export interface SubscriberLinks {
 }
 
 export function subscriberLinks(subscriberId: string, tokenVersion: number, lang: Lang): SubscriberLinks {
-  const token = encodeURIComponent(signManageToken(subscriberId, tokenVersion));
+  return linksWithToken(signManageToken(subscriberId, tokenVersion), subscriberId, lang);
+}
+
+/**
+ * The links of the console's notice preview: the ones every subscriber gets, with a stand-in
+ * where each has their own token and id (nothing is signed for a subscriber who does not exist).
+ */
+export function sampleSubscriberLinks(lang: Lang): SubscriberLinks {
+  return linksWithToken(SAMPLE_TOKEN, SAMPLE_SUBSCRIBER, lang);
+}
+
+export const SAMPLE_SUBSCRIBER = 'SUBSCRIBER-ID';
+export const SAMPLE_TOKEN = 'SUBSCRIBER-TOKEN';
+
+function linksWithToken(rawToken: string, subscriberId: string, lang: Lang): SubscriberLinks {
+  const token = encodeURIComponent(rawToken);
   const mailtoAddress = env.NOTICE_UNSUBSCRIBE_MAILTO ?? env.NOTICE_FROM_ADDRESS;
   return {
     manage: siteUrl(`${localePath(lang, '/subscriptions/manage')}?token=${token}`),
@@ -92,15 +107,38 @@ const FOOTER = {
   en: { unsubscribe: 'Unsubscribe', manage: 'Change your subscription', why: 'You receive this because you subscribed to status notices.' },
 } as const;
 
+/**
+ * The bodies of a notice's copies: what every copy shares (the notice and the footer's first
+ * words), and each subscriber's own end (their links). The text part has CRLF line ends, as sent.
+ */
+function noticeBodies(content: NoticeContent, lang: Lang) {
+  const f = FOOTER[lang];
+  const [htmlOpen, htmlClose] = wrapHtml('\0', lang).split('\0') as [string, string];
+  return {
+    textHead: crlf(`${content.text}\n\n--\n${f.why}\n`),
+    textTail: (links: SubscriberLinks) => crlf(`${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`),
+    htmlHead: `${htmlOpen}${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>`,
+    htmlTail: (links: SubscriberLinks) => `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>${htmlClose}`,
+  };
+}
+
+/**
+ * One copy's subject, text and HTML exactly as its parts decode (noticeCopy encodes these same
+ * strings): the console previews a notice with it.
+ */
+export function noticeMailParts(content: NoticeContent, lang: Lang, links: SubscriberLinks): NoticeContent {
+  const bodies = noticeBodies(content, lang);
+  return { subject: content.subject, text: bodies.textHead + bodies.textTail(links), html: bodies.htmlHead + bodies.htmlTail(links) };
+}
+
 export interface PreparedNotice {
   lang: Lang;
   content: NoticeContent;
   mime: PreparedMime;
-  /** The bodies up to the subscriber's own links, encoded once (mime.ts, SplitBody). */
-  textHead: string;
-  htmlHead: string;
-  /** What follows the links in the HTML body. */
-  htmlClose: string;
+  bodies: ReturnType<typeof noticeBodies>;
+  /** The bodies up to the subscriber's own links, encoded once (mime.ts, SharedHead). */
+  textHead: SharedHead;
+  htmlHead: SharedHead;
 }
 
 /** Encodes what every copy of a notice in one language shares, once. */
@@ -112,34 +150,22 @@ export function prepareNotice(content: NoticeContent, lang: Lang): PreparedNotic
     subject: content.subject,
     headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
   });
-  const f = FOOTER[lang];
-  const [htmlOpen, htmlClose] = wrapHtml('\0', lang).split('\0') as [string, string];
-  return {
-    lang,
-    content,
-    mime,
-    textHead: encodeSharedHead(crlf(`${content.text}\n\n--\n${f.why}\n`)),
-    htmlHead: encodeSharedHead(`${htmlOpen}${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>`),
-    htmlClose,
-  };
+  const bodies = noticeBodies(content, lang);
+  return { lang, content, mime, bodies, textHead: encodeSharedHead(bodies.textHead), htmlHead: encodeSharedHead(bodies.htmlHead) };
 }
 
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 
 /** One subscriber's copy: the notice plus their own links, as a raw message with its envelope. */
 export function noticeCopy(prepared: PreparedNotice, to: string, messageId: string, links: SubscriberLinks, now = new Date()): { envelope: { from: string; to: string[] }; raw: string } {
-  const f = FOOTER[prepared.lang];
   const raw = buildCopy(prepared.mime, {
     to,
     messageId,
     date: now,
     // RFC 2369: one header listing the https URL and the mailto; RFC 8058: the URL takes a one-click POST.
     headers: { 'List-Unsubscribe': `<${links.oneClick}>, <${links.mailto}>` },
-    text: { encodedHead: prepared.textHead, tail: crlf(`${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`) },
-    html: {
-      encodedHead: prepared.htmlHead,
-      tail: `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>${prepared.htmlClose}`,
-    },
+    text: { head: prepared.textHead, tail: prepared.bodies.textTail(links) },
+    html: { head: prepared.htmlHead, tail: prepared.bodies.htmlTail(links) },
   });
   return { envelope: { from: env.NOTICE_FROM_ADDRESS, to: [to] }, raw };
 }

@@ -63,27 +63,30 @@ function base64Lines(text: string | Buffer): string {
 const LINE_BYTES = 57;
 
 /**
- * A body whose beginning is the same in every copy: the beginning is encoded once, and each copy
- * encodes only its own end. That works because the beginning is padded with spaces (before its
- * last line break, where they are invisible in text and in HTML) to a whole number of base64
- * lines, so base64(head + tail) is exactly encoded head + base64(tail).
+ * The beginning of a body that is the same in every copy, encoded once: its whole base64 lines,
+ * and the few bytes after them (less than one line) that each copy encodes with its own end.
+ * base64(head + tail) is exactly `encoded` + base64(rest + tail), so the copy is byte for byte
+ * the text it was built from: nothing is added to make the head fill whole lines.
  */
+export interface SharedHead {
+  encoded: string;
+  rest: Buffer;
+}
+
+/** A body whose beginning is shared by every copy (see SharedHead) and whose end is the copy's own. */
 export interface SplitBody {
-  encodedHead: string;
+  head: SharedHead;
   tail: string;
 }
 
-/** The shared beginning of a SplitBody, padded and encoded. */
-export function encodeSharedHead(head: string): string {
-  const bytes = Buffer.byteLength(head, 'utf8');
-  const pad = ' '.repeat((LINE_BYTES - (bytes % LINE_BYTES)) % LINE_BYTES);
-  const cut = head.endsWith(CRLF) ? head.length - CRLF.length : head.length;
-  const padded = Buffer.from(head.slice(0, cut) + pad + head.slice(cut), 'utf8');
-  return padded.length ? base64Lines(padded) + CRLF : '';
+export function encodeSharedHead(head: string): SharedHead {
+  const bytes = Buffer.from(head, 'utf8');
+  const whole = bytes.length - (bytes.length % LINE_BYTES);
+  return { encoded: whole ? base64Lines(bytes.subarray(0, whole)) + CRLF : '', rest: bytes.subarray(whole) };
 }
 
 function encodeBody(body: string | SplitBody): string {
-  return typeof body === 'string' ? base64Lines(body) : body.encodedHead + base64Lines(body.tail);
+  return typeof body === 'string' ? base64Lines(body) : body.head.encoded + base64Lines(Buffer.concat([body.head.rest, Buffer.from(body.tail, 'utf8')]));
 }
 
 export interface CopyParts {

@@ -1,17 +1,22 @@
 import 'server-only';
 import { db } from '../db';
 import { env } from '../env';
-import { localePath, LANGS, type Lang } from '../i18n/locales';
+import { LANGS, type Lang } from '../i18n/locales';
+import { freeIncidentSlug, incidentSlugBase } from '../incidents/slug';
 import { recipientsFor } from '../subscribers/recipients';
-import { kindForUpdate } from './kinds';
-import { siteName, siteUrl } from './mailer';
-import { renderIncidentNotice, type RenderedNotice } from './templates';
+import { renderIncidentNotices } from './incident-notice';
+import { kindForUpdate, type NoticeKind } from './kinds';
+import { noticeMailParts, sampleSubscriberLinks, type NoticeContent } from './mailer';
 
 // What subscribers would receive, before anything is saved or sent: the console shows it with the
-// number of recipients so that staff confirm exactly what goes out.
+// number of recipients so that staff confirm exactly what goes out. The notice is built by the
+// functions the real one is built by (incident-notice.ts, then the mail's parts in mailer.ts), from
+// the incident as the form would leave it: its slug, times, services and the text as saved.
+// Only the subscriber's own token and id are stand-ins (sampleSubscriberLinks).
 
 export interface NoticePreview {
-  rendered: Record<Lang, RenderedNotice>;
+  /** Subject, text part and HTML part, byte for byte as a subscriber's copy decodes. */
+  mail: Record<Lang, NoticeContent>;
   recipients: Record<Lang, number>;
 }
 
@@ -25,41 +30,35 @@ export interface DraftUpdate {
   componentIds: string[];
 }
 
-export async function previewIncidentNotice(draft: DraftUpdate): Promise<NoticePreview> {
+export async function previewIncidentNotice(draft: DraftUpdate, now = new Date()): Promise<NoticePreview> {
   const incident = draft.incidentId
-    ? await db.incident.findUnique({ where: { id: draft.incidentId }, include: { components: { include: { component: true } } } })
+    ? await db.incident.findUnique({ where: { id: draft.incidentId }, include: { components: { include: { component: true } }, _count: { select: { updates: true } } } })
     : null;
   const componentIds = [...new Set([...draft.componentIds, ...(incident?.components.map((c) => c.componentId) ?? [])])];
-  const components = await db.component.findMany({ where: { id: { in: componentIds } }, orderBy: { position: 'asc' } });
-  const kind = kindForUpdate(draft.status, !incident) as 'incident_opened';
-  const slug = incident?.slug ?? 'new';
-  const now = new Date();
-  const rendered = Object.fromEntries(
-    LANGS.map((lang) => [
-      lang,
-      renderIncidentNotice(
-        {
-          kind,
-          siteName: { ja: siteName('ja'), en: siteName('en') },
-          titleJa: draft.titleJa || incident?.titleJa || '',
-          titleEn: draft.titleEn || incident?.titleEn || '',
-          startedAt: incident?.startedAt ?? now,
-          resolvedAt: draft.status === 'resolved' ? now : (incident?.resolvedAt ?? null),
-          maxDelayMinutes: incident?.maxDelayMinutes ?? null,
-          components,
-          update: { bodyJa: draft.bodyJa, bodyEn: draft.bodyEn, displayAt: now },
-          reportJa: incident?.reportJa ?? '',
-          reportEn: incident?.reportEn ?? '',
-          url: { ja: siteUrl(localePath('ja', `/incidents/${slug}`)), en: siteUrl(localePath('en', `/incidents/${slug}`)) },
-        },
-        lang,
-        env.SITE_TIME_ZONE,
-      ),
-    ]),
-  ) as Record<Lang, RenderedNotice>;
+  const components = await db.component.findMany({ where: { id: { in: componentIds } } });
+  // As createIncidentAction and postUpdateAction will: a new incident opens; an update is
+  // numbered by whether it is the incident's first.
+  const kind = (incident ? kindForUpdate(draft.status, incident._count.updates === 0) : 'incident_opened') as Extract<NoticeKind, `incident_${string}`>;
+  const slug =
+    incident?.slug ??
+    (await freeIncidentSlug(async (s) => Boolean(await db.incident.findUnique({ where: { slug: s }, select: { id: true } })), incidentSlugBase(draft.titleEn, now, env.SITE_TIME_ZONE)));
+  const rendered = renderIncidentNotices(kind, {
+    slug,
+    titleJa: incident?.titleJa ?? draft.titleJa,
+    titleEn: incident?.titleEn ?? draft.titleEn,
+    startedAt: incident?.startedAt ?? now,
+    // postIncidentUpdate keeps the first resolution time.
+    resolvedAt: draft.status === 'resolved' ? (incident?.resolvedAt ?? now) : (incident?.resolvedAt ?? null),
+    maxDelayMinutes: incident?.maxDelayMinutes ?? null,
+    components,
+    update: { bodyJa: draft.bodyJa, bodyEn: draft.bodyEn, displayAt: now },
+    reportJa: incident?.reportJa ?? '',
+    reportEn: incident?.reportEn ?? '',
+  });
+  const mail = Object.fromEntries(LANGS.map((lang) => [lang, noticeMailParts(rendered[lang], lang, sampleSubscriberLinks(lang))])) as Record<Lang, NoticeContent>;
   const recipients = await recipientsFor(componentIds);
   return {
-    rendered,
+    mail,
     recipients: { ja: recipients.filter((r) => r.lang !== 'en').length, en: recipients.filter((r) => r.lang === 'en').length },
   };
 }

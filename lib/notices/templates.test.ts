@@ -70,6 +70,29 @@ describe('incident notices', () => {
   });
 });
 
+describe('the text part', () => {
+  it('reads the report for a mail reader: aligned table, lists, no markdown syntax and no trailing spaces', () => {
+    const input = { ...base, kind: 'incident_report' as const, resolvedAt: new Date('2014-12-09T06:00:00Z'), reportJa: report('2014-12-02-mail-delay.md'), reportEn: report('2014-12-02-mail-delay.en.md') };
+    const ja = renderIncidentNotice(input, 'ja', TZ).text;
+    expect(ja).toContain(['日付                 時間帯                最大遅延', '-------------------  --------------------  -------------', '2014年12月2日（火）  11:00頃〜20:05頃まで  —'].join('\n'));
+    expect(ja).toContain('\n- 社内メール（同一ドメイン間でのメールのやりとり）\n- メール送信\n');
+    expect(ja).toContain('\n- 以下のサービスをご利用の場合\n  - root権限付き専用サーバー\n');
+    for (const text of [ja, renderIncidentNotice(input, 'en', TZ).text]) {
+      expect(text).not.toMatch(/^\s*\|.*\|\s*$/m);
+      expect(text).not.toMatch(/\*\*|^#{1,6} /m);
+      expect(text.split('\n').filter((line) => line !== line.trimEnd())).toEqual([]);
+    }
+  });
+
+  it('writes links as their URLs and drops raw HTML', () => {
+    const update = { ...base.update!, bodyJa: '詳細は[こちら](https://status.example/x)をご覧ください。<img src=x onerror=alert(1)>\n\n<script>alert(1)</script>' };
+    const ja = renderIncidentNotice({ ...base, update }, 'ja', TZ);
+    expect(ja.text).toContain('■ 現在の状況\n詳細はこちら (https://status.example/x)をご覧ください。\n');
+    expect(ja.text).not.toMatch(/<(img|script)/);
+    expect(ja.html).toContain('<a href="https://status.example/x">こちら</a>');
+  });
+});
+
 describe('maintenance notices', () => {
   it('announce, start and complete with 【メンテナンス】 / [Maintenance] and the schedule', () => {
     const input = {

@@ -1,4 +1,5 @@
 import { renderMarkdown } from '../content/markdown';
+import { markdownToText } from '../content/plain-text';
 import { formatDateTime } from '../dates/format';
 import type { Lang } from '../i18n/locales';
 import { SUBJECT_PREFIX, type NoticeKind } from './kinds';
@@ -6,7 +7,9 @@ import { splitReport, type ReportSection } from './report-sections';
 
 // The words of every notice, in Japanese and English, as plain text and HTML built from one
 // structure (greeting, facts, body, link) so the two never disagree. Times are shown in the
-// site's time zone. Markdown from reports and updates goes through the site's sanitising pipeline.
+// site's time zone. Markdown from reports and updates goes through the site's one pipeline: its
+// sanitised HTML for the HTML part, its plain-text rendering (lists, aligned tables, links as
+// URLs) for the text part. Titles are plain text in both.
 
 export interface NamedComponent {
   nameJa: string;
@@ -194,7 +197,7 @@ function render(subject: string, block: Block): RenderedNotice {
   const text = [
     ...block.intro.map((p) => `${p}\n`),
     block.facts.map(([k, v]) => `■ ${k}: ${v}`).join('\n') + '\n',
-    ...block.sections.map((s) => (s.heading ? `■ ${s.heading}\n${s.markdown.trim()}\n` : `${s.markdown.trim()}\n`)),
+    ...block.sections.map((s) => (s.heading ? `■ ${s.heading}\n${markdownToText(s.markdown)}\n` : `${markdownToText(s.markdown)}\n`)),
     ...block.closing.map((p) => `${p}\n`),
     `${block.link.label}:\n${block.link.url}`,
   ].join('\n');

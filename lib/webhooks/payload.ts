@@ -1,3 +1,4 @@
+import { markdownToText } from '../content/plain-text';
 import type { Lang } from '../i18n/locales';
 
 // Statuspage's webhook shapes (https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/):
@@ -21,6 +22,7 @@ export interface IncidentForPayload {
   resolvedAt: Date | null;
   monitoringAt: Date | null;
   shortlink: string;
+  /** `body` is the update's markdown; the payload carries its plain-text rendering, as the API does. */
   updates: { id: string; status: string; body: string; displayAt: Date; createdAt: Date; updatedAt: Date; affectedComponents: { code: string; name: string; old_status: string; new_status: string }[] }[];
   components: { id: string; name: string; status: string; description: string; position: number; createdAt: Date; updatedAt: Date }[];
 }
@@ -56,7 +58,7 @@ export function incidentPayload(incident: IncidentForPayload, pageInfo: PageInfo
       incident_updates: incident.updates
         .toSorted((a, b) => b.displayAt.getTime() - a.displayAt.getTime())
         .map((u) => ({
-          body: u.body,
+          body: markdownToText(u.body),
           created_at: u.createdAt.toISOString(),
           display_at: u.displayAt.toISOString(),
           id: u.id,

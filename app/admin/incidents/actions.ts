@@ -1,6 +1,5 @@
 'use server';
 
-import { formatInTimeZone } from 'date-fns-tz';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
@@ -20,6 +19,7 @@ import {
   setIncidentPublished,
   type ComponentChange,
 } from '@/lib/incidents/admin';
+import { incidentSlugBase } from '@/lib/incidents/slug';
 import { enqueueIncidentNotice } from '@/lib/notices/enqueue';
 import { previewIncidentNotice, type NoticePreview } from '@/lib/notices/preview';
 import { ComponentStatus, IncidentImpact, IncidentStatus } from '@/lib/status/types';
@@ -83,12 +83,10 @@ export async function createIncidentAction(_: FormState, formData: FormData): Pr
   const input = parsed.data;
   if (input.publish === 'now' && formData.get('confirm') !== 'yes') return { fields: { confirm: adminText(await adminLang()).confirmPublic }, values: submitted(formData) };
 
-  const stamp = formatInTimeZone(new Date(), env.SITE_TIME_ZONE, 'yyyyMMdd');
-  const words = input.titleEn.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'incident';
   const notify = input.publish === 'now' && formData.get('notify') === 'yes';
   const { incident, update } = await createIncident(
     { ...input, components: componentChanges(formData), published: input.publish === 'now', notify },
-    `${stamp}-${words}`,
+    incidentSlugBase(input.titleEn, new Date(), env.SITE_TIME_ZONE),
   );
   await audit(staff, input.publish === 'now' ? 'incident.publish' : 'incident.create_draft', { type: 'incident', id: incident.id }, { title: input.titleJa, impact: input.impact, status: input.status }, await clientIp());
   if (notify) {
@@ -172,16 +170,18 @@ export async function saveReportAction(_: FormState, formData: FormData): Promis
   return { ok: t.saved, values: submitted(formData) };
 }
 
-/** The exact notice per language and the number of recipients, for what the form holds now. */
+/** The exact mail per language (subject, text and HTML parts) and the number of recipients, for what the form holds now. */
 export async function previewNoticeAction(formData: FormData): Promise<NoticePreview | { error: string }> {
   await authorizeAction('editor');
+  // Trimmed as the create and update schemas trim what they save, so the preview is that text.
+  const field = (name: string, max: number) => String(formData.get(name) ?? '').trim().slice(0, max);
   const draft = {
     incidentId: String(formData.get('incidentId') ?? '') || null,
-    titleJa: String(formData.get('titleJa') ?? '').slice(0, 200),
-    titleEn: String(formData.get('titleEn') ?? '').slice(0, 200),
+    titleJa: field('titleJa', 200),
+    titleEn: field('titleEn', 200),
     status: IncidentStatus.catch('investigating').parse(formData.get('status')),
-    bodyJa: String(formData.get('bodyJa') ?? '').slice(0, 20_000),
-    bodyEn: String(formData.get('bodyEn') ?? '').slice(0, 20_000),
+    bodyJa: field('bodyJa', 20_000),
+    bodyEn: field('bodyEn', 20_000),
     componentIds: componentChanges(formData).map((c) => c.componentId),
   };
   if (!draft.bodyJa.trim() || !draft.bodyEn.trim()) return { error: adminText(await adminLang()).required };

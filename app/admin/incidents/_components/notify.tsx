@@ -36,7 +36,7 @@ export function NotifyChoice({ t, defaultChecked = true }: { t: NotifyText; defa
         {t.showNotice}
       </button>
       {preview && 'error' in preview && <p className="field-error">{preview.error}</p>}
-      {preview && 'rendered' in preview && (
+      {preview && 'mail' in preview && (
         <div className="notice-preview" data-notice-preview aria-live="polite">
           <p>
             <strong data-recipients={preview.recipients.ja + preview.recipients.en}>{t.recipients
@@ -48,9 +48,13 @@ export function NotifyChoice({ t, defaultChecked = true }: { t: NotifyText; defa
             {(['ja', 'en'] as const).map((lang) => (
               <div key={lang} lang={lang}>
                 <p>
-                  <strong data-subject={lang}>{preview.rendered[lang].subject}</strong>
+                  <strong data-subject={lang}>{preview.mail[lang].subject}</strong>
                 </p>
-                <pre className="notice-text">{preview.rendered[lang].text}</pre>
+                {/* The text part as sent (CRLF line ends), and the HTML part in a sandbox that runs nothing. */}
+                <pre className="notice-text" data-notice-text={lang}>
+                  {preview.mail[lang].text}
+                </pre>
+                <iframe className="notice-html" data-notice-html={lang} title={preview.mail[lang].subject} sandbox="" srcDoc={preview.mail[lang].html} />
               </div>
             ))}
           </div>
