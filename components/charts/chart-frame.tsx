@@ -64,7 +64,7 @@ export function ChartFrame({ id, kind, title, description, summary, legend, yTit
         </div>
         <div className="chart-x" aria-hidden="true">
           {xTicks.map((tick) => (
-            <time key={tick.at.toISOString()} dateTime={tick.at.toISOString()} style={{ left: pct(tick.x) }}>
+            <time key={tick.at.toISOString()} dateTime={tick.at.toISOString()} className={tick.minor ? 'tick-minor' : undefined} style={{ left: pct(tick.x) }}>
               {tick.label}
             </time>
           ))}

@@ -67,6 +67,7 @@ describe('timeTicks', () => {
     expect(ticks.map((t) => local(t.at))).toEqual(['2025-03-09 16:00', '2025-03-09 20:00', '2025-03-10 00:00', '2025-03-10 04:00', '2025-03-10 08:00', '2025-03-10 12:00']);
     expect(ticks.map((t) => t.label)).toEqual(['16:00', '20:00', '3/10', '4:00', '8:00', '12:00']);
     expect(ticks[0].x).toBeCloseTo(110 / 1440);
+    expect(ticks.some((t) => t.minor)).toBe(false);
   });
 
   it('puts 7 days on every midnight in the site time zone, a day apart', () => {
@@ -76,6 +77,8 @@ describe('timeTicks', () => {
     expect(ticks.map((t) => t.label)).toEqual(['3/4', '3/5', '3/6', '3/7', '3/8', '3/9', '3/10']);
     const gaps = ticks.slice(1).map((t, i) => t.x - ticks[i].x);
     for (const gap of gaps) expect(gap).toBeCloseTo(1 / 7);
+    // On a phone every other day keeps its label.
+    expect(ticks.filter((t) => !t.minor).map((t) => t.label)).toEqual(['3/4', '3/6', '3/8', '3/10']);
   });
 
   it('puts 30 days on Mondays', () => {
@@ -97,5 +100,12 @@ describe('timeTicks', () => {
     const from = new Date('2025-03-10T01:00:00Z');
     const ticks = timeTicks(from, new Date(from.getTime() + 3 * 3_600_000), TOKYO);
     expect(ticks.map((t) => t.label)).toEqual(['10:00', '10:30', '11:00', '11:30', '12:00', '12:30']);
+  });
+
+  it('keeps the whole hours labelled on a phone when an axis is crowded', () => {
+    const from = new Date('2025-03-10T01:00:00Z');
+    const ticks = timeTicks(new Date(from.getTime() - 15 * 60_000), new Date(from.getTime() + 105 * 60_000), TOKYO);
+    expect(ticks.map((t) => t.label)).toEqual(['9:45', '10:00', '10:15', '10:30', '10:45', '11:00', '11:15', '11:30']);
+    expect(ticks.filter((t) => !t.minor).map((t) => t.label)).toEqual(['10:00', '10:30', '11:00', '11:30']);
   });
 });

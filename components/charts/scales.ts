@@ -78,7 +78,12 @@ export interface TimeTick {
   /** Horizontal position: 0 at the start of the period, 1 at its end. */
   x: number;
   label: string;
+  /** Every other label of a crowded axis, left out where the chart is narrow (a phone). */
+  minor: boolean;
 }
+
+/** More labels than fit side by side on a phone's plot (about 280 CSS px). */
+const CROWDED = 6;
 
 const DAY_MS = 86_400_000;
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
@@ -128,8 +133,13 @@ export function timeTicks(from: Date, to: Date, timeZone: string, maxTicks = 8):
     }
     if (ticks.length <= maxTicks) break;
   }
-  return ticks.map((at) => {
-    const midnight = formatInTimeZone(at, timeZone, 'HH:mm') === '00:00';
-    return { at: new Date(at), x: (at - start) / (end - start), label: formatInTimeZone(at, timeZone, midnight ? 'M/d' : 'H:mm') };
-  });
+  const times = ticks.map((at) => formatInTimeZone(at, timeZone, 'HH:mm'));
+  // A crowded axis keeps the roundest labels: a date, else a whole hour, and every second one from there.
+  const anchor = Math.max(0, times.indexOf('00:00') >= 0 ? times.indexOf('00:00') : times.findIndex((t) => t.endsWith(':00')));
+  return ticks.map((at, i) => ({
+    at: new Date(at),
+    x: (at - start) / (end - start),
+    label: formatInTimeZone(at, timeZone, times[i] === '00:00' ? 'M/d' : 'H:mm'),
+    minor: ticks.length > CROWDED && (i - anchor) % 2 !== 0,
+  }));
 }

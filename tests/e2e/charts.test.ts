@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { formatInTimeZone } from 'date-fns-tz';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -19,6 +20,9 @@ const PAGES = [
   { name: 'component', path: '/components/mail-inbound', charts: RANGES, noData: 'この期間のデータはありません' },
   { name: 'component-en', path: '/en/components/mail-inbound', charts: RANGES, noData: 'No data for this period' },
 ];
+// A short incident three hours ago: its chart covers two hours, with a crowded time axis.
+const INCIDENT = { slug: 'charts-short-delay', startedAt: Math.floor(Date.now() / 3_600_000 - 3) * 3_600_000 + 40 * 60_000 };
+const INCIDENT_PAGE = { name: 'incident', path: `/incidents/${INCIDENT.slug}`, charts: ['incident-delay', 'incident-queue'], noData: 'この期間のデータはありません' };
 
 let site: RunningSite;
 let browser: Browser;
@@ -27,7 +31,19 @@ const pages = new Map<number, Page>();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  site = await startSite(isolatedSite('charts'));
+  const isolated = isolatedSite('charts');
+  const db = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
+  const stored = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+  db.prepare(
+    "INSERT INTO Incident (id, slug, titleJa, titleEn, impact, status, startedAt, resolvedAt, published, source, createdAt, updatedAt) VALUES ('inc-charts', ?, 'メール受信の遅延', 'Mail reception delay', 'minor', 'resolved', ?, ?, 1, 'console', ?, ?)",
+  ).run(INCIDENT.slug, stored(INCIDENT.startedAt), stored(INCIDENT.startedAt + 10 * 60_000), stored(INCIDENT.startedAt), stored(INCIDENT.startedAt));
+  db.prepare("INSERT INTO IncidentUpdate (id, incidentId, status, bodyJa, bodyEn, displayAt, createdAt, updatedAt) VALUES ('incu-charts', 'inc-charts', 'resolved', '復旧しました。', 'Resolved.', ?, ?, ?)").run(
+    stored(INCIDENT.startedAt + 10 * 60_000),
+    stored(INCIDENT.startedAt + 10 * 60_000),
+    stored(INCIDENT.startedAt + 10 * 60_000),
+  );
+  db.close();
+  site = await startSite(isolated);
   browser = await launchChromium();
   for (const width of WIDTHS) {
     const phone = width < 600;
@@ -112,6 +128,26 @@ function renderedTextSizes(page: Page) {
   });
 }
 
+/** Labels of one axis that run into each other (time labels side by side, delay labels stacked). */
+function overlappingLabels(page: Page) {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const figure of document.querySelectorAll('[data-chart]')) {
+      for (const [selector, horizontal] of [['.chart-x time', true], ['.chart-y span', false]] as const) {
+        const boxes = [...figure.querySelectorAll(selector)]
+          .filter((e) => e.getClientRects().length)
+          .map((e) => ({ text: e.textContent, r: e.getBoundingClientRect() }))
+          .sort((a, b) => (horizontal ? a.r.left - b.r.left : a.r.top - b.r.top));
+        for (let i = 1; i < boxes.length; i++) {
+          const [a, b] = [boxes[i - 1], boxes[i]];
+          if (horizontal ? a.r.right + 2 > b.r.left : a.r.bottom > b.r.top) out.push(`${figure.getAttribute('data-chart')}: ${a.text} / ${b.text}`);
+        }
+      }
+    }
+    return out;
+  });
+}
+
 /** The plot's delay lines and gridlines, in page pixels. */
 async function delayGeometry(figure: Locator) {
   return figure.evaluate((el) => {
@@ -143,6 +179,7 @@ describe('charts in Chromium', () => {
         if (width === 390) {
           const small = (await renderedTextSizes(page)).filter((t) => t.px < 12);
           expect(small, `${p.path}: chart text below 12 px`).toEqual([]);
+          expect(await overlappingLabels(page), `${p.path}: labels running into each other`).toEqual([]);
         }
       }
     }
@@ -152,9 +189,10 @@ describe('charts in Chromium', () => {
     await pushHealthyDay();
     for (const width of WIDTHS) {
       const page = pages.get(width)!;
-      for (const p of PAGES) {
-        await openUntil(page, `${site.url}${p.path}`, async () => (await chart(page, 'delay-24h').getByText(p.noData).count()) === 0, 'the new measurements');
-        for (const id of p.charts.filter((c) => c.startsWith('delay-'))) {
+      for (const p of [...PAGES, INCIDENT_PAGE]) {
+        const first = () => chart(page, p.charts[0]);
+        await openUntil(page, `${site.url}${p.path}`, async () => (await first().count()) === 1 && (await first().getByText(p.noData).count()) === 0, 'the new measurements');
+        for (const id of p.charts.filter((c) => c.includes('delay'))) {
           const figure = chart(page, id);
           expect(await figure.getByText(p.noData).count(), `${id} has data`).toBe(0);
           const g = await delayGeometry(figure);
@@ -174,6 +212,7 @@ describe('charts in Chromium', () => {
           const small = (await renderedTextSizes(page)).filter((t) => t.px < 12);
           expect(small, `${p.path}: chart text below 12 px`).toEqual([]);
           expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(390);
+          expect(await overlappingLabels(page), `${p.path}: labels running into each other`).toEqual([]);
         }
       }
     }
