@@ -55,11 +55,12 @@ export interface Messages {
   uptimeUnknown: string;
   daysAgo: (days: number) => string;
   today: string;
-  delayChartTitle: (range: string) => string;
-  queueChartTitle: (range: string) => string;
+  /** Chart titles per mail flow: inbound (メール受信) or outbound (メール送信). */
+  delayChartTitle: (range: string, flow?: 'inbound' | 'outbound') => string;
+  queueChartTitle: (range: string, flow?: 'inbound' | 'outbound') => string;
   ranges: Record<'24h' | '7d' | '30d', string>;
   /** Heading over a period's charts (each chart has its own title). */
-  mailChartsHeading: (range: string) => string;
+  mailChartsHeading: (range: string, flow?: 'inbound' | 'outbound') => string;
   componentDetails: string;
   incidentChartTitle: string;
   noDataExplained: string;
@@ -164,10 +165,10 @@ const ja: Messages = {
   uptimeUnknown: '記録なし',
   daysAgo: (days) => `${days}日前`,
   today: '今日',
-  delayChartTitle: (range) => `メール配送の遅延（${range}）`,
-  queueChartTitle: (range) => `配送待ちのメール（${range}）`,
+  delayChartTitle: (range, flow = 'inbound') => `${flow === 'outbound' ? 'メール送信' : 'メール受信'}の遅延（${range}）`,
+  queueChartTitle: (range, flow = 'inbound') => `${flow === 'outbound' ? '送信待ち' : '配送待ち'}のメール（${range}）`,
   ranges: { '24h': '24時間', '7d': '7日間', '30d': '30日間' },
-  mailChartsHeading: (range) => `メールの配送状況（${range}）`,
+  mailChartsHeading: (range, flow = 'inbound') => `${flow === 'outbound' ? 'メール送信' : 'メール受信'}の状況（${range}）`,
   componentDetails: '詳細',
   incidentChartTitle: '障害発生時のメール配送遅延',
   noDataExplained: '計測データが3分以上届いていません。状態を確認できません。',
@@ -252,10 +253,10 @@ const en: Messages = {
   uptimeUnknown: 'no record',
   daysAgo: (days) => `${days} days ago`,
   today: 'Today',
-  delayChartTitle: (range) => `Mail delivery delay (${range})`,
-  queueChartTitle: (range) => `Messages waiting for delivery (${range})`,
+  delayChartTitle: (range, flow = 'inbound') => `${flow === 'outbound' ? 'Mail sending' : 'Mail reception'} delay (${range})`,
+  queueChartTitle: (range, flow = 'inbound') => `${flow === 'outbound' ? 'Outgoing messages' : 'Messages'} waiting for delivery (${range})`,
   ranges: { '24h': '24 hours', '7d': '7 days', '30d': '30 days' },
-  mailChartsHeading: (range) => `Mail delivery (${range})`,
+  mailChartsHeading: (range, flow = 'inbound') => `${flow === 'outbound' ? 'Mail sending' : 'Mail reception'} (${range})`,
   componentDetails: 'Details',
   incidentChartTitle: 'Mail delivery delay during the incident',
   noDataExplained: 'No measurements for over 3 minutes: the status cannot be confirmed.',

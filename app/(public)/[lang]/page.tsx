@@ -8,7 +8,7 @@ import { UpdateBody } from '@/components/update-body';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { COMPONENT_TONE, INDICATOR_TONE, StatusIcon } from '@/components/status-icon';
 import { getComponentGroups } from '@/lib/components/queries';
-import { localePath, type Lang } from '@/lib/i18n/locales';
+import { localePath, pick, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import { getCurrentIncidents } from '@/lib/incidents/queries';
@@ -32,14 +32,19 @@ export async function generateMetadata({ params }: { params: Promise<{ lang: str
 export default async function StatusPage({ params }: { params: Promise<{ lang: string }> }) {
   const lang: Lang = await resolveLang(params);
   const t = messages(lang);
-  const [groups, incidents, uptime, delay, maintenance] = await Promise.all([
+  const [groups, incidents, uptime, inboundDelay, outboundDelay, maintenance] = await Promise.all([
     getComponentGroups(),
     getCurrentIncidents(RECENT_DAYS),
     getUptime(),
-    getDelaySeries('24h'),
+    getDelaySeries('24h', 'inbound'),
+    getDelaySeries('24h', 'outbound'),
     getActiveAndUpcomingMaintenance(),
   ]);
-  const measured = groups.flatMap((g) => g.components).find((c) => c.measured);
+  // One chart pair per measured mail flow: inbound (メール受信) first, then outbound (メール送信).
+  const measured = groups
+    .flatMap((g) => g.components)
+    .filter((c) => c.measured && c.flow)
+    .sort((a, b) => (a.flow === b.flow ? 0 : a.flow === 'inbound' ? -1 : 1));
   const overall = overallStatus(
     groups.flatMap((g) => g.components.map((c) => c.status)),
     incidents.unresolved.map((i) => i.impact),
@@ -93,18 +98,24 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
           </p>
         </section>
 
-        {measured && (
-          <section aria-labelledby="delay-heading">
-            <h2 id="delay-heading">{t.mailChartsHeading(t.ranges['24h'])}</h2>
-            <DelayChart series={delay} lang={lang} title={t.delayChartTitle(t.ranges['24h'])} id="delay-24h" />
-            <QueueChart series={delay} lang={lang} title={t.queueChartTitle(t.ranges['24h'])} id="queue-24h" />
-            <p>
-              <Link href={localePath(lang, `/components/${measured.slug}`)}>
-                {t.componentDetails}: {t.ranges['7d']} / {t.ranges['30d']} →
-              </Link>
-            </p>
-          </section>
-        )}
+        {measured.map((c) => {
+          const flow = c.flow!;
+          // The inbound charts keep the ids they always had; outbound ones are prefixed.
+          const prefix = flow === 'inbound' ? '' : 'outbound-';
+          const series = flow === 'inbound' ? inboundDelay : outboundDelay;
+          return (
+            <section key={c.id} aria-labelledby={`${prefix}delay-heading`} data-flow={flow}>
+              <h2 id={`${prefix}delay-heading`}>{t.mailChartsHeading(t.ranges['24h'], flow)}</h2>
+              <DelayChart series={series} lang={lang} title={t.delayChartTitle(t.ranges['24h'], flow)} id={`${prefix}delay-24h`} />
+              <QueueChart series={series} lang={lang} title={t.queueChartTitle(t.ranges['24h'], flow)} id={`${prefix}queue-24h`} />
+              <p>
+                <Link href={localePath(lang, `/components/${c.slug}`)}>
+                  {pick(lang, c.nameJa, c.nameEn)} · {t.componentDetails}: {t.ranges['7d']} / {t.ranges['30d']} →
+                </Link>
+              </p>
+            </section>
+          );
+        })}
 
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">{t.recentHeading}</h2>

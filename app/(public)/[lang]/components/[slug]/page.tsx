@@ -46,7 +46,8 @@ export default async function ComponentPage({ params }: { params: Params }) {
   if (!found) notFound();
   const { component: c, group } = found;
   const t = messages(lang);
-  const [uptime, ...series] = await Promise.all([getUptime(), ...(c.measured ? RANGES.map((r) => getDelaySeries(r)) : [])]);
+  const flow = c.flow ?? 'inbound';
+  const [uptime, ...series] = await Promise.all([getUptime(), ...(c.measured ? RANGES.map((r) => getDelaySeries(r, flow)) : [])]);
   const u = uptime.find((x) => x.slug === c.slug);
   const name = pick(lang, c.nameJa, c.nameEn);
   const tone = c.noData ? 'maintenance' : COMPONENT_TONE[c.status];
@@ -82,9 +83,9 @@ export default async function ComponentPage({ params }: { params: Params }) {
 
         {series.map((s) => (
           <section key={s.range} aria-labelledby={`chart-${s.range}`}>
-            <h2 id={`chart-${s.range}`}>{t.mailChartsHeading(t.ranges[s.range])}</h2>
-            <DelayChart series={s} lang={lang} title={t.delayChartTitle(t.ranges[s.range])} id={`delay-${s.range}`} />
-            <QueueChart series={s} lang={lang} title={t.queueChartTitle(t.ranges[s.range])} id={`queue-${s.range}`} />
+            <h2 id={`chart-${s.range}`}>{t.mailChartsHeading(t.ranges[s.range], flow)}</h2>
+            <DelayChart series={s} lang={lang} title={t.delayChartTitle(t.ranges[s.range], flow)} id={`delay-${s.range}`} />
+            <QueueChart series={s} lang={lang} title={t.queueChartTitle(t.ranges[s.range], flow)} id={`queue-${s.range}`} />
           </section>
         ))}
       </main>
