@@ -126,6 +126,35 @@ describe('other Postfix lines', () => {
     }
   });
 
+  it('captures relay= and the text after the status', () => {
+    expect(parse('ABCDE12345: to=<u@x.test>, relay=mx.x.test[192.0.2.1]:25, delay=301, delays=0/300/1/0, dsn=4.4.1, status=deferred (connect to mx.x.test[192.0.2.1]:25: Connection timed out)', 'postfix/smtp[1]')).toMatchObject({
+      kind: 'delivery',
+      relay: 'mx.x.test[192.0.2.1]:25',
+      status: 'deferred',
+      detail: 'connect to mx.x.test[192.0.2.1]:25: Connection timed out',
+    });
+    expect(parse('ABCDE12345: to=<u@hosted.test>, relay=mail.hosted.test[private/dovecot-lmtp], delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 <u@hosted.test> Saved (in reply to end of DATA command))', 'postfix/lmtp[1]')).toMatchObject({
+      relay: 'mail.hosted.test[private/dovecot-lmtp]',
+      detail: '250 2.0.0 <u@hosted.test> Saved (in reply to end of DATA command)',
+    });
+    expect(parse('ABCDE12345: to=<u@hosted.test>, relay=local, delay=0.1, dsn=2.0.0, status=sent (delivered to mailbox)', 'postfix/local[1]')).toMatchObject({ relay: 'local', detail: 'delivered to mailbox' });
+    // The fixture: discard and the smtp relay tests.
+    const fixture = parseAll(fixtureLines()).map((p) => p.event).filter((e) => e.kind === 'delivery');
+    expect(new Set(fixture.filter((d) => d.agent === 'discard').map((d) => d.relay))).toEqual(new Set(['none']));
+    expect(fixture.find((d) => d.queueId === '49F83174641')).toMatchObject({ relay: '127.0.0.1[127.0.0.1]:2601', detail: 'host 127.0.0.1[127.0.0.1] said: 450 4.3.0 Error: command failed (in reply to end of DATA command)' });
+  });
+
+  it('reads how many recipients qmgr has for a message', () => {
+    expect(parse('ABCDE12345: from=<a@b.test>, size=420, nrcpt=4 (queue active)', 'postfix/qmgr[3]')).toEqual({ kind: 'queued', queueId: 'ABCDE12345', nrcpt: 4 });
+  });
+
+  it('tells how a message came in: SMTP with or without a login, local submission, or Postfix itself', () => {
+    expect(parse('ABCDE12345: client=a[192.0.2.1]')).toEqual({ kind: 'accepted', queueId: 'ABCDE12345' });
+    expect(parse('ABCDE12345: client=a[192.0.2.1], sasl_method=PLAIN, sasl_username=user@hosted.test', 'postfix/submission/smtpd[3]')).toEqual({ kind: 'accepted', queueId: 'ABCDE12345', via: 'authenticated' });
+    expect(parse('ABCDE12345: uid=33 from=<www-data>', 'postfix/pickup[3]')).toEqual({ kind: 'accepted', queueId: 'ABCDE12345', via: 'pickup' });
+    expect(parse('ABCDE12345: message-id=<x@y>', 'postfix/cleanup[3]')).toEqual({ kind: 'accepted', queueId: 'ABCDE12345', via: 'cleanup' });
+  });
+
   it('reads multi-instance and per-service syslog names', () => {
     expect(parse('ABCDE12345: removed', 'postfix-out/qmgr[3]')).toEqual({ kind: 'removed', queueId: 'ABCDE12345' });
     expect(parse('ABCDE12345: client=a[192.0.2.1], sasl_method=PLAIN', 'postfix/submission/smtpd[3]')).toEqual({ kind: 'accepted', queueId: 'ABCDE12345' });

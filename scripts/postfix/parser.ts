@@ -12,15 +12,36 @@ export interface PostfixDelays {
   transmission: number;
 }
 
+/**
+ * Which line said a message was accepted: "authenticated" an smtpd "client=" with a SASL login
+ * (a customer submitting mail), "pickup" a local submission (sendmail → pickup "uid= from="),
+ * "cleanup" cleanup's "message-id=" (Postfix's own notices have no other line before it).
+ * Absent: an smtpd or qmqpd "client=" without a login.
+ */
+export type AcceptedVia = 'authenticated' | 'pickup' | 'cleanup';
+
 export type PostfixEvent =
-  | { kind: 'delivery'; queueId: string; agent: string; recipient: string; status: DeliveryStatus; delay: number; delays: PostfixDelays | null }
+  | {
+      kind: 'delivery';
+      queueId: string;
+      /** The delivery agent: smtp, lmtp, local, virtual, pipe, discard, error, retry, … */
+      agent: string;
+      recipient: string;
+      /** relay=: the next hop ("mx.example[192.0.2.1]:25"), "local", "virtual", a pipe transport's name, or "none". */
+      relay: string;
+      status: DeliveryStatus;
+      delay: number;
+      delays: PostfixDelays | null;
+      /** The text in parentheses after the status: the remote's reply or why the delivery failed. */
+      detail: string;
+    }
   /** A message returned to its sender after maximal_queue_lifetime: counted as bounced. */
   | { kind: 'expired'; queueId: string }
   | { kind: 'reject'; queueId: string | null; reason: RejectReason; reply: string }
   /** smtpd "client=", pickup "uid= from=" or cleanup "message-id=": the message is in Postfix's hands. */
-  | { kind: 'accepted'; queueId: string }
-  /** qmgr "from=<…>, size=…, nrcpt=… (queue active)". */
-  | { kind: 'queued'; queueId: string }
+  | { kind: 'accepted'; queueId: string; via?: AcceptedVia }
+  /** qmgr "from=<…>, size=…, nrcpt=… (queue active)": nrcpt counts all the message's recipients, on every retry too. */
+  | { kind: 'queued'; queueId: string; nrcpt: number }
   | { kind: 'removed'; queueId: string }
   | { kind: 'ignored'; why: 'noise' | 'other_program' }
   | { kind: 'not_understood' };
@@ -41,8 +62,8 @@ const TAG = /^(\S+) ([\w.-]+(?:\/[\w.-]+)*)(?:\[(\d+)\])?: /;
 const QUEUE_ID = /^(?:[0-9A-F]{5,20}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,24})$/;
 const ID_PREFIX = /^([0-9A-Za-z]{5,24}): /;
 
-const DELIVERY = /^to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=[^,]*,(?: conn_use=\d+,)? delay=(\d+(?:\.\d+)?),(?: delays=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?),)? dsn=\d\.\d{1,3}\.\d{1,3}, status=(\w+)/;
-const QUEUED = /^from=<[^>]*>, size=\d+, nrcpt=\d+ \(queue active\)$/;
+const DELIVERY = /^to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]*),(?: conn_use=\d+,)? delay=(\d+(?:\.\d+)?),(?: delays=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?),)? dsn=\d\.\d{1,3}\.\d{1,3}, status=(\w+)(?: \((.*)\))?/;
+const QUEUED = /^from=<[^>]*>, size=\d+, nrcpt=(\d+) \(queue active\)$/;
 const EXPIRED = /^from=<[^>]*>, status=expired, returned to sender$/;
 const REJECT = /^(?:milter-)?reject: (.*)$/;
 
@@ -100,17 +121,20 @@ export function parseMessage(program: string, message: string): PostfixEvent {
     const body = message.slice(withId[0].length);
     const delivery = DELIVERY.exec(body);
     if (delivery) {
-      const raw = delivery[7]!;
+      const raw = delivery[8]!;
       const status: DeliveryStatus | null = raw === 'sent' ? 'sent' : raw === 'deferred' || raw === 'SOFTBOUNCE' ? 'deferred' : raw === 'bounced' || raw === 'expired' ? 'bounced' : null;
       if (status) {
-        const delays = delivery[3] === undefined ? null : { beforeQmgr: Number(delivery[3]), inQmgr: Number(delivery[4]), connSetup: Number(delivery[5]), transmission: Number(delivery[6]) };
-        return { kind: 'delivery', queueId, agent: program, recipient: delivery[1]!, status, delay: Number(delivery[2]), delays };
+        const delays = delivery[4] === undefined ? null : { beforeQmgr: Number(delivery[4]), inQmgr: Number(delivery[5]), connSetup: Number(delivery[6]), transmission: Number(delivery[7]) };
+        return { kind: 'delivery', queueId, agent: program, recipient: delivery[1]!, relay: delivery[2]!.trim(), status, delay: Number(delivery[3]), delays, detail: delivery[9] ?? '' };
       }
     }
     if (body === 'removed') return { kind: 'removed', queueId };
-    if (QUEUED.test(body)) return { kind: 'queued', queueId };
+    const queued = QUEUED.exec(body);
+    if (queued) return { kind: 'queued', queueId, nrcpt: Number(queued[1]) };
     if (EXPIRED.test(body)) return { kind: 'expired', queueId };
-    if (body.startsWith('client=') || body.startsWith('message-id=') || /^uid=\d+ from=</.test(body)) return { kind: 'accepted', queueId };
+    if (body.startsWith('client=')) return /, sasl_username=/.test(body) ? { kind: 'accepted', queueId, via: 'authenticated' } : { kind: 'accepted', queueId };
+    if (body.startsWith('message-id=')) return { kind: 'accepted', queueId, via: 'cleanup' };
+    if (/^uid=\d+ from=</.test(body)) return { kind: 'accepted', queueId, via: 'pickup' };
     const reject = REJECT.exec(body);
     if (reject) return { kind: 'reject', queueId, reason: classifyReject(reject[1]!), reply: reject[1]! };
     if (NOISE_WITH_ID.some((re) => re.test(body))) return { kind: 'ignored', why: 'noise' };
