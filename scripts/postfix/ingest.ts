@@ -1,4 +1,5 @@
 // Wires the pieces together: lines → parser → rollups → site (or stdout with --dry-run).
+import { MAIL_FLOWS } from '../../lib/metrics/rollup-schema.js';
 import { FileFollower, readLinesOnce } from './follow.js';
 import type { IngestOptions } from './options.js';
 import { PostfixLineParser } from './parser.js';
@@ -37,8 +38,9 @@ class Pipeline {
     readonly io: IngestIo,
   ) {
     this.parser = new PostfixLineParser({ year: options.year, timeZone: options.timeZone });
-    this.builder = new RollupBuilder(options.source);
-    this.pusher = new RollupPusher({ endpoint: `${options.site}/api/ingest/mail-metrics`, token: io.token, maxBuffered: options.follow ? options.maxBuffered : Number.MAX_SAFE_INTEGER });
+    this.builder = new RollupBuilder(options.source, { waitingFlow: options.waitingFlow, nextHops: options.nextHops });
+    // --max-buffered counts windows; each has one rollup per flow.
+    this.pusher = new RollupPusher({ endpoint: `${options.site}/api/ingest/mail-metrics`, token: io.token, maxBuffered: options.follow ? options.maxBuffered * MAIL_FLOWS.length : Number.MAX_SAFE_INTEGER });
   }
 
   line(text: string): void {
@@ -61,7 +63,7 @@ class Pipeline {
   /** Moves complete windows on: to stdout (--dry-run) or into the pusher's buffer. */
   collect(all: boolean): number {
     const rollups: RollupBody[] = this.builder.takeComplete(all ? { all: true } : { graceMs: GRACE_MS });
-    this.windows += rollups.length;
+    this.windows += rollups.length / MAIL_FLOWS.length;
     if (this.options.dryRun) for (const r of rollups) this.io.out(JSON.stringify(r));
     else this.pusher.enqueue(rollups);
     return rollups.length;
@@ -101,7 +103,7 @@ export async function ingestOnce(options: IngestOptions, io: IngestIo): Promise<
         return false;
       }
       if (Date.now() + wait > giveUpAt) {
-        failed = `the site is unreachable (${outcome.message}); ${p.pusher.buffered} window(s) not sent. Run again later: windows the site already has are not counted twice`;
+        failed = `the site is unreachable (${outcome.message}); ${p.pusher.bufferedWindows} window(s) not sent. Run again later: windows the site already has are not counted twice`;
         return false;
       }
       io.log(`postfix-ingest: the site is unreachable (${outcome.message}); retrying in ${wait / 1000} s`);
@@ -125,7 +127,7 @@ export async function ingestOnce(options: IngestOptions, io: IngestIo): Promise<
     await send();
   }
   io.log(p.summary('postfix-ingest: done:'));
-  if (firstInvalid) io.log(`postfix-ingest: ${p.pusher.stats.droppedInvalid} window(s) refused by the site and skipped; the first refusal: ${firstInvalid}`);
+  if (firstInvalid) io.log(`postfix-ingest: ${p.pusher.stats.windowsDroppedInvalid} window(s) refused by the site and skipped; the first refusal: ${firstInvalid}`);
   if (failed) {
     io.log(`postfix-ingest: ${failed}`);
     return 1;
@@ -162,13 +164,13 @@ export async function ingestFollow(options: IngestOptions, io: IngestIo, signal:
       backoff = 1000;
       nextPushAt = 0;
     } else {
-      const message = outcome.kind === 'unreachable' ? `the site is unreachable (${outcome.message}); ${p.pusher.buffered} window(s) kept in memory and retried` : outcome.message;
+      const message = outcome.kind === 'unreachable' ? `the site is unreachable (${outcome.message}); ${p.pusher.bufferedWindows} window(s) kept in memory and retried` : outcome.message;
       if (message.replace(/\d+ window/, 'N window') !== lastProblem.replace(/\d+ window/, 'N window')) io.log(`postfix-ingest: ${message}`);
       lastProblem = message;
       nextPushAt = Date.now() + backoff;
       backoff = Math.min(backoff * 2, 60_000);
     }
-    const dropped = p.pusher.stats.droppedOverflow;
+    const dropped = p.pusher.stats.windowsDroppedOverflow;
     if (dropped > lastDropped) io.log(`postfix-ingest: buffer full (--max-buffered ${options.maxBuffered}): ${dropped - lastDropped} oldest window(s) dropped`);
     lastDropped = dropped;
   };
@@ -198,7 +200,7 @@ export async function ingestFollow(options: IngestOptions, io: IngestIo, signal:
   }
   io.log(p.summary('postfix-ingest: stopped:'));
   if (p.pusher.buffered > 0) {
-    io.log(`postfix-ingest: ${p.pusher.buffered} window(s) could not be sent and are lost with this process; re-run without --follow on the log to send them`);
+    io.log(`postfix-ingest: ${p.pusher.bufferedWindows} window(s) could not be sent and are lost with this process; re-run without --follow on the log to send them`);
     return 1;
   }
   return 0;

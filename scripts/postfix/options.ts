@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAIL_FLOWS, type MailFlow } from '../../lib/metrics/rollup-schema.js';
+import { parseNextHopRule, type NextHopRule } from './flows.js';
 import { isValidTimeZone } from './timestamps.js';
 
 export const HELP = `Usage: npm run ingest:postfix -- [options] <logfile>
 
 Reads Postfix log lines, turns them into the 10-second mail-metric rollups the bundled MTA
-pushes, and sends them to the status site (POST <site>/api/ingest/mail-metrics).
+pushes, one per flow (inbound: mail for the hosted domains; outbound: mail leaving for other
+domains), and sends them to the status site (POST <site>/api/ingest/mail-metrics).
 
   -f, --follow          keep reading as lines are appended, like tail -F: survives rotation
                         (rename + new file, or truncation), holds back a partial last line
@@ -16,14 +19,27 @@ pushes, and sends them to the status site (POST <site>/api/ingest/mail-metrics).
   --site URL            the status site (default: $SITE_URL, else http://127.0.0.1:3000)
   --source NAME         source name for the rollups (default: postfix@<hostname>)
   --dry-run             print the rollups as JSON lines on stdout instead of sending them
+  --waiting-flow FLOW   inbound or outbound: where mail counts whose flow the log does not
+                        tell: queued before its first delivery attempt, accepted from an SMTP
+                        client without a login, failed by the error/retry agents (default
+                        inbound, for an MX; outbound for a submission or relay host). Mail
+                        submitted with a login or locally (sendmail), and Postfix's own notices,
+                        are outbound either way
+  --next-hop HOST[:PORT]=ROLE
+                        deliveries to this relay= next hop are ROLE: inbound (e.g. the mailbox
+                        servers behind a gateway MX), outbound, or filter (a content filter such
+                        as amavisd-new: not a delivery, the mail comes back as a new message).
+                        Repeatable. Otherwise the agent decides: local, virtual, lmtp, pipe,
+                        discard inbound; smtp outbound
   --tz ZONE             IANA zone of year-less syslog stamps ("Nov 29 06:32:11")
                         (default: this machine's zone, $TZ)
   --year YYYY           year of the first year-less stamp (default: the current year; the year
                         advances when the log crosses from December to January)
-  --max-buffered N      with --follow, rollups kept in memory while the site is unreachable
-                        (default 8640, one day); beyond that the oldest are dropped. The buffer is
-                        in memory only: rollups still waiting when the process ends are lost,
-                        re-reading the log later sends them again (the site ignores repeats)
+  --max-buffered N      with --follow, windows (two rollups each) kept in memory while the
+                        site is unreachable (default 8640, one day); beyond that the oldest are
+                        dropped. The buffer is in memory only: rollups still waiting when the
+                        process ends are lost, re-reading the log later sends them again (the
+                        site ignores repeats)
   --retry-for SECONDS   without --follow, how long to keep retrying an unreachable site before
                         giving up with exit code 1 (default 30)
   --stats-every SECONDS with --follow, how often to print the line counts (default 60)
@@ -41,15 +57,21 @@ Exit codes: 0 all rollups taken by the site; 1 the site refused them or stayed u
 
 export class UsageError extends Error {}
 
+export const DEFAULT_MAX_BUFFERED_WINDOWS = 8640;
+
 export interface IngestOptions {
   file: string;
   follow: boolean;
   fromEnd: boolean;
   site: string;
   source: string;
+  /** Where mail of no known flow counts (rollups.ts). */
+  waitingFlow: MailFlow;
+  nextHops: NextHopRule[];
   dryRun: boolean;
   timeZone: string | undefined;
   year: number | undefined;
+  /** Windows kept while the site is unreachable (--follow). */
   maxBuffered: number;
   retryForS: number;
   statsEveryS: number;
@@ -83,6 +105,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         site: { type: 'string' },
         source: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'waiting-flow': { type: 'string' },
+        'next-hop': { type: 'string', multiple: true },
         tz: { type: 'string' },
         year: { type: 'string' },
         'max-buffered': { type: 'string' },
@@ -110,6 +134,15 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const source = v.source ?? defaultSource();
   if (!SOURCE.test(source)) throw new UsageError(`--source may contain letters, digits and . _ : @ - only (at most 100), got "${source}"`);
   if (v.tz !== undefined && !isValidTimeZone(v.tz)) throw new UsageError(`--tz: unknown time zone "${v.tz}" (use an IANA name such as Asia/Tokyo or UTC)`);
+  const waitingFlow = v['waiting-flow'] ?? 'inbound';
+  if (!(MAIL_FLOWS as readonly string[]).includes(waitingFlow)) throw new UsageError(`--waiting-flow must be inbound or outbound, got "${waitingFlow}"`);
+  const nextHops = (v['next-hop'] ?? []).map((spec) => {
+    try {
+      return parseNextHopRule(spec);
+    } catch (error) {
+      throw new UsageError(`--next-hop ${(error as Error).message}`);
+    }
+  });
   const year = v.year === undefined ? undefined : Number(v.year);
   if (year !== undefined && !(Number.isInteger(year) && year >= 1970 && year <= 9999)) throw new UsageError(`--year must be a year such as 2026, got "${v.year}"`);
 
@@ -119,10 +152,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     fromEnd: v['from-end'] ?? false,
     site,
     source,
+    waitingFlow: waitingFlow as MailFlow,
+    nextHops,
     dryRun: v['dry-run'] ?? false,
     timeZone: v.tz,
     year,
-    maxBuffered: positiveNumber('max-buffered', v['max-buffered'], 8640, true),
+    maxBuffered: positiveNumber('max-buffered', v['max-buffered'], DEFAULT_MAX_BUFFERED_WINDOWS, true),
     retryForS: positiveNumber('retry-for', v['retry-for'], 30),
     statsEveryS: positiveNumber('stats-every', v['stats-every'], 60),
     idleFlushS: positiveNumber('idle-flush', v['idle-flush'], 15),

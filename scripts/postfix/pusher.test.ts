@@ -87,6 +87,15 @@ describe('pushing rollups', () => {
     expect(pusher.stats.droppedOverflow).toBe(2);
   });
 
+  it('tells the windows of the rollups it holds and drops apart from the rollups (one per flow and window)', async () => {
+    const pair = (i: number): RollupBody[] => [{ ...rollup(i), flow: 'inbound' }, { ...rollup(i), flow: 'outbound' }];
+    const pusher = new RollupPusher({ endpoint: 'http://127.0.0.1:9/api/ingest/mail-metrics', token: () => 't', maxBuffered: 4 });
+    pusher.enqueue([0, 1, 2].flatMap(pair));
+    expect(pusher.buffered).toBe(4);
+    expect(pusher.bufferedWindows).toBe(2);
+    expect(pusher.stats).toMatchObject({ droppedOverflow: 2, windowsDroppedOverflow: 1 });
+  });
+
   it('halves the batch on 413', async () => {
     const sizes: number[] = [];
     const s = await site((batch) => (sizes.push(batch.length), batch.length > 125 ? { status: 413 } : null));
@@ -120,5 +129,6 @@ describe('pushing rollups', () => {
     expect(await pusher.flush({ dropInvalid: true })).toEqual({ kind: 'done' });
     expect(s.stored).toEqual([rollup(0).window_start, rollup(2).window_start]);
     expect(pusher.stats.droppedInvalid).toBe(1);
+    expect(pusher.stats.windowsDroppedInvalid).toBe(1);
   });
 });

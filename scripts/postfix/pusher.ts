@@ -26,7 +26,8 @@ export interface PusherOptions {
 export class RollupPusher {
   private readonly pending: RollupBody[] = [];
   private batchSize = MAX_PER_REQUEST;
-  readonly stats = { sent: 0, accepted: 0, duplicates: 0, droppedOverflow: 0, droppedInvalid: 0 };
+  /** Rollups, and the windows they belong to (a source sends one rollup per flow and window). */
+  readonly stats = { sent: 0, accepted: 0, duplicates: 0, droppedOverflow: 0, droppedInvalid: 0, windowsDroppedOverflow: 0, windowsDroppedInvalid: 0 };
 
   constructor(private readonly options: PusherOptions) {}
 
@@ -34,12 +35,18 @@ export class RollupPusher {
     return this.pending.length;
   }
 
+  /** The windows the buffered rollups belong to. */
+  get bufferedWindows(): number {
+    return windowsOf(this.pending);
+  }
+
   enqueue(rollups: RollupBody[]): void {
     this.pending.push(...rollups);
     const excess = this.pending.length - this.options.maxBuffered;
     if (excess > 0) {
-      this.pending.splice(0, excess);
+      const dropped = this.pending.splice(0, excess);
       this.stats.droppedOverflow += excess;
+      this.stats.windowsDroppedOverflow += windowsOf(dropped);
     }
   }
 
@@ -109,6 +116,11 @@ export class RollupPusher {
     const bad = new Set([...indexes].map((i) => batch[i]).filter(Boolean));
     const kept = this.pending.filter((r) => !bad.has(r));
     this.stats.droppedInvalid += this.pending.length - kept.length;
+    this.stats.windowsDroppedInvalid += windowsOf(this.pending.filter((r) => bad.has(r)));
     this.pending.splice(0, this.pending.length, ...kept);
   }
+}
+
+function windowsOf(rollups: readonly RollupBody[]): number {
+  return new Set(rollups.map((r) => r.window_start)).size;
 }
