@@ -122,7 +122,7 @@ describe('the console notice preview', () => {
 
     // The text part reads as text: the table aligned, list items, links as URLs, no trailing spaces.
     expect(preview.ja.subject).toBe('【障害発生】メール送信の遅延 <b>速報</b>');
-    expect(preview.ja.text).toContain(['サーバー       最大遅延', '-------------  --------', `smtp1${' '.repeat(13)}約12分`, `送信サーバー2${' '.repeat(6)}約3分`].join('\r\n'));
+    expect(preview.ja.text).toContain(['サーバー       最大遅延', '-------------  --------', `smtp1${' '.repeat(12)}約12分`, `送信サーバー2${' '.repeat(5)}約3分`].join('\r\n'));
     expect(preview.ja.text).toContain('- 詳細は状況ページ (https://status.example/outbound)をご覧ください\r\n');
     expect(preview.en.text).toContain('1. Inbound mail is not affected\r\n2. See the status page (https://status.example/outbound)\r\n');
     for (const p of [preview.ja, preview.en]) {
