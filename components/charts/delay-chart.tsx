@@ -24,7 +24,8 @@ const LABELS = {
     delayAxis: '遅延',
     countAxis: '通数',
     queue: '待機中のメール',
-    queueLegend: (step: string) => `配送待ちのメール数（${step}ごとの最大）`,
+    // Neutral about the flow: the chart's title says whether this is mail received or sent.
+    queueLegend: (step: string) => `待機中のメール数（${step}ごとの最大）`,
     time: '時刻',
     noData: 'この期間のデータはありません。',
     table: '数値で見る',

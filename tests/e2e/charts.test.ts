@@ -226,7 +226,7 @@ describe('charts in Chromium', () => {
     expect(visible).toContain('配送待ちのメール（24時間）');
     expect(visible).toMatch(/通/);
     expect(await figure.locator('.chart-legend li').count()).toBeGreaterThan(0);
-    expect(await figure.locator('.chart-legend').innerText()).toContain('配送待ち');
+    expect(await figure.locator('.chart-legend').innerText()).toContain('待機中のメール数（10分ごとの最大）');
     expect(await figure.locator('svg.chart-svg .bar-queue').count()).toBeGreaterThan(0);
   });
 
