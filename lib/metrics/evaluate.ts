@@ -103,13 +103,14 @@ export async function mailDelayWindows(after: Date, upTo: Date, flow: MailFlow =
 export async function scanBypassWindows(after: Date, upTo: Date): Promise<WindowObservation[]> {
   const rows = await db.mailMetricRollup.findMany({
     where: { flow: 'inbound', windowStart: { gt: after, lte: upTo } },
-    select: { windowStart: true, windowSeconds: true, scanBypassing: true },
+    select: { windowStart: true, windowSeconds: true, scanBypassing: true, scanPolicy: true },
     orderBy: { windowStart: 'asc' },
   });
   const byWindow = new Map<number, WindowObservation>();
   for (const r of rows) {
     const w = byWindow.get(r.windowStart.getTime()) ?? { start: r.windowStart, seconds: r.windowSeconds, value: 0, level: 'operational' as RuleLevel };
-    if (r.scanBypassing) Object.assign(w, { value: 1, level: 'partial_outage' });
+    // 2: switched off by staff (every message unscanned), 1: the breaker (mail that waited long).
+    if (r.scanBypassing) Object.assign(w, { value: Math.max(w.value, r.scanPolicy === 'bypass' ? 2 : 1), level: 'partial_outage' });
     byWindow.set(r.windowStart.getTime(), w);
   }
   return [...byWindow.values()];
@@ -243,15 +244,28 @@ async function followWithText(rule: RuleRow, component: ComponentRow, from: Comp
   await syncAutoIncident(component, from, to, at, value);
 }
 
+// A disagreement must outlast this before it is mended: another site process may be applying
+// the same change at this moment, and mending it twice would record it twice.
+const MEND_AFTER_MS = 5_000;
+const disagreeingSince = new Map<string, { status: RuleStatus; since: number }>();
+
 /** Applies the rule's status to its component if an earlier application did not get through. */
 async function reconcile(rule: RuleRow, ruleStatus: RuleStatus, now: Date, lastValue: number | null): Promise<boolean> {
   const component = await db.component.findUniqueOrThrow({ where: { id: rule.componentId } });
   const noData = ruleStatus === 'no_data';
-  if (component.noData !== noData) {
-    await applyTransition(rule, { from: noData ? (component.status as RuleLevel) : 'no_data', to: ruleStatus, at: now, value: lastValue });
-    return true;
+  const disagrees = component.noData !== noData || (!noData && !component.overrideStatus && component.status !== ruleStatus);
+  const seen = disagreeingSince.get(rule.id);
+  if (!disagrees) {
+    disagreeingSince.delete(rule.id);
+    return false;
   }
-  if (noData || component.overrideStatus || component.status === ruleStatus) return false;
-  await applyTransition(rule, { from: component.status as RuleStatus, to: ruleStatus, at: now, value: lastValue });
+  if (!seen || seen.status !== ruleStatus) {
+    disagreeingSince.set(rule.id, { status: ruleStatus, since: now.getTime() });
+    return false;
+  }
+  if (now.getTime() - seen.since < MEND_AFTER_MS) return false;
+  disagreeingSince.delete(rule.id);
+  const from: RuleStatus = component.noData ? 'no_data' : (component.status as RuleLevel);
+  await applyTransition(rule, { from, to: ruleStatus, at: now, value: lastValue });
   return true;
 }
