@@ -1,4 +1,5 @@
-import { addInto, emptyCounts, kthLargest, total, type Counts } from './histogram';
+import { addInto, bucketOf, emptyCounts, kthLargest, total, type Counts } from './histogram';
+import { DELAY_BUCKET_BOUNDS } from './rollup-schema';
 import type { MailFlow } from './rollup-schema';
 
 // What a flow's mail delay is, for the status rules: a figure that a real backlog drives and a
@@ -40,6 +41,21 @@ export interface FlowSignal {
 }
 
 /**
+ * The largest delay that at least `minCount` items reached, for the figures people read ("up to
+ * about 45 minutes"). A histogram only knows each delay to its bucket, and interpolating inside it
+ * would say 42 minutes of mail that all waited 45; so: the known maximum when those items share its
+ * bucket, else the upper bound of the bucket they reached (a straggler's maximum is not theirs).
+ */
+export function lateMaximum(counts: Counts, minCount: number, max: number | null): number {
+  const kth = kthLargest(counts, Math.max(1, minCount), max);
+  if (kth === null) return 0;
+  const bucket = bucketOf(kth);
+  if (max !== null && bucketOf(max) === bucket) return max;
+  const upper = DELAY_BUCKET_BOUNDS[bucket] ?? max ?? kth;
+  return max !== null ? Math.min(upper, max) : upper;
+}
+
+/**
  * The delay reached by at least `max(minCount, ⌈share·n⌉)` of the n counted items, or 0 when fewer
  * items than that are counted: a handful of stuck messages never makes a figure.
  */
@@ -57,7 +73,7 @@ export function lateDelay(counts: Counts, minCount: number, share: number, max: 
 export function inboundSignal(w: FlowWindow, s: LateMailSettings = DEFAULT_LATE_MAIL): FlowSignal {
   const all = addInto(addInto(emptyCounts(), w.delivered), w.waiting);
   const max = Math.max(w.deliveredMax ?? 0, w.oldestWaitingS);
-  return { value: lateDelay(all, s.minMessages, s.share, max), peak: lateDelay(all, s.minMessages, 0, max) };
+  return { value: lateDelay(all, s.minMessages, s.share, max), peak: lateMaximum(all, s.minMessages, max) };
 }
 
 /**
@@ -69,11 +85,11 @@ export function inboundSignal(w: FlowWindow, s: LateMailSettings = DEFAULT_LATE_
  */
 export function outboundSignal(w: FlowWindow, s: LateMailSettings = DEFAULT_LATE_MAIL): FlowSignal {
   if (!w.destinations) {
-    return { value: lateDelay(w.waiting, s.minMessages, s.share, w.oldestWaitingS), peak: lateDelay(w.waiting, s.minMessages, 0, w.oldestWaitingS) };
+    return { value: lateDelay(w.waiting, s.minMessages, s.share, w.oldestWaitingS), peak: lateMaximum(w.waiting, s.minMessages, w.oldestWaitingS) };
   }
   return {
     value: lateDelay(w.destinations, s.minDestinations, s.destinationShare, w.oldestWaitingS),
-    peak: lateDelay(w.destinations, s.minDestinations, 0, w.oldestWaitingS),
+    peak: lateMaximum(w.destinations, s.minDestinations, w.oldestWaitingS),
   };
 }
 
