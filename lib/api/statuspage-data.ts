@@ -3,6 +3,7 @@ import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
 import { markdownToText } from '../content/plain-text';
 import { db } from '../db';
+import { lastChangedAt } from '../incidents/current-text';
 import { uptime } from '../metrics/queries';
 import type { UptimeComponent } from '../metrics/uptime';
 
@@ -195,7 +196,8 @@ async function loadIncidents(): Promise<SnapshotIncident[]> {
       startedAt: iso(row.startedAt),
       resolvedAt: isoOrNull(row.resolvedAt),
       createdAt: iso(row.createdAt),
-      updatedAt: iso(row.updatedAt),
+      // The same 最終更新 as the incident's page.
+      updatedAt: iso(lastChangedAt(row, row.updates)),
       componentIds: row.components.map((c) => c.componentId),
       notified: row.source !== 'content',
       updates: row.updates.map((u) => toUpdate(u, u.transitions)),

@@ -66,6 +66,8 @@ export async function importReports(dir = CONTENT_DIR): Promise<ImportSummary> {
 
 async function storeReport(report: Report, components: Map<string, { id: string; status: string }>) {
   const fm = report.frontMatter;
+  // The report's 最終更新 is its own last change, never the time it was imported.
+  const updatedAt = fm.updated_at ?? latest([fm.started_at, ...(fm.resolved_at ? [fm.resolved_at] : []), ...fm.timeline.map((e) => dayOrMoment(e.at.value))]);
   const fields = {
     titleJa: fm.title.ja,
     titleEn: fm.title.en,
@@ -81,6 +83,7 @@ async function storeReport(report: Report, components: Map<string, { id: string;
     source: 'content',
     contentHash: report.hash,
     published: true,
+    updatedAt,
   };
   const componentId = (slug: string) => components.get(slug)!.id;
 
@@ -148,6 +151,10 @@ async function storeReport(report: Report, components: Map<string, { id: string;
       }
     }
   });
+}
+
+function latest(dates: Date[]): Date {
+  return new Date(Math.max(...dates.map((d) => d.getTime())));
 }
 
 // A day-only entry is placed at noon UTC so that it falls on the same calendar day in every

@@ -112,6 +112,14 @@ describe('incident report front matter', () => {
     expect(r.frontMatter.timeline[0].at).toEqual({ value: '2014-12-05', precision: 'day' });
   });
 
+  it('takes the report\'s own last change from updated_at, and names the field when it is wrong', () => {
+    writeFileSync(path.join(dir, 'test-incident.md'), report({ updated_at: 'updated_at: 2020-01-03T10:00:00+09:00' }));
+    expect(loadReports(dir, known)[0].frontMatter.updated_at?.toISOString()).toBe('2020-01-03T01:00:00.000Z');
+    expect(problemsFor(report({ updated_at: 'updated_at: last week' }))).toMatch(/test-incident\.md: updated_at: must be a date and time with offset/);
+    expect(problemsFor(report({ updated_at: 'updated_at: 2020-01-02T10:00' }))).toMatch(/test-incident\.md: updated_at: must be a date and time with offset/);
+    expect(problemsFor(report({ updated_at: 'updated_at: 2019-12-31T10:00:00+09:00' }))).toContain('test-incident.md: updated_at: is before started_at');
+  });
+
   it('lists every problem at once', () => {
     const message = problemsFor(report({ impact: 'impact: huge', status: 'status: gone' }));
     expect(message).toMatch(/impact: /);
@@ -127,6 +135,8 @@ describe('the authored reports in content/incidents', () => {
     expect(r2014!.frontMatter.max_delay_minutes).toBe(90);
     expect(r2014!.frontMatter.windows).toHaveLength(3);
     expect(r2014!.bodyEn).toContain('## 1. When it happened');
+    // Its 最終更新: when the incident was declared resolved (12/9 15:00 JST), not when it is imported.
+    expect(r2014!.frontMatter.updated_at?.toISOString()).toBe('2014-12-09T06:00:00.000Z');
     expect(readFileSync(path.join(repoContent, '2014-12-02-mail-delay.md'), 'utf8')).toContain('0120-577-399');
   });
 });

@@ -39,6 +39,8 @@ export function reportFrontMatterSchema(knownComponents: ReadonlySet<string>) {
       status: IncidentStatus,
       started_at: dateTime,
       resolved_at: dateTime.nullable().optional(),
+      /** The report's own last change (its 最終更新); by default the latest timeline or resolution time. */
+      updated_at: dateTime.optional(),
       max_delay_minutes: z.number().int().min(0).nullable().optional(),
       components: z
         .array(
@@ -71,6 +73,9 @@ export function reportFrontMatterSchema(knownComponents: ReadonlySet<string>) {
       }
       if (fm.resolved_at && fm.resolved_at < fm.started_at) {
         ctx.addIssue({ code: 'custom', path: ['resolved_at'], message: 'is before started_at' });
+      }
+      if (fm.updated_at && fm.updated_at < fm.started_at) {
+        ctx.addIssue({ code: 'custom', path: ['updated_at'], message: 'is before started_at' });
       }
       fm.windows.forEach((w, i) => {
         if (w.end && w.end < w.start) ctx.addIssue({ code: 'custom', path: ['windows', i, 'end'], message: 'is before start' });

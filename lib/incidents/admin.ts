@@ -148,6 +148,9 @@ export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
       where: { id: incidentId },
       data: {
         status: input.status,
+        // The summary says where things stand now: the newest update replaces it (staff may rewrite it after).
+        summaryJa: input.bodyJa,
+        summaryEn: input.bodyEn,
         ...(resolving && !incident.resolvedAt ? { resolvedAt: new Date() } : {}),
         // An automatic incident closed by staff frees its component for the next one.
         ...(resolving || input.status === 'postmortem' ? { autoOpenFor: null } : {}),
@@ -165,7 +168,26 @@ export async function correctIncidentUpdate(updateId: string, bodyJa: string, bo
       data: { updateId, status: update.status, bodyJa: update.bodyJa, bodyEn: update.bodyEn, displayAt: update.displayAt, editedById: editorId },
     });
     await tx.incidentUpdate.update({ where: { id: updateId }, data: { bodyJa, bodyEn } });
+    // A summary that is this update's text is corrected with it.
+    const incident = await tx.incident.findUniqueOrThrow({ where: { id: update.incidentId }, select: { summaryJa: true, summaryEn: true } });
+    const summary = {
+      ...(incident.summaryJa === update.bodyJa ? { summaryJa: bodyJa } : {}),
+      ...(incident.summaryEn === update.bodyEn ? { summaryEn: bodyEn } : {}),
+    };
+    if (Object.keys(summary).length) await tx.incident.update({ where: { id: update.incidentId }, data: summary });
     return update;
+  });
+}
+
+/**
+ * Staff's own summary (概要) of where the incident stands, shown on its page until the next update
+ * replaces it; empty gives the latest update's text.
+ */
+export async function saveSummary(incidentId: string, summaryJa: string, summaryEn: string) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.incident.findUniqueOrThrow({ where: { id: incidentId }, select: { summaryJa: true, summaryEn: true } });
+    await tx.incident.update({ where: { id: incidentId }, data: { summaryJa, summaryEn } });
+    return before;
   });
 }
 

@@ -79,7 +79,8 @@ export async function syncAutoIncident(component: ComponentRow, from: ComponentS
     const recurred = open.status === 'monitoring';
     const text = recurred ? recurredText(component, delayS) : rank(to) > rank(from) ? grewText(component, delayS) : shrankText(component, delayS);
     const [, update] = await db.$transaction([
-      db.incident.update({ where: { id: open.id }, data: { status: 'investigating', ...(raiseImpact ? { impact } : {}) } }),
+      // The summary follows every automatic update, so the page never shows a superseded text.
+      db.incident.update({ where: { id: open.id }, data: { status: 'investigating', summaryJa: text.ja, summaryEn: text.en, ...(raiseImpact ? { impact } : {}) } }),
       db.incidentUpdate.create({ data: { incidentId: open.id, status: 'investigating', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } }),
       db.incidentComponent.updateMany({
         where: { incidentId: open.id, componentId: component.id, status: { in: RULE_LEVELS.filter((l) => rank(l) < rank(to)) } },
@@ -97,7 +98,7 @@ export async function syncAutoIncident(component: ComponentRow, from: ComponentS
   if (open.status !== 'monitoring') {
     const text = recoveredText(component);
     const [, update] = await db.$transaction([
-      db.incident.update({ where: { id: open.id }, data: { status: 'monitoring' } }),
+      db.incident.update({ where: { id: open.id }, data: { status: 'monitoring', summaryJa: text.ja, summaryEn: text.en } }),
       db.incidentUpdate.create({ data: { incidentId: open.id, status: 'monitoring', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } }),
       ...(open.windows[0] && !open.windows[0].endAt ? [db.incidentWindow.update({ where: { id: open.windows[0].id }, data: { endAt: at } })] : []),
     ]);
@@ -181,7 +182,7 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
       // Conditional, so that of two site processes resolving at once only one posts 【復旧】.
       const resolving = await tx.incident.updateMany({
         where: { id: incident.id, status: 'monitoring' },
-        data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: Math.round(maxDelayS / 60), autoOpenFor: null },
+        data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: Math.round(maxDelayS / 60), autoOpenFor: null, summaryJa: text.ja, summaryEn: text.en },
       });
       if (!resolving.count) return null;
       return tx.incidentUpdate.create({ data: { incidentId: incident.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: now } });

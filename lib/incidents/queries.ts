@@ -5,6 +5,7 @@ import { renderMarkdown } from '../content/markdown';
 import { db } from '../db';
 import type { IncidentDetailDto, IncidentSummaryDto, IncidentUpdateDto } from '../status/dto';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
+import { currentSummary, lastChangedAt } from './current-text';
 
 const UNRESOLVED: IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
 
@@ -113,12 +114,13 @@ export const getIncident = unstable_cache(
     if (!row || !row.published) return null;
     const summary = toSummary({ ...row, updates: row.updates.slice(-1) });
     const reportVisible = row.source === 'content' || row.postmortemPublishedAt !== null;
+    const now = currentSummary({ ja: row.summaryJa, en: row.summaryEn }, row.updates);
     return {
       ...summary,
-      summaryJa: row.summaryJa,
-      summaryEn: row.summaryEn,
+      summaryJa: now.ja,
+      summaryEn: now.en,
       maxDelayMinutes: row.maxDelayMinutes,
-      updatedAt: row.updatedAt.toISOString(),
+      updatedAt: lastChangedAt(row, row.updates).toISOString(),
       // Authored reports are published with their file; console reports once staff publish them.
       reportHtmlJa: reportVisible && row.reportJa ? renderMarkdown(row.reportJa) : '',
       reportHtmlEn: reportVisible && row.reportEn ? renderMarkdown(row.reportEn) : '',

@@ -64,9 +64,11 @@ export interface IncidentWindowDto {
 }
 
 export interface IncidentDetailDto extends IncidentSummaryDto {
+  /** Where the incident stands now (lib/incidents/current-text.ts): never a superseded update's text. */
   summaryJa: string;
   summaryEn: string;
   maxDelayMinutes: number | null;
+  /** The report's own last change (最終更新), never the time an authored report was imported. */
   updatedAt: string;
   /** Sanitised HTML of the report body, rendered by lib/content/markdown. */
   reportHtmlJa: string;

@@ -148,6 +148,25 @@ describe('incident lifecycle from the console', () => {
     expect(html).not.toContain('<script>alert(1)');
     await page.screenshot({ path: path.join(SHOTS, 'console-incident.png'), fullPage: true });
   });
+
+  it('summarises where it stands: the resolution, not the first "investigating", then what staff write', async () => {
+    await page.goto(incidentUrl);
+    const slug = (await page.getByRole('link', { name: '公開ページを見る' }).getAttribute('href'))!;
+    const summaryOf = (html: string) => html.slice(html.indexOf('aria-labelledby="summary-heading"'), html.indexOf('</section>', html.indexOf('aria-labelledby="summary-heading"')));
+    const resolved = summaryOf(await publicPage(slug, (h) => summaryOf(h).includes('証明書を更新し、復旧しました。')));
+    expect(resolved).not.toContain('調査中');
+    // The console offers the same text to rewrite.
+    expect(await page.getByLabel('概要（日本語）').inputValue()).toBe('証明書を更新し、復旧しました。');
+    await page.getByLabel('概要（日本語）').fill('認証サーバーの証明書の期限切れにより、Webメールに約1時間ログインできませんでした。詳しくは障害報告をご覧ください。');
+    const form = page.locator('[data-testid="summary-form"]');
+    await form.getByLabel('お客様に公開される内容を確認しました').check();
+    await form.getByRole('button', { name: '概要を保存' }).click();
+    await expect.poll(() => form.locator('.form-ok').innerText()).toBe('保存しました。');
+    const written = summaryOf(await publicPage(slug, (h) => summaryOf(h).includes('約1時間ログインできませんでした')));
+    expect(written).not.toContain('証明書を更新し、復旧しました。');
+    // English was left as it was: the latest update's.
+    expect(summaryOf(await publicPage(`/en${slug}`, (h) => h.includes('summary-heading')))).toContain('The certificate was renewed; sign-in works again.');
+  });
 });
 
 describe('scheduled maintenance from the console', () => {

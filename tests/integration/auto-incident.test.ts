@@ -98,6 +98,8 @@ describe('automatic incident from measured mail delay', () => {
     expect(incident.impact).toBe('major');
     expect((await updates(incident.id)).at(-1)!.bodyJa).toContain('遅延が拡大しております。現在、最大で約45分');
     expect(incident.maxDelayMinutes).toBe(45);
+    // The summary (概要) follows: it is the latest update's text, not the first one's.
+    expect(incident.summaryJa).toBe((await updates(incident.id)).at(-1)!.bodyJa);
   });
 
   it('moves to monitoring after five healthy minutes and resolves with the observed window', async () => {
@@ -111,6 +113,7 @@ describe('automatic incident from measured mail delay', () => {
     // 2 + 2 slow windows of 20 messages, each over the 5-minute threshold; the lone slow window
     // before the incident is not part of it.
     expect(list[3].bodyJa).toContain('遅延したメールは80通');
+    expect([incident.summaryJa, incident.summaryEn]).toEqual([list[3].bodyJa, list[3].bodyEn]);
     const window = await db.incidentWindow.findFirstOrThrow({ where: { incidentId: incident.id } });
     expect(window.endAt).not.toBeNull();
     expect(window.maxDelayS).toBeGreaterThanOrEqual(minutes(45));

@@ -16,6 +16,7 @@ import {
   postIncidentUpdate,
   publishReport,
   saveReport,
+  saveSummary,
   setIncidentPublished,
   type ComponentChange,
 } from '@/lib/incidents/admin';
@@ -129,6 +130,22 @@ export async function correctUpdateAction(_: FormState, formData: FormData): Pro
   await audit(staff, 'incident.update_corrected', { type: 'incident', id: parsed.data.incidentId }, { updateId: before.id, previousJa: before.bodyJa, previousEn: before.bodyEn }, await clientIp());
   refreshStatusPages();
   return { ok: t.saved };
+}
+
+// Empty is allowed: the page then shows the latest update's text.
+const SummarySchema = z.object({ incidentId: id, summaryJa: z.string().trim().max(2000), summaryEn: z.string().trim().max(2000) });
+
+export async function saveSummaryAction(_: FormState, formData: FormData): Promise<FormState> {
+  const staff = await authorizeAction('editor');
+  const parsed = SummarySchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { ...(await fieldErrors(parsed.error)), values: submitted(formData) };
+  const t = adminText(await adminLang());
+  if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
+  const { incidentId, summaryJa, summaryEn } = parsed.data;
+  const before = await saveSummary(incidentId, summaryJa, summaryEn);
+  await audit(staff, 'incident.summary_saved', { type: 'incident', id: incidentId }, { previousJa: before.summaryJa, previousEn: before.summaryEn }, await clientIp());
+  refreshStatusPages();
+  return { ok: t.saved, values: submitted(formData) };
 }
 
 export async function setPublishedAction(formData: FormData) {

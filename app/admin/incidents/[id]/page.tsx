@@ -8,6 +8,7 @@ import { env } from '@/lib/env';
 import { adminText } from '@/lib/i18n/admin';
 import { messages } from '@/lib/i18n/messages';
 import { getConsoleIncident, listComponentsForForms } from '@/lib/incidents/admin';
+import { currentSummary } from '@/lib/incidents/current-text';
 import { reportTemplate } from '@/lib/incidents/report-template';
 import { noticesForIncident } from '@/lib/notices/preview';
 import { getNoticeProgress } from '@/lib/notices/progress';
@@ -16,6 +17,7 @@ import { AdminShell } from '../../_components/admin-shell';
 import { notifyText, statusLabels } from '../../_components/labels';
 import { setPublishedAction } from '../actions';
 import { NoticeProgress } from '../_components/notify';
+import { SummaryForm } from '../_components/summary-form';
 import { CorrectionForm, ReportEditor, UpdateForm } from '../_components/update-forms';
 
 export default async function ConsoleIncidentPage({ params }: { params: Promise<{ id: string }> }) {
@@ -29,6 +31,8 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
   const labels = statusLabels(lang);
   const notices = (await Promise.all((await noticesForIncident(incident.id)).map((n) => getNoticeProgress(n.id)))).filter((n) => n !== null);
   const resolved = incident.status === 'resolved' || incident.status === 'postmortem';
+  // What the public page shows now (updates are listed newest first here).
+  const summary = currentSummary({ ja: incident.summaryJa, en: incident.summaryEn }, incident.updates.toReversed());
   const template = reportTemplate({
     startedAt: incident.startedAt,
     resolvedAt: incident.resolvedAt,
@@ -68,6 +72,18 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
           />
         </section>
       )}
+
+      <section aria-labelledby="summary-heading">
+        <h2 id="summary-heading">{t.summary}</h2>
+        <SummaryForm
+          // A new or corrected latest update changes the summary: start the form from it again.
+          key={incident.updates[0] ? `${incident.updates[0].id}@${incident.updates[0].updatedAt.getTime()}` : 'none'}
+          incidentId={incident.id}
+          summaryJa={summary.ja}
+          summaryEn={summary.en}
+          t={{ summaryJa: t.summaryJa, summaryEn: t.summaryEn, summaryHelp: t.summaryHelp, saveSummary: t.saveSummary, confirmCheck: t.confirmCheck }}
+        />
+      </section>
 
       {notices.length > 0 && (
         <section aria-labelledby="notices-heading">

@@ -6,6 +6,7 @@ import { LocalTime } from '@/components/local-time';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { COMPONENT_TONE, StatusIcon } from '@/components/status-icon';
 import { Timeline } from '@/components/timeline';
+import { UpdateBody } from '@/components/update-body';
 import { localePath, LANGS, pick, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import { resolveLang } from '@/lib/i18n/params';
@@ -51,7 +52,8 @@ export default async function IncidentPage({ params }: { params: Params }) {
 
         <section aria-labelledby="summary-heading" className="incident-summary">
           <h2 id="summary-heading">{t.summaryHeading}</h2>
-          <p>{pick(lang, incident.summaryJa, incident.summaryEn)}</p>
+          {/* Where it stands now: the latest update's text (markdown) or what staff wrote since. */}
+          <UpdateBody markdown={pick(lang, incident.summaryJa, incident.summaryEn)} className="summary-text" />
           <dl className="facts">
             <div>
               <dt>{t.period}</dt>
