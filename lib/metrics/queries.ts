@@ -84,20 +84,20 @@ export const getDelaySeries = unstable_cache((range: ChartRange, flow: MailFlow 
 });
 
 /** The delay around an incident's windows (30 minutes either side), at 1-minute resolution while it is kept. */
-export async function incidentSeries(startAt: Date, endAt: Date | null, now = new Date()): Promise<DelaySeries | null> {
+export async function incidentSeries(startAt: Date, endAt: Date | null, flow: MailFlow = 'inbound', now = new Date()): Promise<DelaySeries | null> {
   const end = endAt ?? now;
   const from = new Date(bucketStart(new Date(startAt.getTime() - 30 * 60_000), '1h', env.SITE_TIME_ZONE).getTime());
   const to = new Date(bucketStart(new Date(end.getTime() + 30 * 60_000), '1h', env.SITE_TIME_ZONE).getTime() + 3_600_000);
   const recent = now.getTime() - from.getTime() < (env.METRICS_RETENTION_1M_DAYS - 1) * 86_400_000;
   const hours = (to.getTime() - from.getTime()) / 3_600_000;
   const series = recent
-    ? await seriesBetween('1m', hours <= 6 ? 60 : 300, from, to)
-    : await seriesBetween('1h', 3600, from, to);
+    ? await seriesBetween('1m', hours <= 6 ? 60 : 300, from, to, '24h', flow)
+    : await seriesBetween('1h', 3600, from, to, '24h', flow);
   return series.points.some((p) => p.delivered > 0 || p.queueDepth > 0) ? series : null;
 }
 
 export const getIncidentSeries = unstable_cache(
-  (startedAt: string, endAt: string | null) => incidentSeries(new Date(startedAt), endAt ? new Date(endAt) : null),
+  (startedAt: string, endAt: string | null, flow: MailFlow = 'inbound') => incidentSeries(new Date(startedAt), endAt ? new Date(endAt) : null, flow),
   ['metrics:incident-series'],
   { tags: [TAGS.metrics], revalidate: 30 },
 );

@@ -11,6 +11,7 @@ import { localePath, LANGS, pick, type Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
 import { resolveLang } from '@/lib/i18n/params';
 import { getIncident, getIncidentSlugs } from '@/lib/incidents/queries';
+import { getComponentGroups } from '@/lib/components/queries';
 import { getIncidentSeries } from '@/lib/metrics/queries';
 import { pageMetadata } from '@/lib/site/metadata';
 
@@ -37,7 +38,12 @@ export default async function IncidentPage({ params }: { params: Params }) {
   const incident = await getIncident(slug);
   if (!incident) notFound();
   const t = messages(lang);
-  const chart = await getIncidentSeries(incident.startedAt, incident.windows.at(-1)?.endAt ?? incident.resolvedAt);
+  // The delay of the mail flow the incident concerns: outbound for an incident about メール送信
+  // alone, inbound otherwise (the 2014 kind, and incidents of components without measurements).
+  const flows = new Map((await getComponentGroups()).flatMap((g) => g.components.map((c) => [c.slug, c.flow] as const)));
+  const affectedFlows = incident.components.map((c) => flows.get(c.slug)).filter(Boolean);
+  const flow = affectedFlows.includes('outbound') && !affectedFlows.includes('inbound') ? 'outbound' : 'inbound';
+  const chart = await getIncidentSeries(incident.startedAt, incident.windows.at(-1)?.endAt ?? incident.resolvedAt, flow);
   const reportHtml = pick(lang, incident.reportHtmlJa, incident.reportHtmlEn);
   const showingFallback = lang === 'en' && !incident.reportHtmlEn && incident.reportHtmlJa;
 
@@ -122,8 +128,8 @@ export default async function IncidentPage({ params }: { params: Params }) {
         {chart && (
           <section aria-labelledby="incident-chart-heading">
             <h2 id="incident-chart-heading">{t.incidentChartTitle}</h2>
-            <DelayChart series={chart} lang={lang} title={t.delayChartTitle(t.period)} id="incident-delay" />
-            <QueueChart series={chart} lang={lang} title={t.queueChartTitle(t.period)} id="incident-queue" />
+            <DelayChart series={chart} lang={lang} title={t.delayChartTitle(t.period, flow)} id="incident-delay" />
+            <QueueChart series={chart} lang={lang} title={t.queueChartTitle(t.period, flow)} id="incident-queue" />
           </section>
         )}
 
