@@ -74,12 +74,12 @@ export function UptimeBars({ uptime, lang, name }: { uptime: UptimeComponent; la
         <span className="uptime-figure" tabIndex={0} aria-describedby={tipId} data-coverage={uptime.coverage} data-covered-minutes={uptime.coveredMinutes}>
           {figure}
           <span className="day-tip" role="tooltip" id={tipId}>
-            <strong>{figure}</strong> {uptimeFigureNote(lang, uptime)}
+            <strong>{figure}</strong>
+            <span className="tip-line">{uptimeFigureNote(lang, uptime)}</span>
             {uptime.coveredFrom && uptime.coverage !== 'whole_period' && (
-              <>
-                {' '}
+              <span className="tip-line">
                 {t.uptimeRecordsSince}: <LocalTime iso={uptime.coveredFrom} lang={lang} />
-              </>
+              </span>
             )}
           </span>
         </span>
