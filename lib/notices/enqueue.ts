@@ -12,6 +12,7 @@ import { incidentUrls, noticeComponentOrder, renderIncidentNotices } from './inc
 import { kindForUpdate, type NoticeKind } from './kinds';
 import { messageIdDomain, siteName, siteUrl } from './mailer';
 import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './templates';
+import { lastChangedAt } from '../incidents/current-text';
 
 // Creating a notice: the Notice, one NoticeDelivery per matching subscriber and one
 // WebhookDelivery per matching endpoint, all in one transaction, so the worker finds either the
@@ -155,7 +156,8 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
           status: incident.status,
           impact: incident.impact,
           createdAt: incident.createdAt,
-          updatedAt: incident.updatedAt,
+          // The incident's own last change, as the page and the API say it (lib/incidents/current-text.ts).
+          updatedAt: lastChangedAt(incident, incident.updates),
           startedAt: incident.startedAt,
           resolvedAt: incident.resolvedAt,
           monitoringAt: incident.updates.findLast((u) => u.status === 'monitoring')?.displayAt ?? null,
