@@ -125,7 +125,8 @@ export function lateMailSettings(): LateMailSettings {
   };
 }
 
-function configOf(rule: RuleRow): RuleConfig {
+/** A rule row's thresholds and timings, as the rule engine takes them. */
+export function ruleConfig(rule: Pick<RuleRow, keyof RuleConfig>): RuleConfig {
   return {
     degradedAboveS: rule.degradedAboveS,
     partialAboveS: rule.partialAboveS,
@@ -162,7 +163,7 @@ function windowsFor(rule: RuleRow, after: Date, upTo: Date): Promise<WindowObser
 }
 
 async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
-  const config = configOf(rule);
+  const config = ruleConfig(rule);
   let state = stateOf(rule);
   const after = state.lastWindowAt ?? new Date(now.getTime() - FIRST_LOOKBACK_MS);
   const pending = windowsFor(rule, after, new Date(now.getTime() - JUDGE_AFTER_MS));

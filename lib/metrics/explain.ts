@@ -1,8 +1,9 @@
 import 'server-only';
 import { db } from '../db';
 import { total } from './histogram';
-import { flowWindows, lateMailSettings } from './evaluate';
+import { flowWindows, lateMailSettings, ruleConfig } from './evaluate';
 import { destinationSchema, type MailFlow } from './rollup-schema';
+import type { RuleConfig } from './rules';
 import { flowSignal, type LateMailSettings } from './signals';
 
 // For staff: what a measured component's status rests on, so that a red (or a green) can be
@@ -48,7 +49,7 @@ export interface RuleExplanation {
   shownStatus: string;
   overrideStatus: string | null;
   noData: boolean;
-  thresholds: { degradedAboveS: number; partialAboveS: number; majorAboveS: number; enterWindows: number; leaveAfterS: number; noDataAfterS: number };
+  thresholds: RuleConfig;
   settings: LateMailSettings;
   lastDataAt: string | null;
   /** The last minute's windows as the rule judged them, newest first. */
@@ -109,14 +110,7 @@ export async function explainRules(now = new Date()): Promise<RuleExplanation[]>
       shownStatus: rule.component.status,
       overrideStatus: rule.component.overrideStatus,
       noData: rule.component.noData,
-      thresholds: {
-        degradedAboveS: rule.degradedAboveS,
-        partialAboveS: rule.partialAboveS,
-        majorAboveS: rule.majorAboveS,
-        enterWindows: rule.enterWindows,
-        leaveAfterS: rule.leaveAfterS,
-        noDataAfterS: rule.noDataAfterS,
-      },
+      thresholds: ruleConfig(rule),
       settings,
       lastDataAt: rule.lastDataAt?.toISOString() ?? null,
       windows: windows

@@ -1,11 +1,14 @@
 // What the log has told us about the messages in Postfix's hands: when each came in, whether qmgr
 // holds it, which of its recipients wait and in which flow, and the destination domains each flow
 // had lately. Bounded: the rollups must not grow with a log that never ends.
-import { RECENT_DESTINATION_MS } from '../../mta/metrics/flows.js';
+// One flow's waiting mail at a moment: the same shape, and the same 10-minute activity window, as the bundled MTA's.
+import { RECENT_DESTINATION_MS, type FlowQueueState } from '../../mta/metrics/flows.js';
 import { bucketOf, emptyCounts, type Counts } from '../../lib/metrics/histogram.js';
 import { MAIL_FLOWS, type DestinationInput, type MailFlow } from '../../lib/metrics/rollup-schema.js';
 import { domainOf } from './flows.js';
 import type { DeliveryStatus, PostfixDelays } from './parser.js';
+
+export type { FlowQueueState };
 
 /** A message Postfix has not removed after this long was lost to us (postsuper, a missed line): forget it. */
 export const QUEUE_MEMORY_MS = 5 * 86_400_000 + 3_600_000;
@@ -53,17 +56,6 @@ interface TrackedMessage {
   /** Some recipients were not remembered (MAX_TRACKED_RECIPIENTS). */
   incomplete: boolean;
   flows: Partial<Record<MailFlow, FlowProgress>>;
-}
-
-/** One flow's waiting mail at a moment (the same shape the bundled MTA reports). */
-export interface FlowQueueState {
-  depth: number;
-  oldestAgeS: number;
-  /** Ages of the waiting messages, in the site's delay buckets. */
-  ages: Counts;
-  /** Per destination active lately: its oldest waiting age (0 when nothing waits), in the same buckets. */
-  destinations: Counts;
-  top: DestinationInput[];
 }
 
 interface DestinationEntry {
