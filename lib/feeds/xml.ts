@@ -1,7 +1,7 @@
 // RSS 2.0 and Atom 1.0 written with one escaping rule, so that no field can end its element
-// early. (The `feed` package we used before wraps fields in CDATA and escapes only the first
-// "]]>" in each, which let an incident title close an RSS <description>; and its Atom titles are
-// always type="html", where ours are plain text.)
+// early. Not the `feed` package: it wraps fields in CDATA and escapes only the first "]]>" in each
+// (an incident title could close an RSS <description>), and its Atom titles are always
+// type="html", where titles here are plain text.
 
 export interface FeedChannel {
   id: string;
