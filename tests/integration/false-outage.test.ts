@@ -75,8 +75,8 @@ describe('false outages', () => {
     }, 30_000, 500);
     expect(queue.flatMap((m: { to: string[] }) => m.to).sort()).toEqual([`customer1@unreachable.invalid`, 'customer2@unreachable.invalid', 'someone@nowhere.invalid', `user3@${DEMO}`]);
 
-    // Four times the threshold, with healthy traffic: under the old rule (the oldest waiting
-    // message) メール受信 went red after the threshold and two windows.
+    // Four times the threshold, with healthy traffic: a rule judging by the oldest waiting message
+    // would turn メール受信 red after the threshold and two windows.
     await sleep((THRESHOLD_S * 4 + 20) * 1000);
     const inboundRule = await db.componentMetricRule.findFirstOrThrow({ where: { component: { slug: 'mail-inbound' } } });
     expect(inboundRule.lastDataAt!.getTime()).toBeGreaterThan(Date.now() - 30_000); // the rule did see fresh windows

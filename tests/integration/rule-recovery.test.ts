@@ -1,7 +1,7 @@
 // A rule's status change is stored before the component, the incident and the notices are
-// written; a crash or a busy database in between used to lose the change for good (the rule
-// already said "degraded", so no later window changed anything). The site now shows whatever
-// the rule says and the component does not, at its next evaluation.
+// written; a crash or a busy database in between must not lose the change for good (the rule
+// already says "degraded", so no later window changes anything): the site shows whatever the
+// rule says and the component does not, at its next evaluation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
