@@ -33,6 +33,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const isolated = isolatedSite('charts');
   const db = new Database(isolated.DATABASE_URL.replace(/^file:/, ''));
+  // A site with no measurements yet: the copy leaves out what earlier test files measured.
+  db.exec('DELETE FROM MailMetricRollup; DELETE FROM MailMetricBucket;');
   const stored = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
   db.prepare(
     "INSERT INTO Incident (id, slug, titleJa, titleEn, impact, status, startedAt, resolvedAt, published, source, createdAt, updatedAt) VALUES ('inc-charts', ?, 'メール受信の遅延', 'Mail reception delay', 'minor', 'resolved', ?, ?, 1, 'console', ?, ?)",
