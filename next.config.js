@@ -20,6 +20,35 @@ if (actionsKey && ![16, 24, 32].includes(Buffer.from(actionsKey, 'base64').lengt
 // the page is rendered again before it is served.
 const PAGE_EXPIRE_SECONDS = 90;
 
+// The Content-Security-Policy of every answer. Public pages are prerendered and regenerated in the
+// background (ISR) so that a visitor never costs a database query; a nonce would have to be new
+// for every response, which makes every page dynamic (Next.js docs, "Content Security Policy"), and
+// hashes cannot be listed in a header fixed at build time because Next.js's inline scripts carry
+// each page's own data (self.__next_f.push([1,"…"])) and change whenever a page is regenerated.
+// Hence script-src 'self' 'unsafe-inline': inline scripts run, scripts from any other host, eval
+// and plugins do not. Injected markup is kept out by React's escaping and rehype-sanitize; this
+// policy is the second line: no foreign script, image (tracking pixel) or connection, no <base>
+// hijack, no form posting elsewhere, no framing. Style attributes (chart ticks, uptime bars, the
+// notice preview's mail HTML, which its srcdoc frame renders under this policy) are allowed;
+// style sheets only from the site.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  // The widget is embedded with <script src=".../embed.js">, never in a frame.
+  "frame-ancestors 'none'",
+].join('; ');
+
+// Device features a status page never asks for.
+const PERMISSIONS_POLICY = ['accelerometer', 'camera', 'geolocation', 'gyroscope', 'magnetometer', 'microphone', 'payment', 'usb'].map((f) => `${f}=()`).join(', ');
+
 // Pages that stay out of shared caches although they are cheap to render: the subscription form
 // carries server action ids of this build, which a cached copy would post to the next one.
 const PRIVATE_PAGES = ['/subscribe', '/en/subscribe'];
@@ -63,9 +92,13 @@ const nextConfig = {
       {
         source: '/:path*',
         headers: [
+          { key: 'Content-Security-Policy', value: CONTENT_SECURITY_POLICY },
+          { key: 'Permissions-Policy', value: PERMISSIONS_POLICY },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'X-Frame-Options', value: 'SAMEORIGIN' },
+          // frame-ancestors for browsers that predate it.
+          { key: 'X-Frame-Options', value: 'DENY' },
+          // Strict-Transport-Security depends on SITE_URL when the server starts: proxy.ts.
         ],
       },
     ];

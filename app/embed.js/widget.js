@@ -33,7 +33,7 @@
   function el(tag, text, style) {
     var node = document.createElement(tag);
     if (text) node.textContent = text;
-    if (style) node.setAttribute('style', style);
+    if (style) node.style.cssText = style;
     return node;
   }
 
@@ -42,10 +42,10 @@
     var maintenance = indicator === 'none' && summary.components.some(function (c) { return c.status === 'under_maintenance'; });
     var colour = COLOURS[maintenance ? 'maintenance' : indicator] || COLOURS.none;
     host.setAttribute('data-indicator', indicator);
-    host.setAttribute(
-      'style',
-      'font:14px/1.4 system-ui,sans-serif;border-left:4px solid ' + colour + ';background:#f8f9fa;color:#1f2328;padding:8px 12px;margin:8px 0;border-radius:4px',
-    );
+    // Styles through CSSOM, not style attributes: a host page whose Content-Security-Policy has no
+    // 'unsafe-inline' for styles refuses setAttribute('style'), but not this.
+    host.style.cssText =
+      'font:14px/1.4 system-ui,sans-serif;border-left:4px solid ' + colour + ';background:#f8f9fa;color:#1f2328;padding:8px 12px;margin:8px 0;border-radius:4px';
     host.textContent = '';
     var link = el('a', summary.status.description, 'color:' + colour + ';font-weight:600;text-decoration:none');
     link.className = 'tayori-status-banner';

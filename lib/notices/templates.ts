@@ -204,7 +204,8 @@ function render(subject: string, block: Block): RenderedNotice {
   const html = [
     ...block.intro.map((p) => `<p>${escape(p)}</p>`),
     `<table role="presentation" cellpadding="4">${block.facts.map(([k, v]) => `<tr><th align="left">${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`,
-    ...block.sections.map((s) => `${s.heading ? `<h3>${escape(s.heading)}</h3>` : ''}${renderMarkdown(s.markdown)}`),
+    // No images in mail: a mail client fetching one tells the host the notice was opened.
+    ...block.sections.map((s) => `${s.heading ? `<h3>${escape(s.heading)}</h3>` : ''}${renderMarkdown(s.markdown, { images: 'none' })}`),
     ...block.closing.map((p) => `<p>${escape(p)}</p>`),
     `<p><a href="${escape(block.link.url).replace(/"/g, '&quot;')}">${escape(block.link.label)}</a></p>`,
   ].join('\n');
