@@ -31,7 +31,10 @@ export interface SubscribeMessages {
   sent: string;
   errors: Record<SubscribeErrorCode, string>;
   confirmTitle: string;
+  confirmQuestion: string;
+  confirmButton: string;
   confirmed: string;
+  alreadyConfirmed: string;
   confirmInvalid: string;
   confirmExpired: string;
   manageLink: string;
@@ -61,14 +64,14 @@ const ja: SubscribeMessages = {
   subscribeLink: 'メールで受け取る',
   emailHeading: 'メールで受け取る',
   emailLabel: 'メールアドレス',
-  emailHint: '確認メールをお送りします。メール内のリンクを開くと登録が完了します。',
+  emailHint: '確認メールをお送りします。メール内のリンクを開き、ボタンを押すと登録が完了します。',
   languageLabel: 'お知らせの言語',
   scopeLegend: '受け取るサービス',
   scopeAll: 'すべてのサービス(今後追加されるサービスを含む)',
   scopeChosen: '選んだサービスのみ',
   groupAll: (group) => `${group}のすべて(今後追加分を含む)`,
   submit: '登録する',
-  sent: '確認メールをお送りしました。メール内のリンクを開いて登録を完了してください。(すでに登録済みの場合は、配信設定のご案内をお送りします。)',
+  sent: '確認メールをお送りしました。メール内のリンクを開き、ボタンを押して登録を完了してください。(すでに登録済みの場合は、配信設定のご案内をお送りします。)',
   errors: {
     required: 'メールアドレスを入力してください。',
     too_long: 'メールアドレスが長すぎます(254文字まで、@の前は64文字まで)。',
@@ -83,7 +86,10 @@ const ja: SubscribeMessages = {
     forbidden_address: 'このアドレス(ローカル・プライベートネットワーク)には送信できません。',
   },
   confirmTitle: '配信登録の確認',
+  confirmQuestion: '下のボタンを押すと配信登録が完了します。',
+  confirmButton: '登録を完了する',
   confirmed: '登録が完了しました。今後、障害やメンテナンスのお知らせをお送りします。',
+  alreadyConfirmed: 'この配信登録はすでに完了しています。',
   confirmInvalid: 'このリンクは無効か、すでに使用されています。',
   confirmExpired: 'このリンクは有効期限が切れています。もう一度お申し込みください。',
   manageLink: '配信設定を変更する',
@@ -99,7 +105,7 @@ const ja: SubscribeMessages = {
   feedsHeading: 'RSS・Atom',
   feedsIntro: 'フィードリーダーで受け取ることもできます。',
   webhookHeading: 'Webhook',
-  webhookIntro: 'Statuspage互換のJSONを指定のURLへPOSTします。登録後、URLに届く確認リクエストの confirm_url を開くと有効になります。署名は X-Tayori-Signature ヘッダー(HMAC-SHA256)で検証できます。',
+  webhookIntro: 'Statuspage互換のJSONを指定のURLへPOSTします。登録後、URLに届く確認リクエストの confirm_url にPOSTすると(ブラウザで開いてボタンを押しても)有効になります。署名は X-Tayori-Signature ヘッダー(HMAC-SHA256)で検証できます。',
   webhookUrlLabel: 'Webhook URL',
   webhookSubmit: 'Webhookを登録する',
   webhookRegistered: 'Webhookを登録しました。以下の値はこの画面でのみ表示されます。',
@@ -113,14 +119,14 @@ const en: SubscribeMessages = {
   subscribeLink: 'Subscribe by email',
   emailHeading: 'By email',
   emailLabel: 'Email address',
-  emailHint: 'We will send a confirmation mail; open its link to complete the subscription.',
+  emailHint: 'We will send a confirmation mail; open its link and press the button to complete the subscription.',
   languageLabel: 'Language of the notices',
   scopeLegend: 'Services',
   scopeAll: 'All services (including services added later)',
   scopeChosen: 'Only the services I choose',
   groupAll: (group) => `All of ${group} (including services added later)`,
   submit: 'Subscribe',
-  sent: 'We sent a confirmation mail. Open its link to complete the subscription. (If the address is already subscribed, the mail explains how to change it.)',
+  sent: 'We sent a confirmation mail. Open its link and press the button to complete the subscription. (If the address is already subscribed, the mail explains how to change it.)',
   errors: {
     required: 'Enter your email address.',
     too_long: 'The address is too long (254 characters at most, 64 before the @).',
@@ -135,7 +141,10 @@ const en: SubscribeMessages = {
     forbidden_address: 'Notifications cannot be sent to local or private network addresses.',
   },
   confirmTitle: 'Confirm your subscription',
+  confirmQuestion: 'Press the button below to complete your subscription.',
+  confirmButton: 'Confirm the subscription',
   confirmed: 'You are subscribed. We will send you incident and maintenance notices.',
+  alreadyConfirmed: 'This subscription is already confirmed.',
   confirmInvalid: 'This link is not valid or has already been used.',
   confirmExpired: 'This link has expired. Please subscribe again.',
   manageLink: 'Change your subscription',
@@ -151,7 +160,7 @@ const en: SubscribeMessages = {
   feedsHeading: 'RSS and Atom',
   feedsIntro: 'You can also follow the incident history in a feed reader.',
   webhookHeading: 'Webhook',
-  webhookIntro: 'We POST Statuspage-compatible JSON to your URL. After registering, open the confirm_url of the confirmation request sent to it. Verify each request with the X-Tayori-Signature header (HMAC-SHA256).',
+  webhookIntro: 'We POST Statuspage-compatible JSON to your URL. After registering, POST to the confirm_url of the confirmation request sent to it (or open it in a browser and press the button). Verify each request with the X-Tayori-Signature header (HMAC-SHA256).',
   webhookUrlLabel: 'Webhook URL',
   webhookSubmit: 'Register the webhook',
   webhookRegistered: 'The webhook is registered. These values are shown only once.',

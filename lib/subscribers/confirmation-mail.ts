@@ -12,13 +12,13 @@ export function confirmationMail(lang: Lang, token: string): NoticeContent {
   if (lang === 'ja') {
     return {
       subject: `【確認】${siteName(lang)} 配信登録のご確認`,
-      text: `${siteName(lang)}の障害・メンテナンス情報の配信登録を受け付けました。\n\n次のURLを開いて登録を完了してください(${hours}時間有効)。\n${url}\n\nお心当たりのない場合は、このメールを破棄してください。登録は行われません。\n`,
+      text: `${siteName(lang)}の障害・メンテナンス情報の配信登録を受け付けました。\n\n次のURLを開き、表示されるボタンを押して登録を完了してください(${hours}時間有効)。\n${url}\n\nお心当たりのない場合は、このメールを破棄してください。登録は行われません。\n`,
       html: `<p>${siteName(lang)}の障害・メンテナンス情報の配信登録を受け付けました。</p><p><a href="${url}">登録を完了する</a>(${hours}時間有効)</p><p>お心当たりのない場合は、このメールを破棄してください。登録は行われません。</p>`,
     };
   }
   return {
     subject: `[Confirm] Your ${siteName(lang)} subscription`,
-    text: `We received a request to send incident and maintenance notices from ${siteName(lang)} to this address.\n\nOpen this link to confirm (valid for ${hours} hours):\n${url}\n\nIf you did not ask for this, ignore this mail: nothing will be sent.\n`,
+    text: `We received a request to send incident and maintenance notices from ${siteName(lang)} to this address.\n\nOpen this link and press the button on the page to confirm (valid for ${hours} hours):\n${url}\n\nIf you did not ask for this, ignore this mail: nothing will be sent.\n`,
     html: `<p>We received a request to send incident and maintenance notices from ${siteName(lang)} to this address.</p><p><a href="${url}">Confirm the subscription</a> (valid for ${hours} hours)</p><p>If you did not ask for this, ignore this mail: nothing will be sent.</p>`,
   };
 }

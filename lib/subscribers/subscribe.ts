@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import { db } from '../db';
 import { env } from '../env';
-import type { Lang } from '../i18n/locales';
+import { DEFAULT_LANG, localePath, type Lang } from '../i18n/locales';
 import { composeDirectMail, subscriberLinks } from '../notices/mailer';
 import { alreadySubscribedMail, confirmationMail } from './confirmation-mail';
 import { allowHit } from './rate-limit';
@@ -88,20 +88,43 @@ export async function requestSubscription(rawEmail: string, choice: Subscription
   return { ok: true, mail: composeDirectMail(confirmationMail(choice.lang, token), choice.lang, email) };
 }
 
-export type ConfirmResult = { ok: true; manageToken: string; lang: Lang } | { ok: false; error: 'invalid' | 'expired' };
+export type ConfirmationState = 'pending' | 'confirmed' | 'expired' | 'invalid';
 
-/** Single use: the token's hash is cleared when it is used, so a replayed link is "invalid". */
+export type ConfirmResult = { ok: true; manageToken: string; lang: Lang } | { ok: false; error: 'invalid' | 'expired' | 'already_confirmed' };
+
+// A confirmation link works once, on a POST (the page's button): mail scanners open links, so
+// opening it changes nothing. Its hash stays on the row after use, with confirmExpiresAt cleared,
+// so that the link still says "already confirmed" afterwards; a new request or unsubscribing
+// replaces or clears it.
+
+async function subscriberForConfirmation(token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  return db.subscriber.findUnique({ where: { confirmTokenHash: hashToken(token) } });
+}
+
+function stateOf(subscriber: { status: string; confirmExpiresAt: Date | null } | null, now: Date): ConfirmationState {
+  if (!subscriber) return 'invalid';
+  if (subscriber.status !== 'pending' && !subscriber.confirmExpiresAt) return 'confirmed';
+  if (!subscriber.confirmExpiresAt || subscriber.confirmExpiresAt < now) return 'expired';
+  return 'pending';
+}
+
+/** What a confirmation link stands for, without using it. */
+export async function confirmationState(token: string, now = new Date()): Promise<ConfirmationState> {
+  return stateOf(await subscriberForConfirmation(token), now);
+}
+
 export async function confirmSubscription(token: string, now = new Date()): Promise<ConfirmResult> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, error: 'invalid' };
-  const subscriber = await db.subscriber.findUnique({ where: { confirmTokenHash: hashToken(token) } });
-  if (!subscriber) return { ok: false, error: 'invalid' };
-  if (!subscriber.confirmExpiresAt || subscriber.confirmExpiresAt < now) return { ok: false, error: 'expired' };
-  // Only the row still holding this hash is updated: two simultaneous clicks confirm once.
+  const subscriber = await subscriberForConfirmation(token);
+  const state = stateOf(subscriber, now);
+  if (state === 'confirmed') return { ok: false, error: 'already_confirmed' };
+  if (state !== 'pending' || !subscriber) return { ok: false, error: state === 'expired' ? 'expired' : 'invalid' };
+  // Only a row still pending on this link is updated: of two simultaneous presses, one confirms.
   const { count } = await db.subscriber.updateMany({
-    where: { id: subscriber.id, confirmTokenHash: subscriber.confirmTokenHash },
-    data: { status: 'active', confirmedAt: now, confirmTokenHash: null, confirmExpiresAt: null, hardBounces: 0, unsubscribedAt: null },
+    where: { id: subscriber.id, confirmTokenHash: subscriber.confirmTokenHash, confirmExpiresAt: { not: null } },
+    data: { status: 'active', confirmedAt: now, confirmExpiresAt: null, hardBounces: 0, unsubscribedAt: null },
   });
-  if (count !== 1) return { ok: false, error: 'invalid' };
+  if (count !== 1) return { ok: false, error: stateOf(await subscriberForConfirmation(token), now) === 'confirmed' ? 'already_confirmed' : 'invalid' };
   return { ok: true, manageToken: signManageToken(subscriber.id, subscriber.tokenVersion), lang: subscriber.lang as Lang };
 }
 
@@ -147,6 +170,15 @@ export async function updateSubscription(token: string, choice: SubscriptionChoi
   if (!resolved) return { ok: false, error: 'unknown_component' };
   await db.subscriber.update({ where: { id: subscriber.id }, data: { lang: choice.lang, ...choiceWrites(resolved) } });
   return { ok: true };
+}
+
+/**
+ * Where a plain GET of the List-Unsubscribe URL leads: the page that asks first, on SITE_URL (never
+ * the Host the request came with), in the subscriber's language (Japanese for an unknown link).
+ */
+export async function unsubscribePageUrl(token: string): Promise<string> {
+  const lang = ((await subscriberForToken(token))?.lang ?? DEFAULT_LANG) as Lang;
+  return new URL(`${localePath(lang, '/unsubscribe')}?token=${encodeURIComponent(token)}`, env.SITE_URL).toString();
 }
 
 /** Stops every notice at once, including copies already queued. Idempotent. */

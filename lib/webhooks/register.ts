@@ -11,7 +11,7 @@ import { checkWebhookUrl, type UrlError } from './url-guard';
 
 // Registering a webhook proves control of the URL, like SNS does: Tayori POSTs a signed
 // "subscription_confirmation" with a confirm_url; the endpoint receives nothing else until someone
-// opens that URL. The signing secret and the manage token are shown once, at registration.
+// POSTs to that URL. The signing secret and the manage token are shown once, at registration.
 
 export type RegisterResult =
   | { ok: true; secret: string; manageToken: string }
@@ -69,20 +69,45 @@ export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice
 
 function confirmationMessage(lang: Lang): string {
   return lang === 'ja'
-    ? 'このURLへの通知を有効にするには confirm_url を開いてください。'
-    : 'Open confirm_url to start receiving notifications at this URL.';
+    ? 'このURLへの通知を有効にするには confirm_url にPOSTしてください(ブラウザで開いてボタンを押しても構いません)。'
+    : 'POST to confirm_url to start receiving notifications at this URL (or open it in a browser and press the button).';
 }
 
-export async function confirmWebhook(token: string, now = new Date()): Promise<'confirmed' | 'invalid' | 'expired'> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return 'invalid';
-  const endpoint = await db.webhookEndpoint.findUnique({ where: { confirmTokenHash: hashToken(token) } });
+// Chat unfurlers and scanners fetch URLs they see, so confirm_url activates on a POST only, like
+// a subscriber's confirmation link. The token's hash stays after use (confirmExpiresAt cleared), so
+// a repeated POST answers "already_confirmed".
+
+export type WebhookConfirmation = 'pending' | 'already_confirmed' | 'expired' | 'invalid';
+
+async function endpointForConfirmation(token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  return db.webhookEndpoint.findUnique({ where: { confirmTokenHash: hashToken(token) } });
+}
+
+function stateOf(endpoint: { status: string; confirmExpiresAt: Date | null } | null, now: Date): WebhookConfirmation {
   if (!endpoint) return 'invalid';
+  if (endpoint.status !== 'pending' && !endpoint.confirmExpiresAt) return 'already_confirmed';
   if (!endpoint.confirmExpiresAt || endpoint.confirmExpiresAt < now) return 'expired';
+  return 'pending';
+}
+
+/** What a confirm_url stands for, and the endpoint's language, without using it. */
+export async function webhookConfirmationState(token: string, now = new Date()): Promise<{ state: WebhookConfirmation; lang: Lang }> {
+  const endpoint = await endpointForConfirmation(token);
+  return { state: stateOf(endpoint, now), lang: endpoint?.lang === 'en' ? 'en' : 'ja' };
+}
+
+export async function confirmWebhook(token: string, now = new Date()): Promise<{ result: 'confirmed' | Exclude<WebhookConfirmation, 'pending'>; lang: Lang }> {
+  const endpoint = await endpointForConfirmation(token);
+  const lang: Lang = endpoint?.lang === 'en' ? 'en' : 'ja';
+  const state = stateOf(endpoint, now);
+  if (state !== 'pending' || !endpoint) return { result: state === 'pending' ? 'invalid' : state, lang };
   const { count } = await db.webhookEndpoint.updateMany({
-    where: { id: endpoint.id, confirmTokenHash: endpoint.confirmTokenHash },
-    data: { status: 'active', confirmedAt: now, confirmTokenHash: null, confirmExpiresAt: null },
+    where: { id: endpoint.id, confirmTokenHash: endpoint.confirmTokenHash, confirmExpiresAt: { not: null } },
+    data: { status: 'active', confirmedAt: now, confirmExpiresAt: null },
   });
-  return count === 1 ? 'confirmed' : 'invalid';
+  if (count === 1) return { result: 'confirmed', lang };
+  return { result: stateOf(await endpointForConfirmation(token), now) === 'already_confirmed' ? 'already_confirmed' : 'invalid', lang };
 }
 
 /** Removes an endpoint and everything queued for it. */

@@ -90,7 +90,7 @@ describe('webhooks', () => {
     expect(await db.webhookEndpoint.count()).toBe(0);
   });
 
-  it('registers through the form and becomes active only once the signed confirm_url is opened', async () => {
+  it('registers through the form and becomes active only once the signed confirm_url is POSTed to', async () => {
     const res = await submitForm(`${site.url}/subscribe`, 'webhook-form', [['url', receiverUrl], ['scope', 'all']]);
     secret = /data-testid="webhook-secret">([^<]+)</.exec(res.html)?.[1] ?? '';
     removalToken = /data-testid="webhook-manage-token">([^<]+)</.exec(res.html)?.[1] ?? '';
@@ -100,9 +100,13 @@ describe('webhooks', () => {
     expect(verify('whsec_wrong', confirmation)).toBe(false);
     expect(confirmation.json.type).toBe('subscription_confirmation');
     expect((await db.webhookEndpoint.findFirstOrThrow()).status).toBe('pending');
-    const confirm = await fetch(confirmation.json.confirm_url);
+    // Opening it (GET) changes nothing: chat unfurlers and scanners fetch the URLs they see.
+    expect((await fetch(confirmation.json.confirm_url)).status).toBe(200);
+    expect((await db.webhookEndpoint.findFirstOrThrow()).status).toBe('pending');
+    const confirm = await fetch(confirmation.json.confirm_url, { method: 'POST' });
     expect(await confirm.json()).toEqual({ result: 'confirmed' });
-    expect((await fetch(confirmation.json.confirm_url)).status).toBe(404); // single use
+    // Single use: a second POST activates nothing more and says so.
+    expect(await (await fetch(confirmation.json.confirm_url, { method: 'POST' })).json()).toEqual({ result: 'already_confirmed' });
   });
 
   it('POSTs Statuspage-shaped incident and component payloads, signed, retrying after a 500', async () => {

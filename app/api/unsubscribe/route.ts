@@ -1,6 +1,6 @@
 import { NO_STORE } from '@/lib/http/cache-control';
 import { BodyTooLargeError, readBodyLimited } from '@/lib/http/read-body';
-import { unsubscribe } from '@/lib/subscribers/subscribe';
+import { unsubscribe, unsubscribePageUrl } from '@/lib/subscribers/subscribe';
 
 // RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to the URL in
 // the List-Unsubscribe header, without cookies or a page. A GET (a person, or a client without
@@ -25,7 +25,9 @@ export async function POST(request: Request) {
   return new Response('unsubscribed\n', { status: 200, headers: { ...noStore, 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
-export function GET(request: Request) {
-  const url = new URL(request.url);
-  return Response.redirect(new URL(`/unsubscribe?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`, url), 303);
+// The page is on SITE_URL, in the subscriber's language: the request's own URL carries the Host
+// it was sent with, which behind a proxy is the upstream's (http://localhost:3000).
+export async function GET(request: Request) {
+  const token = new URL(request.url).searchParams.get('token') ?? '';
+  return new Response(null, { status: 303, headers: { ...noStore, Location: await unsubscribePageUrl(token.slice(0, 200)) } });
 }
