@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressRangesProblem } from './http/forwarded';
 
 // The only reader of process.env. Every variable has a default that makes `npm start` work with
 // no configuration; a bad value stops start-up with a message naming the variable.
@@ -9,6 +10,17 @@ const schema = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with "file:" (SQLite) or "postgresql://" / "postgres://" (PostgreSQL)')
     .default('file:./data/tayori.db'),
   SITE_URL: z.url().default('http://127.0.0.1:3000'),
+  /**
+   * Proxies whose X-Forwarded-For, X-Real-IP, X-Forwarded-Proto and X-Forwarded-Host the site
+   * believes: addresses or CIDR ranges, comma-separated (lib/http/forwarded.ts). None by default.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => {
+      const problem = addressRangesProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8` });
+    }),
   SITE_NAME_JA: z.string().min(1).default('Tayori ステータス'),
   SITE_NAME_EN: z.string().min(1).default('Tayori Status'),
   /** Statuspage-style page id in the JSON API; derived from SITE_URL when unset, so it never changes by itself. */

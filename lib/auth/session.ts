@@ -1,5 +1,5 @@
 import 'server-only';
-import { cookies, headers } from 'next/headers';
+import { cookies } from 'next/headers';
 import { db } from '../db';
 import { env } from '../env';
 import type { StaffRole } from './staff';
@@ -44,8 +44,5 @@ export async function endSession() {
   jar.delete(SESSION_COOKIE);
 }
 
-/** The client address as the proxy in front reports it, else the socket's. */
-export async function clientIp(): Promise<string> {
-  const h = await headers();
-  return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || 'unknown';
-}
+// Console actions import it from here; one implementation, see lib/http/client-address.ts.
+export { clientIp } from '../http/client-address';

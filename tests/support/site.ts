@@ -76,9 +76,10 @@ export function isolatedBuild(name: string): string {
 export async function startSite(extraEnv: Record<string, string> = {}): Promise<RunningSite> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  // The production server as `npm start` runs it: Next.js behind scripts/site-server.mjs.
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/site-server.mjs')], {
     cwd: ROOT,
-    env: siteEnv({ SITE_URL: url, ...extraEnv }),
+    env: siteEnv({ SITE_URL: url, ...extraEnv, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -87,14 +88,14 @@ export async function startSite(extraEnv: Record<string, string> = {}): Promise<
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the site server exited (${child.exitCode}):\n${log}`);
     try {
       const res = await fetch(`${url}/favicon.svg`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`the site server did not answer within 60 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 

@@ -5,8 +5,8 @@ import { redirect } from 'next/navigation';
 import { audit } from '@/lib/audit/log';
 import { adminLang } from '@/lib/auth/admin-lang';
 import { checkSameOrigin } from '@/lib/auth/guard';
-import { clientIp } from '@/lib/auth/session';
 import { signIn } from '@/lib/auth/sign-in';
+import { clientIp } from '@/lib/http/client-address';
 import { adminText } from '@/lib/i18n/admin';
 
 export interface SignInState {

@@ -7,7 +7,7 @@ import { signInAction, type SignInState } from './actions';
 export function SignInForm({ t, notice }: { t: Pick<AdminText, 'email' | 'password' | 'signIn'>; notice?: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
   return (
-    <form action={action} className="stack" noValidate>
+    <form action={action} className="stack" noValidate data-testid="sign-in-form">
       {notice && <p className="form-ok">{notice}</p>}
       {state.error && (
         <p className="form-error" role="alert" id="sign-in-error">

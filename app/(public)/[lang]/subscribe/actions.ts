@@ -1,7 +1,6 @@
 'use server';
 
 import { after } from 'next/server';
-import { headers } from 'next/headers';
 import { z } from 'zod';
 import { isLang, type Lang } from '@/lib/i18n/locales';
 import type { SubscribeErrorCode } from '@/lib/i18n/subscribe-messages';
@@ -11,6 +10,7 @@ import { choiceFromForm, MAX_ADDRESS } from '@/lib/subscribers/validation';
 import { registerWebhook } from '@/lib/webhooks/register';
 import { allowHit } from '@/lib/subscribers/rate-limit';
 import { env } from '@/lib/env';
+import { clientIp } from '@/lib/http/client-address';
 
 export interface SubscribeFormState {
   status: 'idle' | 'sent' | 'error';
@@ -20,11 +20,6 @@ export interface SubscribeFormState {
 
 // Anything longer than this is not an address with a few spaces around it: refuse before parsing.
 const formSchema = z.object({ email: z.string().max(MAX_ADDRESS * 4), lang: z.string() });
-
-async function clientIp(): Promise<string> {
-  const h = await headers();
-  return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || 'unknown';
-}
 
 function formLang(form: FormData): Lang {
   const lang = String(form.get('lang') ?? '');

@@ -1,0 +1,65 @@
+// The site's HTTP server: Next.js's own request handler (the one `next start` runs) behind a
+// plain node:http server, for one reason: to tell the application which address connected.
+// `next start` passes a client's X-Forwarded-For through as it came and writes the socket's
+// address only when there is none, so the application cannot tell a real client address from one a
+// client made up. Here every request carries the socket's address in PEER_HEADER, replacing
+// whatever the client sent; lib/http/client-address.ts believes forwarded headers only when that
+// address is one of TRUSTED_PROXIES.
+//
+//   PORT=3000 HOST=127.0.0.1 node scripts/site-server.mjs
+//
+// SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, exit.
+import http from 'node:http';
+import path from 'node:path';
+
+/** lib/http/client-address.ts reads this header, and only when the marker below is set. */
+const PEER_HEADER = 'x-tayori-peer';
+// Set in this process only: without this server in front, PEER_HEADER could come from a client.
+globalThis[Symbol.for('tayori.site-server')] = true;
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOST || '127.0.0.1';
+// As `next start` does, before Next.js and React load.
+process.env.NODE_ENV = 'production';
+process.title = 'tayori-site';
+
+const { default: next } = await import('next');
+
+const shown = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;
+// What `next start` sets: the origin the site reaches itself on (lib/env.ts selfOrigin, its rule tick).
+process.env.PORT = String(port);
+process.env.__NEXT_PRIVATE_ORIGIN = `http://${shown}:${port}`;
+
+const server = http.createServer((req, res) => {
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+  handle(req, res).catch((error) => {
+    console.error(`site: request for ${req.url} failed:`, error);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+server.once('error', (error) => {
+  console.error(`site: cannot listen on ${hostname}:${port}: ${error.message}`);
+  process.exit(1);
+});
+
+const app = next({ dev: false, dir: ROOT, hostname, port, httpServer: server });
+await app.prepare();
+const handle = app.getRequestHandler();
+await new Promise((resolve) => server.listen(port, hostname, resolve));
+console.log(`site: ready on http://${shown}:${port}`);
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  // Requests in flight finish (an `after()` callback may still run inside one); then Next.js closes.
+  server.close(() => app.close().finally(() => process.exit(0)));
+  setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, 10_000).unref();
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
