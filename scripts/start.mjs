@@ -1,21 +1,24 @@
 // `npm start`: migrates and seeds the database, builds the site when its sources changed, then
-// runs the site, the bundled MTA and the notice worker together. Ctrl-C stops them all.
-import { spawn, spawnSync } from 'node:child_process';
+// runs the site, the bundled MTA and the notice worker together and keeps them running
+// (scripts/lib/supervisor.mjs: a process that crashes is started again, the others stay up).
+// Ctrl-C or SIGTERM stops them all.
+//
+//   node scripts/start.mjs                 prepare, then run and supervise the three processes
+//   node scripts/start.mjs --prepare-only  prepare and exit (ExecStartPre of deploy/systemd/tayori-site.service)
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildIsCurrent, recordBuild } from './lib/build-stamp.mjs';
 import { ensureIngestToken } from './lib/ingest-token.mjs';
+import { supervise } from './lib/supervisor.mjs';
 import { prepareDatabase } from './prepare-db.mjs';
-
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-const port = env.PORT || '3000';
-const host = env.HOST || '127.0.0.1';
 
 function step(message) {
   console.log(`tayori: ${message}`);
 }
 
-try {
+/** Migrations, content, the ingest token, and a build when the sources changed. Throws on failure. */
+export function prepare(env) {
   step('applying migrations and importing content');
   const imported = prepareDatabase(env);
   const { created, file } = ensureIngestToken(env.DATA_DIR);
@@ -29,43 +32,48 @@ try {
     if (build.status !== 0) throw new Error('next build failed');
     recordBuild();
   }
-} catch (error) {
-  console.error(`tayori: ${error.message}`);
-  process.exit(1);
+  clearDataCache(env);
 }
 
-const children = [];
-let stopping = false;
-
-function launch(name, command, args) {
-  const child = spawn(command, args, { env, stdio: 'inherit' });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`tayori: ${name} exited (${signal ?? code}); stopping`);
-      stop(code || 1);
-    } else if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) {
-      process.exit(0);
-    }
-  });
-  children.push(child);
+/** The data cache holds query results; the database may have changed while the site was down. */
+function clearDataCache(env) {
+  rmSync(path.join(env.NEXT_DIST_DIR || '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
 }
 
-function stop(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 10_000).unref();
-  if (children.every((c) => c.exitCode !== null)) process.exit(code);
+/** The three processes of one host, as `npm start` runs them. */
+export function tayoriProcesses(env) {
+  const processes = [
+    // node directly, not through npx: a stop signal must reach the server, not a wrapper.
+    { name: 'site', command: process.execPath, args: ['scripts/site-server.mjs'], env, beforeStart: () => clearDataCache(env) },
+  ];
+  if (existsSync('mta/main.ts') && env.MTA_DISABLED !== 'true') {
+    processes.push({ name: 'mta', command: process.execPath, args: ['--import', 'tsx', 'mta/main.ts'], env });
+  }
+  // Sends notices and webhooks from the outbox; 'react-server' because lib/ modules import 'server-only'.
+  processes.push({ name: 'notice-worker', command: process.execPath, args: ['--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts'], env });
+  return processes;
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+/** Runs and supervises the processes until SIGINT or SIGTERM; exits with the supervisor's code. */
+export async function run(env) {
+  const port = env.PORT || '3000';
+  const host = env.HOST || '127.0.0.1';
+  const supervisor = supervise(tayoriProcesses({ ...env, PORT: port, HOST: host }));
+  // Ctrl-C in a terminal reaches every process of the group at once; the processes shut down
+  // gracefully on SIGINT or SIGTERM, whichever comes first.
+  process.on('SIGINT', () => supervisor.stop('SIGINT'));
+  process.on('SIGTERM', () => supervisor.stop('SIGTERM'));
+  step(`site on http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`);
+  process.exit(await supervisor.done);
+}
 
-// The data cache holds query results; the database may have changed while the site was down.
-rmSync(path.join(env.NEXT_DIST_DIR || '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
-// Next.js itself, not through npx: a stop signal must reach the server, not a wrapper.
-launch('site', process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', host]);
-if (existsSync('mta/main.ts') && env.MTA_DISABLED !== 'true') launch('mta', process.execPath, ['--import', 'tsx', 'mta/main.ts']);
-// Sends notices and webhooks from the outbox; 'react-server' because lib/ modules import 'server-only'.
-launch('notice-worker', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts']);
-step(`site on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  try {
+    prepare(env);
+  } catch (error) {
+    console.error(`tayori: ${error.message}`);
+    process.exit(1);
+  }
+  if (!process.argv.includes('--prepare-only')) await run(env);
+}
