@@ -26,7 +26,7 @@ if (!buildIsCurrent()) {
   recordBuild();
 }
 const port = await freePort();
-const site = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], { env, stdio: 'ignore', detached: true });
+const site = spawn(process.execPath, ['scripts/site-server.mjs'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore', detached: true });
 const url = `http://127.0.0.1:${port}`;
 
 try {

@@ -37,7 +37,7 @@ if (!buildIsCurrent()) {
 }
 
 const sitePort = await freePort();
-const site = spawn('npx', ['next', 'start', '-p', String(sitePort), '-H', '127.0.0.1'], { env, stdio: 'ignore', detached: true });
+const site = spawn(process.execPath, ['scripts/site-server.mjs'], { env: { ...env, PORT: String(sitePort), HOST: '127.0.0.1' }, stdio: 'ignore', detached: true });
 const siteUrl = `http://127.0.0.1:${sitePort}/`;
 const staticPort = await freePort();
 let staticServer;

@@ -67,9 +67,9 @@ try {
   rmSync(path.join(ROOT, env.NEXT_DIST_DIR, 'cache', 'fetch-cache'), { recursive: true, force: true });
 
   const [sitePort, proxyPort, staticPort] = [await freePort(), await freePort(), await freePort()];
-  site = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(sitePort), '-H', '127.0.0.1'], {
+  site = spawn(process.execPath, [path.join(ROOT, 'scripts', 'site-server.mjs')], {
     cwd: ROOT,
-    env,
+    env: { ...env, PORT: String(sitePort), HOST: '127.0.0.1', TRUSTED_PROXIES: '127.0.0.1' },
     stdio: 'ignore',
     detached: true,
   });

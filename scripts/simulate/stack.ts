@@ -120,7 +120,9 @@ export class Stack {
 
   async start(part: Part): Promise<void> {
     if (part === 'site') {
-      const child = this.launch('site', [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(this.ports.site), '-H', '127.0.0.1'], this.siteEnv());
+      // The site's own server (Next.js behind it), as `npm start` runs it; nginx in front of it in
+      // the replay's proxy arm is a trusted proxy, so forwarded addresses are believed from it.
+      const child = this.launch('site', ['scripts/site-server.mjs'], { ...this.siteEnv(), PORT: String(this.ports.site), HOST: '127.0.0.1', TRUSTED_PROXIES: '127.0.0.1' });
       await waitFor('the site to answer', async () => {
         if (child.exitCode !== null) throw new Error(`the site exited:\n${this.outputs.site}`);
         return fetch(`${this.siteUrl}/favicon.svg`).then((r) => r.ok, () => false);
