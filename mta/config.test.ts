@@ -6,7 +6,11 @@ describe('MTA configuration', () => {
     const c = loadConfig({});
     expect(c.smtp).toMatchObject({ host: '127.0.0.1', port: 2525, maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, reverseDns: false });
     expect(c.http).toMatchObject({ host: '127.0.0.1', port: 2580, adminToken: undefined });
-    expect(c.policy.trustedNetworks).toEqual(['127.0.0.0/8', '::1']);
+    // Loopback is not trusted: the site and the notice worker log in with the submission credential.
+    expect(c.policy.trustedNetworks).toEqual([]);
+    expect(c.paths.submissionPasswordFile.endsWith('/data/submission-password')).toBe(true);
+    expect(c.smtp).toMatchObject({ socketTimeoutMs: 300_000, sessionTimeoutMs: 1_800_000, minDataRate: 500, loopbackPlaintextAuth: true });
+    expect(c.policy.authThrottle).toEqual({ delayMs: 1000, maxFailures: 5, windowMs: 900_000, blockAfter: 10 });
     expect(c.scan).toMatchObject({ policy: 'enabled', scanners: ['builtin'], scheduler: 'fair' });
     expect(c.site.url).toBe('http://127.0.0.1:3000');
     expect(c.paths.spoolDir.endsWith('/data/spool')).toBe(true);
@@ -35,6 +39,9 @@ describe('MTA configuration', () => {
     expect(() => loadConfig({ MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: '-1' })).toThrow(/MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE/);
     expect(() => loadConfig({ MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: '2.5' })).toThrow(/MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE/);
     expect(() => loadConfig({ MTA_AUTO_BLOCK_MINUTES: '0' })).toThrow(/MTA_AUTO_BLOCK_MINUTES/);
+    expect(() => loadConfig({ MTA_SUBMISSION_PASSWORD: 'short' })).toThrow(/MTA_SUBMISSION_PASSWORD/);
+    expect(() => loadConfig({ MTA_AUTH_MAX_FAILURES: 'many' })).toThrow(/MTA_AUTH_MAX_FAILURES/);
+    expect(() => loadConfig({ MTA_MIN_DATA_RATE: '-5' })).toThrow(/MTA_MIN_DATA_RATE/);
   });
 
   it('parses lists and switches, and can model the 2014 setup', () => {
@@ -49,7 +56,8 @@ describe('MTA configuration', () => {
     expect(loadConfig({}).policy).toMatchObject({ blocklist: true, autoBlock: { enabled: true, messagesPerMinute: 60, rejectedRecipientsPerMinute: 10, durationMs: 3_600_000 } });
     expect(loadConfig({ MTA_AUTO_BLOCK_MINUTES: '0.05' }).policy.autoBlock.durationMs).toBe(3000);
     expect(loadConfig({ MTA_AUTO_BLOCK: 'off' }).policy.autoBlock.enabled).toBe(false);
-    expect(loadConfig({ MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: '0', MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: '0' }).policy.autoBlock.enabled).toBe(false);
+    expect(loadConfig({ MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: '0', MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: '0', MTA_AUTO_BLOCK_AUTH_FAILURES: '0' }).policy.autoBlock.enabled).toBe(false);
+    expect(loadConfig({ MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: '0', MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: '0' }).policy.autoBlock).toMatchObject({ enabled: true, authFailures: 10 });
     expect(loadConfig({ MTA_BLOCKLIST: 'off' }).policy).toMatchObject({ blocklist: false, autoBlock: { enabled: false } });
   });
 });

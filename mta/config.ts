@@ -46,14 +46,28 @@ const envSchema = z.object({
   MTA_MAX_MESSAGES_PER_MINUTE_PER_IP: nonNegativeInt.default(300),
   MTA_MAX_CONNECTIONS_PER_MINUTE_PER_IP: nonNegativeInt.default(0),
   MTA_SOCKET_TIMEOUT_S: z.coerce.number().positive().default(300),
+  // A connection's whole life, however busy: one kept open with NOOPs must end some time.
+  MTA_SESSION_TIMEOUT_S: z.coerce.number().positive().default(1800),
+  // Bytes per second a client must keep up while a command or a message is on its way (Postfix's
+  // smtpd_min_data_rate); 0 = only the idle timeout applies.
+  MTA_MIN_DATA_RATE: nonNegativeInt.default(500),
   MTA_GREETING_DELAY_MS: nonNegativeInt.max(10_000).default(100),
-  MTA_TRUSTED_NETWORKS: z.string().default('127.0.0.0/8,::1'),
+  // No network is trusted unless configured: local processes are clients like any other.
+  MTA_TRUSTED_NETWORKS: z.string().default(''),
+  // The site's and the notice worker's SMTP AUTH password; generated in the data directory when unset.
+  MTA_SUBMISSION_PASSWORD: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // AUTH without TLS from 127.0.0.0/8 and ::1 (local submission); everyone else needs STARTTLS first.
+  MTA_LOOPBACK_PLAINTEXT_AUTH: flag.default(true),
+  MTA_AUTH_FAILURE_DELAY_MS: nonNegativeInt.max(60_000).default(1000),
+  MTA_AUTH_MAX_FAILURES: nonNegativeInt.default(5),
+  MTA_AUTH_FAILURE_WINDOW_MINUTES: minutes.default(15),
   MTA_RECIPIENT_VERIFICATION: flag.default(true),
   // off = no blocklist at all, neither manual nor automatic entries (the 2014 setup).
   MTA_BLOCKLIST: flag.default(true),
   MTA_AUTO_BLOCK: flag.default(true),
   MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE: nonNegativeInt.default(60),
   MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE: nonNegativeInt.default(10),
+  MTA_AUTO_BLOCK_AUTH_FAILURES: nonNegativeInt.default(10),
   MTA_AUTO_BLOCK_MINUTES: minutes.default(60),
   // The operator event log (blocklist changes, scan policy switches); 0 = kept for ever.
   MTA_EVENT_RETENTION_DAYS: nonNegativeInt.default(365),
@@ -99,6 +113,9 @@ const envSchema = z.object({
 
 export type MtaConfig = ReturnType<typeof loadConfig>;
 
+/** The SMTP AUTH name of the local submission credential (lib/notices/smtp-url.ts has the same). */
+export const SUBMISSION_USER = 'tayori-submission';
+
 function defaultSiteUrl(env: Record<string, string | undefined>): string {
   const host = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::' ? env.HOST : '127.0.0.1';
   const port = /^\d+$/.test(env.PORT ?? '') ? env.PORT : '3000';
@@ -136,7 +153,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxMessagesPerMinutePerIp: e.MTA_MAX_MESSAGES_PER_MINUTE_PER_IP,
       maxConnectionsPerMinutePerIp: e.MTA_MAX_CONNECTIONS_PER_MINUTE_PER_IP,
       socketTimeoutMs: e.MTA_SOCKET_TIMEOUT_S * 1000,
+      sessionTimeoutMs: e.MTA_SESSION_TIMEOUT_S * 1000,
+      minDataRate: e.MTA_MIN_DATA_RATE,
       greetingDelayMs: e.MTA_GREETING_DELAY_MS,
+      loopbackPlaintextAuth: e.MTA_LOOPBACK_PLAINTEXT_AUTH,
       reverseDns: e.MTA_REVERSE_DNS,
       tls: e.MTA_TLS_KEY && e.MTA_TLS_CERT ? { keyFile: e.MTA_TLS_KEY, certFile: e.MTA_TLS_CERT } : undefined,
     },
@@ -146,11 +166,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       blocklist: e.MTA_BLOCKLIST,
       autoBlock: {
         // Without a blocklist there is nothing to put a flooding client on.
-        enabled: e.MTA_BLOCKLIST && e.MTA_AUTO_BLOCK && (e.MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE > 0 || e.MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE > 0),
+        enabled: e.MTA_BLOCKLIST && e.MTA_AUTO_BLOCK && (e.MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE > 0 || e.MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE > 0 || e.MTA_AUTO_BLOCK_AUTH_FAILURES > 0),
         messagesPerMinute: e.MTA_AUTO_BLOCK_MESSAGES_PER_MINUTE,
         rejectedRecipientsPerMinute: e.MTA_AUTO_BLOCK_REJECTED_RECIPIENTS_PER_MINUTE,
+        authFailures: e.MTA_AUTO_BLOCK_AUTH_FAILURES,
         durationMs: Math.round(e.MTA_AUTO_BLOCK_MINUTES * 60_000),
       },
+      authThrottle: {
+        delayMs: e.MTA_AUTH_FAILURE_DELAY_MS,
+        maxFailures: e.MTA_AUTH_MAX_FAILURES,
+        windowMs: Math.round(e.MTA_AUTH_FAILURE_WINDOW_MINUTES * 60_000),
+        blockAfter: e.MTA_AUTO_BLOCK_AUTH_FAILURES,
+      },
+      submissionPassword: e.MTA_SUBMISSION_PASSWORD,
       eventRetentionDays: e.MTA_EVENT_RETENTION_DAYS,
     },
     http: { host: e.MTA_HTTP_HOST, port: e.MTA_HTTP_PORT, adminToken: e.MTA_ADMIN_TOKEN },
@@ -160,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailDir: path.join(dataDir, 'mail'),
       stateDir: path.join(dataDir, 'mta'),
       ingestTokenFile: path.join(dataDir, 'ingest-token'),
+      // Beside the ingest token: the site and the notice worker look for it in their DATA_DIR.
+      submissionPasswordFile: path.join(dataDir, 'submission-password'),
     },
     site: {
       url: (e.SITE_URL ?? defaultSiteUrl(env)).replace(/\/+$/, ''),

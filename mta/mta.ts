@@ -1,7 +1,7 @@
 // Wires the MTA together: state, spool, policy, scan, delivery, metrics, SMTP and admin HTTP.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MtaConfig } from './config.js';
+import { SUBMISSION_USER, type MtaConfig } from './config.js';
 import { AdminServer } from './admin/admin-server.js';
 import { MaildirStore } from './deliver/maildir.js';
 import { Relay } from './deliver/relay.js';
@@ -9,6 +9,7 @@ import { createLog, type Log } from './log.js';
 import { MtaMetrics } from './metrics/metrics.js';
 import { RollupPusher } from './metrics/rollup-pusher.js';
 import { Telemetry } from './metrics/telemetry.js';
+import { AuthThrottle } from './policy/auth-throttle.js';
 import { AutoBlocker } from './policy/auto-block.js';
 import { Blocklist } from './policy/blocklist.js';
 import { BlocklistKeeper } from './policy/blocklist-keeper.js';
@@ -22,7 +23,7 @@ import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { Spool } from './spool/spool.js';
 import { StateStore } from './state/state-store.js';
 import { startEventRetention } from './state/event-retention.js';
-import { readOrCreateToken } from './tokens.js';
+import { readOrCreateToken, restrictToOwner } from './tokens.js';
 
 export interface RunningMta {
   smtpPort: number;
@@ -35,18 +36,23 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   const { paths } = config;
   for (const dir of [paths.spoolDir, paths.mailDir, paths.stateDir]) fs.mkdirSync(dir, { recursive: true });
 
-  let adminToken = config.http.adminToken;
-  if (!adminToken) {
-    const file = path.join(paths.stateDir, 'admin-token');
+  // Generated secrets: the log says which file holds one, never what it is (logs are collected,
+  // forwarded and kept by other people and programs than the secrets are meant for).
+  const secret = (what: string, file: string): string => {
+    if (restrictToOwner(file)) log(`${what}: ${file} was readable by others; it is owner-only (0600) again`);
     const result = readOrCreateToken(file);
-    adminToken = result.token;
-    // Printed once, when it is made; later starts only say where it is.
-    if (result.created) log(`admin API token (stored in ${file}, shown only now): ${adminToken}`);
-    else log(`admin API token: see ${file}`);
-  }
+    log(`${what}: ${result.created ? 'generated in' : 'read from'} ${file}`);
+    return result.token;
+  };
+  const adminToken = config.http.adminToken ?? secret('admin API token', path.join(paths.stateDir, 'admin-token'));
+  // Made before the SMTP listener opens: a client that reaches the MTA finds the file in place.
+  const submissionPassword = config.policy.submissionPassword ?? secret(`SMTP AUTH password of ${SUBMISSION_USER} (the site and the notice worker)`, paths.submissionPasswordFile);
   let ingestToken = config.site.ingestToken;
   const ingestTokenValue = (): string => {
-    ingestToken ??= readOrCreateToken(paths.ingestTokenFile).token;
+    if (ingestToken === undefined) {
+      restrictToOwner(paths.ingestTokenFile);
+      ingestToken = readOrCreateToken(paths.ingestTokenFile).token;
+    }
     return ingestToken;
   };
 
@@ -103,7 +109,8 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   blocklistKeeper.start();
   const stopEventRetention = startEventRetention(store, config.policy.eventRetentionDays, log);
 
-  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, autoBlock, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
+  const authThrottle = new AuthThrottle(config.policy.authThrottle);
+  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, autoBlock, authThrottle, submissionPassword, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
   const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist: blocklistKeeper, recipients, metrics, log });
   await ingress.listen();
   await admin.listen();

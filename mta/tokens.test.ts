@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { readOrCreateToken, tokensEqual } from './tokens.js';
+import { readOrCreateToken, restrictToOwner, tokensEqual } from './tokens.js';
 
 const run = promisify(execFile);
 
@@ -27,6 +27,16 @@ describe('shared token files', () => {
     expect([...tokens][0]).toBe(fs.readFileSync(file, 'utf8').trim());
     expect(fs.readdirSync(path.dirname(file))).toEqual(['ingest-token']);
   }, 60_000);
+
+  it('makes a token file others can read owner-only again', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'token-')), 'admin-token');
+    expect(restrictToOwner(file)).toBe(false);
+    readOrCreateToken(file);
+    expect(restrictToOwner(file)).toBe(false);
+    fs.chmodSync(file, 0o644);
+    expect(restrictToOwner(file)).toBe(true);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
 
   it('compares tokens without leaking length or content through timing', () => {
     expect(tokensEqual('abc', 'abc')).toBe(true);

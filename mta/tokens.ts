@@ -1,5 +1,6 @@
-// Bearer tokens the MTA needs: its own admin token and the site's ingest token. Both are created
-// on first start when not configured, stored with mode 0600 and never written to the log again.
+// Secrets the MTA generates when they are not configured: its own admin token, the site's ingest
+// token and the local submission password. Each is created on first start, stored in a file only
+// its owner can read (mode 0600), and never written to the log: log lines name the file.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,23 @@ export function readOrCreateToken(file: string): { token: string; created: boole
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * Makes an existing secret file owner-only again if someone opened it up (a copy, a chmod, a
+ * restore from a backup). Answers true when it had to.
+ */
+export function restrictToOwner(file: string): boolean {
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  if ((mode & 0o077) === 0) return false;
+  fs.chmodSync(file, mode & 0o700);
+  return true;
 }
 
 function readToken(file: string): string | undefined {

@@ -6,19 +6,20 @@ import { localePath, pick, type Lang } from '../i18n/locales';
 import { signManageToken } from '../subscribers/tokens';
 import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime, type SharedHead } from './mime';
 import { SmtpSender } from './smtp-sender';
+import { nodemailerOptions, smtpClientSettings } from './smtp-url';
 
 // Everything about how a mail leaves Tayori: the pooled SMTP transport, the From/Reply-To
 // headers, the RFC 8058 unsubscribe headers, DKIM. Templates only produce subject and bodies.
 
 export function createTransport(maxConnections = env.NOTICE_WORKER_CONCURRENCY): Transporter {
   const dkim = dkimOptions();
+  // TLS and login as smtp-url.ts reads SMTP_URL: certificates verified, the bundled MTA's local
+  // submission credential when SMTP_URL is the MTA on loopback.
   return nodemailer.createTransport({
-    url: env.SMTP_URL,
+    ...nodemailerOptions(smtpClientSettings(env.SMTP_URL, env.DATA_DIR)),
     pool: true,
     maxConnections,
     maxMessages: Infinity,
-    // The bundled MTA listens on loopback without a certificate; opportunistic STARTTLS must not fail.
-    tls: { rejectUnauthorized: false },
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 60_000,
@@ -35,7 +36,7 @@ export function dkimOptions() {
 
 /** The fan-out's sender: NOTICE_WORKER_CONCURRENCY SMTP sessions kept open to SMTP_URL. */
 export function createNoticeSender(connections = env.NOTICE_WORKER_CONCURRENCY): SmtpSender {
-  return new SmtpSender(env.SMTP_URL, connections, dkimOptions());
+  return new SmtpSender(env.SMTP_URL, connections, dkimOptions(), { dataDir: env.DATA_DIR });
 }
 
 export function siteName(lang: Lang): string {
@@ -197,10 +198,19 @@ export function escapeAttr(s: string): string {
   return escapeHtml(s).replace(/"/g, '&quot;');
 }
 
-let shared: Transporter | null = null;
+let shared: { transport: Transporter; withLocalCredential: boolean } | null = null;
 
-/** One pooled transport per process for mails sent from the site (confirmations). */
+/**
+ * One pooled transport per process for mails sent from the site (confirmations). nodemailer takes
+ * its login once, when the transport is made: one made before the bundled MTA had written its
+ * submission credential is replaced as soon as the credential is there.
+ */
 export function sharedTransport(): Transporter {
-  shared ??= createTransport(2);
-  return shared;
+  const withLocalCredential = smtpClientSettings(env.SMTP_URL, env.DATA_DIR).localCredential() !== null;
+  if (shared && !shared.withLocalCredential && withLocalCredential) {
+    shared.transport.close();
+    shared = null;
+  }
+  shared ??= { transport: createTransport(2), withLocalCredential };
+  return shared.transport;
 }

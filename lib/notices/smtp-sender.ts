@@ -1,6 +1,7 @@
 import DKIM from 'nodemailer/lib/dkim';
 import { Readable } from 'node:stream';
 import { SmtpSession, type SmtpFailure, type SmtpSessionOptions } from './smtp-session';
+import { smtpClientSettings } from './smtp-url';
 
 // The fan-out's SMTP client: a fixed set of sessions (smtp-session.ts), each reused for message
 // after message. nodemailer's pooled transport runs every message through its composer and plugin
@@ -23,15 +24,22 @@ export class SmtpSender {
   private closed = false;
   private readonly dkim: DKIM | null;
 
-  constructor(url: string, private readonly size: number, dkim: DkimSettings | null = null, name?: string) {
-    const u = new URL(url);
-    const secure = u.protocol === 'smtps:';
+  /**
+   * @param options.dataDir DATA_DIR: where the bundled MTA's submission credential is found
+   *   (smtp-url.ts); without it no credential but the URL's own is ever offered.
+   */
+  constructor(url: string, private readonly size: number, dkim: DkimSettings | null = null, options: { name?: string; dataDir?: string } = {}) {
+    const settings = smtpClientSettings(url, options.dataDir);
     this.options = {
-      host: u.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(u.port || (secure ? 465 : 25)),
-      secure,
-      name,
-      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : null,
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      startTls: settings.startTls,
+      requireTls: settings.requireTls,
+      tls: settings.tls,
+      name: options.name,
+      auth: settings.auth,
+      optionalAuth: settings.localCredential,
       connectionTimeoutMs: 30_000,
       socketTimeoutMs: 60_000,
     };

@@ -59,7 +59,8 @@ describe('SmtpSession', () => {
           cb(new Error('Invalid username or password'));
         },
       });
-      const session = await open(port, { auth: { user: 'notices', pass: 'pa ss:wörd' } });
+      // smtp-server's built-in certificate, which nobody can verify: the check is off, as tls_verify=false turns it off.
+      const session = await open(port, { auth: { user: 'notices', pass: 'pa ss:wörd' }, tls: { rejectUnauthorized: false } });
       await session.send({ from: 'status@tayori.test', to: ['tls@example.test'] }, message('tls'));
       session.quit();
       expect(received[0]).toMatchObject({ secure: true, user: 'notices', to: ['tls@example.test'] });
@@ -68,12 +69,37 @@ describe('SmtpSession', () => {
 
   it('reports a refused login with the server reply, never the password', async () => {
     const { port } = await smtpServer({ authMethods: ['PLAIN'], onAuth: (_a, _s, cb) => cb(new Error('Invalid username or password')) });
-    const error = await open(port, { auth: { user: 'notices', pass: 'secret-password' } }).catch((e) => e);
+    const error = await open(port, { auth: { user: 'notices', pass: 'secret-password' }, tls: { rejectUnauthorized: false } }).catch((e) => e);
     // The reply is in the message; without a responseCode the worker retries the copy later
     // instead of counting a hard bounce against its subscriber.
     expect(error).toMatchObject({ code: 'EAUTH', message: expect.stringContaining('535') });
     expect(error.responseCode).toBeUndefined();
     expect(String(error.message)).not.toContain('secret-password');
+  });
+
+  it("verifies the server's certificate unless told not to, and never logs in without it", async () => {
+    const logins: string[] = [];
+    const { port } = await smtpServer({ authMethods: ['PLAIN'], onAuth: (auth, _s, cb) => (logins.push(auth.username ?? ''), cb(null, { user: auth.username })) });
+    const error = await open(port, { auth: { user: 'notices', pass: 'secret-password' } }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ETLS', message: expect.stringMatching(/certificate/) });
+    expect(logins).toEqual([]);
+  });
+
+  it('logs in with an optional credential only when the server offers AUTH; requireTls refuses to go on in the clear', async () => {
+    const offered = await smtpServer({ disabledCommands: ['STARTTLS'], allowInsecureAuth: true, authMethods: ['PLAIN'], onAuth: (auth, _s, cb) => cb(null, { user: auth.username }) });
+    const withAuth = await open(offered.port, { startTls: false, optionalAuth: () => ({ user: 'tayori-submission', pass: 'p' }) });
+    await withAuth.send({ from: 'status@tayori.test', to: ['a@example.test'] }, message('a'));
+    withAuth.quit();
+    expect(offered.received[0]!.user).toBe('tayori-submission');
+
+    const notOffered = await smtpServer({ disabledCommands: ['STARTTLS', 'AUTH'] });
+    const plain = await open(notOffered.port, { optionalAuth: () => ({ user: 'tayori-submission', pass: 'p' }) });
+    await plain.send({ from: 'status@tayori.test', to: ['b@example.test'] }, message('b'));
+    plain.quit();
+    expect(notOffered.received[0]!.user).toBeUndefined();
+
+    const error = await open(notOffered.port, { requireTls: true, auth: { user: 'notices', pass: 'p' } }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ETLS' });
   });
 
   it('returns a refused recipient as an SMTP reply and keeps the session usable after RSET', async () => {

@@ -12,17 +12,27 @@ import tls from 'node:tls';
 // building the copy, so this is most of the difference in bench:notify. nodemailer still signs
 // with DKIM (smtp-sender.ts) and sends every other mail of the site.
 //
-// Supported: implicit TLS (smtps://), opportunistic STARTTLS, AUTH PLAIN and LOGIN, SMTPUTF8 for
-// non-ASCII addresses, servers without PIPELINING (commands one at a time), multi-line replies.
+// Supported: implicit TLS (smtps://), STARTTLS, AUTH PLAIN and LOGIN, SMTPUTF8 for non-ASCII
+// addresses, servers without PIPELINING (commands one at a time), multi-line replies. Server
+// certificates are verified unless tls.rejectUnauthorized is false (smtp-url.ts decides).
 
 export interface SmtpSessionOptions {
   host: string;
   port: number;
-  /** smtps://: TLS from the first byte. Otherwise STARTTLS when the server offers it. */
+  /** smtps://: TLS from the first byte. Otherwise STARTTLS when the server offers it (startTls). */
   secure: boolean;
+  /** Upgrade with STARTTLS when the server offers it; true unless said otherwise. */
+  startTls?: boolean;
+  /** Give up rather than go on (and send a password) without TLS. */
+  requireTls?: boolean;
+  /** Certificate checks: verified by default; `ca` is trusted besides the system's CAs. */
+  tls?: { rejectUnauthorized?: boolean; ca?: string };
   /** The name given in EHLO; the host name by default. */
   name?: string;
+  /** Log in with these; a server that offers no AUTH fails the session. */
   auth?: { user: string; pass: string } | null;
+  /** Log in with these only when the server offers AUTH (the bundled MTA's local credential). */
+  optionalAuth?: () => { user: string; pass: string } | null;
   connectionTimeoutMs?: number;
   /** No reply for this long: the session is dropped. */
   socketTimeoutMs?: number;
@@ -149,7 +159,7 @@ export class SmtpSession {
     const greeting = await this.read();
     if (greeting.code !== 220) throw replyFailure('greeting', greeting);
     await this.hello();
-    if (!(this.socket instanceof tls.TLSSocket) && this.extensions.has('STARTTLS')) {
+    if (!(this.socket instanceof tls.TLSSocket) && this.extensions.has('STARTTLS') && this.options.startTls !== false) {
       const reply = await this.command('STARTTLS');
       if (reply.code !== 220) throw replyFailure('STARTTLS refused', reply);
       // Anything the server sent after its 220 would be read as if it had come over TLS.
@@ -159,7 +169,11 @@ export class SmtpSession {
       this.attach(this.socket);
       await this.hello();
     }
-    if (this.options.auth) await this.login(this.options.auth);
+    if (this.options.requireTls && !(this.socket instanceof tls.TLSSocket)) {
+      throw failure('the server does not offer STARTTLS, and credentials are never sent without TLS', { code: 'ETLS' });
+    }
+    const auth = this.options.auth ?? (this.extensions.has('AUTH') ? this.options.optionalAuth?.() : null);
+    if (auth) await this.login(auth);
   }
 
   private async hello() {
@@ -279,11 +293,14 @@ export class SmtpSession {
   }
 }
 
+/** TLS options for a connection to o.host: its name (or IP address) is what the certificate must show. */
+function tlsOptions(o: SmtpSessionOptions): tls.ConnectionOptions {
+  return { host: o.host, servername: net.isIP(o.host) ? undefined : o.host, rejectUnauthorized: o.tls?.rejectUnauthorized !== false, ...(o.tls?.ca ? { ca: [...tls.rootCertificates, o.tls.ca] } : {}) };
+}
+
 function connect(o: SmtpSessionOptions): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    // The bundled MTA on loopback has no certificate; TLS stays opportunistic, as with nodemailer's
-    // `tls: { rejectUnauthorized: false }` before.
-    const socket = o.secure ? tls.connect({ host: o.host, port: o.port, servername: net.isIP(o.host) ? undefined : o.host, rejectUnauthorized: false }) : net.connect({ host: o.host, port: o.port });
+    const socket = o.secure ? tls.connect({ ...tlsOptions(o), port: o.port }) : net.connect({ host: o.host, port: o.port });
     const timer = setTimeout(() => (socket.destroy(), reject(failure(`could not connect to ${o.host}:${o.port} in time`, { code: 'ETIMEDOUT' }))), o.connectionTimeoutMs ?? 30_000);
     socket.once(o.secure ? 'secureConnect' : 'connect', () => (clearTimeout(timer), socket.off('error', onError), resolve(socket)));
     const onError = (error: Error) => (clearTimeout(timer), reject(failure(`could not connect to ${o.host}:${o.port}: ${error.message}`, { code: 'ECONNECTION' })));
@@ -293,7 +310,7 @@ function connect(o: SmtpSessionOptions): Promise<net.Socket> {
 
 function upgrade(socket: net.Socket, o: SmtpSessionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const secured = tls.connect({ socket, servername: net.isIP(o.host) ? undefined : o.host, rejectUnauthorized: false }, () => {
+    const secured = tls.connect({ ...tlsOptions(o), socket }, () => {
       clearTimeout(timer);
       secured.off('error', onError);
       resolve(secured);

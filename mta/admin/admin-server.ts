@@ -213,6 +213,8 @@ export class AdminServer {
           enabled: settings.autoBlock.enabled,
           messages_per_minute: settings.autoBlock.messagesPerMinute,
           rejected_recipients_per_minute: settings.autoBlock.rejectedRecipientsPerMinute,
+          auth_failures: settings.autoBlock.authFailures,
+          auth_failure_window_minutes: settings.authThrottle.windowMs / 60_000,
           minutes: settings.autoBlock.durationMs / 60_000,
         },
         entries: this.d.blocklist.entries(),

@@ -5,52 +5,15 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DirectorySyncer } from '../spool/directory-sync.js';
+import type { DeliveryContent } from '../spool/message-body.js';
 
 export type MaildirFolder = 'INBOX' | 'Junk';
-
-/** Coalesces directory fsyncs: callers that arrive while one runs share the next one. */
-class DirectorySyncer {
-  private readonly state = new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>();
-
-  sync(dir: string): Promise<void> {
-    let entry = this.state.get(dir);
-    if (!entry) {
-      entry = { running: null, next: null };
-      this.state.set(dir, entry);
-    }
-    const e = entry;
-    if (!e.running) {
-      e.running = fsyncDir(dir).finally(() => {
-        e.running = null;
-      });
-      return e.running;
-    }
-    if (!e.next) {
-      e.next = e.running.then(() => {
-        e.next = null;
-        e.running = fsyncDir(dir).finally(() => {
-          e.running = null;
-        });
-        return e.running;
-      });
-    }
-    return e.next;
-  }
-}
 
 const fsyncFd = promisify(fs.fsync);
 const openFile = promisify(fs.open);
 const linkFile = promisify(fs.link);
 const unlinkFile = promisify(fs.unlink);
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fd = await openFile(dir, 'r');
-  try {
-    await fsyncFd(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 export class MaildirStore {
   private readonly prepared = new Set<string>();
@@ -90,7 +53,11 @@ export class MaildirStore {
    * @param mayExist the message may have been delivered before a crash (it was recovered from
    *   the spool); only then is it worth looking for an earlier copy a mail client moved to cur/.
    */
-  async deliver(domain: string, localPart: string, folder: MaildirFolder, name: string, content: Buffer, mayExist = true): Promise<'delivered' | 'duplicate'> {
+  /**
+   * @param content the message, or (from the queue) its delivery content, written after `envelope`
+   *   (Return-Path:, Delivered-To:)
+   */
+  async deliver(domain: string, localPart: string, folder: MaildirFolder, name: string, content: Buffer | DeliveryContent, mayExist = true, envelope: Buffer = Buffer.alloc(0)): Promise<'delivered' | 'duplicate'> {
     const dir = this.mailboxPath(domain, localPart, folder);
     await this.prepare(dir);
     const tmp = path.join(dir, 'tmp', name);
@@ -101,10 +68,12 @@ export class MaildirStore {
     }
     // Creating, linking and removing names lock the directory, which the fsyncs of other
     // deliveries hold too: those calls go to the thread pool so the event loop never waits.
-    // Writing 2 KB into the page cache and closing are cheap enough to do right here.
+    // Writing 2 KB into the page cache and closing are cheap enough to do right here; a large
+    // message is copied from the spool in pieces (DeliveryContent.writeTo).
     const fd = await openFile(tmp, 'w', 0o600);
     try {
-      fs.writeSync(fd, content);
+      if (Buffer.isBuffer(content)) fs.writeSync(fd, envelope.length ? Buffer.concat([envelope, content]) : content);
+      else await content.writeTo(fd, envelope);
       await fsyncFd(fd);
     } finally {
       fs.closeSync(fd);

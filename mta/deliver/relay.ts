@@ -1,8 +1,19 @@
 // Delivery to other domains: through the configured smarthost (SMTP_RELAY_URL) or, without one,
 // straight to the domain's MX hosts. Replies are classified the way Postfix does: 5xx bounces,
 // everything else (4xx, timeouts, refused connections, DNS trouble) is retried later.
+//
+// TLS: the smarthost's certificate is verified (smtps://, or STARTTLS when offered), against the
+// system's CAs and the one given with ?tls_ca=/path.pem; ?tls_verify=false turns the check off for
+// test servers. Credentials for a smarthost on another host only go over TLS. MX hosts get
+// opportunistic TLS without verification, as Postfix's default (smtp_tls_security_level = may):
+// there is no name to check an MX certificate against without DANE or MTA-STS, and refusing
+// unverifiable ones would stop mail to much of the Internet.
 import dns from 'node:dns/promises';
+import fs from 'node:fs';
+import tls from 'node:tls';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isLoopback } from '../policy/ip-ranges.js';
+import type { DeliveryContent } from '../spool/message-body.js';
 
 export interface RecipientOutcome {
   address: string;
@@ -46,30 +57,42 @@ export class Relay {
   ) {
     if (relayUrl) {
       const url = new URL(relayUrl);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const secure = url.protocol === 'smtps:';
+      const caFile = url.searchParams.get('tls_ca');
+      let ca: string | undefined;
+      try {
+        ca = caFile ? fs.readFileSync(caFile, 'utf8') : undefined;
+      } catch (error) {
+        throw new Error(`SMTP_RELAY_URL: cannot read the CA file tls_ca=${caFile}: ${(error as Error).message}`);
+      }
+      const loopback = host === 'localhost' || isLoopback(host);
       this.smarthost = nodemailer.createTransport({
-        host: url.hostname,
-        port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
-        secure: url.protocol === 'smtps:',
+        host,
+        port: Number(url.port || (secure ? 465 : 25)),
+        secure,
         auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+        requireTLS: !secure && !loopback && url.username !== '',
         name: hostname,
         pool: true,
         maxConnections,
         connectionTimeout: 30_000,
         greetingTimeout: 30_000,
         socketTimeout: 120_000,
-        tls: { rejectUnauthorized: url.searchParams.get('tls_verify') !== 'false' },
+        tls: { rejectUnauthorized: url.searchParams.get('tls_verify') !== 'false', ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) },
       });
     }
   }
 
-  async send(from: string, recipients: string[], content: Buffer): Promise<RecipientOutcome[]> {
+  async send(from: string, recipients: string[], content: DeliveryContent): Promise<RecipientOutcome[]> {
     if (this.smarthost) return this.sendVia(this.smarthost, from, recipients, content);
     return this.sendDirect(from, recipients, content);
   }
 
-  private async sendVia(transport: Transporter, from: string, recipients: string[], content: Buffer): Promise<RecipientOutcome[]> {
+  private async sendVia(transport: Transporter, from: string, recipients: string[], content: DeliveryContent): Promise<RecipientOutcome[]> {
     try {
-      const info = await transport.sendMail({ envelope: { from: from || '', to: recipients }, raw: content });
+      // A large message is read from the spool as it is sent, afresh for every attempt.
+      const info = await transport.sendMail({ envelope: { from: from || '', to: recipients }, raw: content.inMemory ?? content.stream() });
       const rejected = new Map<string, SmtpError>();
       for (const e of ((info as unknown as { rejectedErrors?: SmtpError[] }).rejectedErrors ?? [])) if (e.recipient) rejected.set(e.recipient, e);
       return recipients.map((address) => {
@@ -85,7 +108,7 @@ export class Relay {
     }
   }
 
-  private async sendDirect(from: string, recipients: string[], content: Buffer): Promise<RecipientOutcome[]> {
+  private async sendDirect(from: string, recipients: string[], content: DeliveryContent): Promise<RecipientOutcome[]> {
     const byDomain = new Map<string, string[]>();
     for (const r of recipients) {
       const domain = r.slice(r.lastIndexOf('@') + 1).toLowerCase();

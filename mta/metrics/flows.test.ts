@@ -28,6 +28,7 @@ function message(ageS: number, recipients: Recipient[], lastError: string | null
     scanEnd: null,
     scanResult: null,
     attempts: 1,
+    bodyInFile: false,
     nextAttemptAt: NOW + 60_000,
     lastError,
     internal: false,

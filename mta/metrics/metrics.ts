@@ -21,6 +21,8 @@ export class MtaMetrics {
   readonly scanVerdicts: client.Counter<'verdict'>;
   readonly delay: client.Histogram<'stage'>;
   readonly autoBlocks: client.Counter<'trigger'>;
+  readonly authFailures: client.Counter;
+  readonly authThrottled: client.Counter<'scope'>;
 
   constructor(snapshot: () => QueueSnapshot, policy: () => ScanPolicyState, outboxSize: () => number) {
     const registers = [this.registry];
@@ -29,12 +31,15 @@ export class MtaMetrics {
     this.rejected = new client.Counter({ name: 'tayori_mta_rejections_total', help: 'SMTP rejections by reason', labelNames: ['reason'], registers });
     this.outcomes = new client.Counter({ name: 'tayori_mta_delivery_outcomes_total', help: 'Delivery attempts by outcome (delivered, deferred, bounced)', labelNames: ['outcome'], registers });
     this.scanVerdicts = new client.Counter({ name: 'tayori_mta_scan_verdicts_total', help: 'Scan verdicts (clean, junk, refused, virus, skipped, failed)', labelNames: ['verdict'], registers });
-    this.autoBlocks = new client.Counter({ name: 'tayori_mta_auto_blocks_total', help: 'Client IPs put on the blocklist automatically, by what they did too much of (messages, rejected_recipients)', labelNames: ['trigger'], registers });
+    this.autoBlocks = new client.Counter({ name: 'tayori_mta_auto_blocks_total', help: 'Client IPs put on the blocklist automatically, by what they did too much of (messages, rejected_recipients, auth_failures)', labelNames: ['trigger'], registers });
+    this.authFailures = new client.Counter({ name: 'tayori_mta_auth_failures_total', help: 'SMTP AUTH logins refused for wrong credentials', registers });
+    this.authThrottled = new client.Counter({ name: 'tayori_mta_auth_throttled_total', help: 'SMTP AUTH logins refused for now (454) after too many failures of the client or for the user name', labelNames: ['scope'], registers });
     this.delay = new client.Histogram({ name: 'tayori_mta_delay_seconds', help: 'Per-message delay by stage (receive, queue, scan, deliver) and total', labelNames: ['stage'], buckets: DELAY_BUCKETS_S, registers });
     // Series exist from the start (at zero), so dashboards and rate() work before the first event.
     for (const stage of STAGES) this.delay.zero({ stage });
     for (const outcome of ['delivered', 'deferred', 'bounced']) this.outcomes.inc({ outcome }, 0);
-    for (const trigger of ['messages', 'rejected_recipients']) this.autoBlocks.inc({ trigger }, 0);
+    for (const trigger of ['messages', 'rejected_recipients', 'auth_failures']) this.autoBlocks.inc({ trigger }, 0);
+    for (const scope of ['client', 'user']) this.authThrottled.inc({ scope }, 0);
     new client.Gauge({
       name: 'tayori_mta_queue_messages',
       help: 'Messages in the queue by state',

@@ -81,6 +81,16 @@ export class Telemetry {
     this.current('inbound').recordRejected(reason);
   }
 
+  /** A login refused for wrong credentials (also counted as the rejection auth_failed). */
+  authFailed(): void {
+    this.metrics.authFailures.inc();
+  }
+
+  /** A login refused for now after too many failures of the client or for the user name. */
+  authThrottled(scope: 'client' | 'user'): void {
+    this.metrics.authThrottled.inc({ scope });
+  }
+
   delivered(flow: MailFlow, delaysMs: StageDelays): void {
     // Wall-clock steps (NTP) can make a difference negative; a delay is never below zero.
     const seconds = (ms: number) => Math.max(0, ms) / 1000;

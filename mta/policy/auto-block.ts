@@ -3,7 +3,8 @@
 // client's /64: see clientNetwork) and expires, because flood sources are often hijacked or shared
 // hosts that send legitimate mail again later.
 // Trusted networks and authenticated senders are never blocked: they are our own systems and
-// customers (a newsletter run from a customer's account must not lock the customer out).
+// customers (a newsletter run from a customer's account must not lock the customer out). A client
+// that fails to log in too often is blocked too (AuthThrottle counts, authFailures() blocks).
 import type { BlocklistEntry } from '../state/state-store.js';
 import { normalizeBlocklistValue } from './blocklist.js';
 import type { BlocklistKeeper } from './blocklist-keeper.js';
@@ -16,6 +17,8 @@ export interface AutoBlockSettings {
   enabled: boolean;
   messagesPerMinute: number;
   rejectedRecipientsPerMinute: number;
+  /** failed and refused logins within AuthThrottle's window that block a client; 0 = never */
+  authFailures?: number;
   durationMs: number;
 }
 
@@ -31,9 +34,15 @@ export interface AutoBlockDependencies {
   onBlocked?: (entry: BlocklistEntry, measurement: FloodMeasurement) => void;
 }
 
+const TRIGGER_WORDS: Record<FloodMeasurement['trigger'], string> = { messages: 'messages', rejected_recipients: 'refused recipients', auth_failures: 'failed logins' };
+
 export function autoBlockReason(m: FloodMeasurement): string {
-  const what = m.trigger === 'messages' ? 'messages' : 'refused recipients';
-  return `auto: ${m.count} ${what} in ${m.windowS} s (limit ${m.threshold})`;
+  return `auto: ${m.count} ${TRIGGER_WORDS[m.trigger]} in ${m.windowS} s (limit ${m.threshold})`;
+}
+
+/** Whether a temporary entry was made for failed logins (its reply says so), from its reason. */
+export function blockedForLogins(reason: string | null): boolean {
+  return reason !== null && reason.startsWith('auto: ') && reason.includes(` ${TRIGGER_WORDS.auth_failures} in `);
 }
 
 export class AutoBlocker {
@@ -51,6 +60,15 @@ export class AutoBlocker {
   /** Counts one refused recipient; returns the new entry when this put the client on the blocklist. */
   rejectedRecipient(client: SmtpClient, now = Date.now()): BlocklistEntry | undefined {
     return this.consider(client, now, (ip) => this.detector.rejectedRecipient(ip, now));
+  }
+
+  /**
+   * A client has failed or been refused `count` logins within `windowS` (AuthThrottle counts);
+   * returns the new entry when that put it on the blocklist.
+   */
+  authFailures(client: SmtpClient, count: number, windowS: number, now = Date.now()): BlocklistEntry | undefined {
+    const threshold = this.d.settings.authFailures ?? 0;
+    return this.consider(client, now, () => (threshold > 0 && count >= threshold ? { trigger: 'auth_failures', count, threshold, windowS } : undefined));
   }
 
   sweep(now = Date.now()): void {

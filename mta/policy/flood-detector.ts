@@ -2,7 +2,8 @@
 // transactions, and recipients the MTA refuses. Sliding window; only the newest threshold + 1
 // times are kept per IP, so a client costs at most that much memory however fast it sends.
 
-export type FloodTrigger = 'messages' | 'rejected_recipients';
+/** What a client did too much of; auth_failures are counted by AuthThrottle, not here. */
+export type FloodTrigger = 'messages' | 'rejected_recipients' | 'auth_failures';
 
 export interface FloodThresholds {
   /** more than this many MAIL transactions within the window is a flood; 0 = never */
@@ -22,7 +23,7 @@ export interface FloodMeasurement {
 export const FLOOD_WINDOW_MS = 60_000;
 
 export class FloodDetector {
-  private readonly events: Record<FloodTrigger, Map<string, number[]>> = { messages: new Map(), rejected_recipients: new Map() };
+  private readonly events: Record<'messages' | 'rejected_recipients', Map<string, number[]>> = { messages: new Map(), rejected_recipients: new Map() };
 
   constructor(
     private readonly thresholds: FloodThresholds,
@@ -56,7 +57,7 @@ export class FloodDetector {
     return new Set([...this.events.messages.keys(), ...this.events.rejected_recipients.keys()]).size;
   }
 
-  private record(trigger: FloodTrigger, ip: string, threshold: number, now: number): FloodMeasurement | undefined {
+  private record(trigger: 'messages' | 'rejected_recipients', ip: string, threshold: number, now: number): FloodMeasurement | undefined {
     if (threshold <= 0) return undefined;
     const windowStart = now - this.windowMs;
     const times = (this.events[trigger].get(ip) ?? []).filter((t) => t > windowStart);

@@ -12,6 +12,15 @@ export function normalizeIp(address: string): string {
   }
 }
 
+/** 127.0.0.0/8 or ::1 (an IPv4-mapped 127.x too): a client on this host. */
+export function isLoopback(address: string): boolean {
+  try {
+    return ipaddr.process(address).range() === 'loopback';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The network a client is counted and blocked by: an IPv4 address on its own, an IPv6 address by
  * its /64. A /64 is one end site's network (RFC 6177), and a host in it can take any of its 2^64

@@ -13,8 +13,9 @@ import type { RecipientPolicy } from '../policy/recipient-policy.js';
 import { FairQueue } from '../scan/fair-queue.js';
 import { runScanners, type ScanInput, type ScanVerdict, type Scanner } from '../scan/scanner.js';
 import type { ScanPolicyController } from '../scan/scan-policy.js';
+import { DeliveryContent, headerBlock, type MessageBody } from '../spool/message-body.js';
 import { newQueueId, type QueuedMessage, type Recipient, type ScanResult, type Spool } from '../spool/spool.js';
-import { scanHeaders, splitHeaders, withoutSpamHeaders } from './message-headers.js';
+import { scanHeaders, withoutSpamHeaders } from './message-headers.js';
 
 export interface QueueDependencies {
   config: MtaConfig;
@@ -102,7 +103,7 @@ export class QueueManager {
     const message = this.messages.get(id);
     if (!message) return 'not_found';
     if (this.scanning.has(id) || this.delivering.has(id)) return 'busy';
-    const body = this.d.spool.body(id);
+    const body = this.d.spool.body(message);
     this.forget(message);
     const failed: FailedRecipient[] = [];
     for (const r of message.recipients.filter((x) => x.state === 'pending')) {
@@ -266,7 +267,7 @@ export class QueueManager {
   private async scan(message: QueuedMessage): Promise<void> {
     const { config, spool, telemetry } = this.d;
     message.scanStart = Date.now();
-    const body = spool.body(message.id);
+    const body = spool.body(message);
     if (!body) {
       this.messages.delete(message.id);
       return;
@@ -303,19 +304,28 @@ export class QueueManager {
     this.deliverQueue.push(message);
   }
 
-  private contentFor(message: QueuedMessage, body: Buffer): Buffer {
-    if (message.internal) return body;
-    return Buffer.concat([Buffer.from(scanHeaders(message.scanResult, this.d.config.scan.junkScore)), withoutSpamHeaders(body)]);
+  /**
+   * What is delivered: the scan verdict headers, the message's own headers without any X-Spam-*
+   * a sender put in, then the body, read from the spool as it is written out.
+   */
+  private async contentFor(message: QueuedMessage, body: MessageBody): Promise<DeliveryContent> {
+    if (message.internal) return new DeliveryContent(Buffer.alloc(0), body, 0);
+    const verdict = Buffer.from(scanHeaders(message.scanResult, this.d.config.scan.junkScore));
+    const block = await headerBlock(body);
+    // No end of the headers in the first MiB: nothing that looks like a header block to clean.
+    if (!block || !/^x-spam-/im.test(block.headers.toString('latin1'))) return new DeliveryContent(verdict, body, 0);
+    const cleaned = withoutSpamHeaders(Buffer.concat([block.headers, Buffer.from('\r\n\r\n')]));
+    return new DeliveryContent(Buffer.concat([verdict, cleaned]), body, block.bodyOffset);
   }
 
   private async deliver(message: QueuedMessage): Promise<void> {
     const { spool, maildir, relay, recipients, config } = this.d;
-    const body = spool.body(message.id);
+    const body = spool.body(message);
     if (!body) {
       this.messages.delete(message.id);
       return;
     }
-    const content = this.contentFor(message, body);
+    const content = await this.contentFor(message, body);
     const pending = message.recipients.filter((r) => r.state === 'pending');
     const outcomes = new Map<number, RecipientOutcome>();
     const junk = message.scanResult?.check === 'done' && message.scanResult.spam;
@@ -330,7 +340,7 @@ export class QueueManager {
           }
           const envelope = Buffer.from(`Return-Path: <${message.mailFrom}>\r\nDelivered-To: ${r.address}\r\n`);
           try {
-            await maildir.deliver(r.domain, r.localPart, junk ? 'Junk' : 'INBOX', maildir.fileName(message.id, r.idx, message.receivedAt), Buffer.concat([envelope, content]), message.recovered === true || message.attempts > 0);
+            await maildir.deliver(r.domain, r.localPart, junk ? 'Junk' : 'INBOX', maildir.fileName(message.id, r.idx, message.receivedAt), content, message.recovered === true || message.attempts > 0, envelope);
             outcomes.set(r.idx, { address: r.address, outcome: 'delivered', status: '2.0.0', diagnostic: `delivered to maildir${junk ? ' (Junk)' : ''}` });
           } catch (error) {
             outcomes.set(r.idx, { address: r.address, outcome: 'deferred', status: '4.3.0', diagnostic: `cannot write to maildir: ${(error as Error).message}` });
@@ -448,7 +458,7 @@ export class QueueManager {
     r.diagnostic = o.diagnostic;
   }
 
-  private async sendBounce(message: QueuedMessage, body: Buffer, failed: FailedRecipient[]): Promise<void> {
+  private async sendBounce(message: QueuedMessage, body: MessageBody, failed: FailedRecipient[]): Promise<void> {
     // Never bounce a bounce, and there is nobody to tell about mail with a null sender.
     if (message.internal || message.mailFrom === '') return;
     const hostname = this.d.config.smtp.hostname;
@@ -469,7 +479,7 @@ export class QueueManager {
       sender: message.mailFrom,
       arrivalDate: new Date(message.receivedAt),
       failed,
-      originalHeaders: splitHeaders(body).headers,
+      originalHeaders: ((await headerBlock(body))?.headers ?? (await body.head(64 * 1024))).toString('latin1'),
     });
     const id = newQueueId();
     const accepted = await this.d.spool.accept({

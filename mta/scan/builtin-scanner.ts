@@ -57,7 +57,7 @@ export class BuiltinScanner implements Scanner {
       });
     }
     // Only the first 256 KiB: enough for the text parts, bounded cost for huge attachments.
-    const text = input.message.subarray(0, 256 * 1024).toString('latin1');
+    const text = (await input.message.head(256 * 1024)).toString('latin1');
     const split = text.search(/\r?\n\r?\n/);
     const headers = split < 0 ? text : text.slice(0, split);
     const body = split < 0 ? '' : text.slice(split);

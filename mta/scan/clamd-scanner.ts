@@ -1,9 +1,19 @@
 // ClamAV's clamd over TCP with INSTREAM: the message goes in length-prefixed chunks, the answer
 // is "stream: OK" or "stream: <signature> FOUND".
+import { Transform } from 'node:stream';
 import type { ScanInput, ScanVerdict, Scanner } from './scanner.js';
-import { tcpExchange } from './tcp-exchange.js';
+import { tcpExchange, writeStream } from './tcp-exchange.js';
 
-const CHUNK = 64 * 1024;
+/** INSTREAM framing: each piece of the message preceded by its length (4 octets, big-endian). */
+function instreamChunks(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      const size = Buffer.alloc(4);
+      size.writeUInt32BE(chunk.length);
+      callback(null, Buffer.concat([size, chunk]));
+    },
+  });
+}
 
 export class ClamdScanner implements Scanner {
   readonly name = 'clamd';
@@ -14,15 +24,9 @@ export class ClamdScanner implements Scanner {
   ) {}
 
   async scan(input: ScanInput, signal: AbortSignal): Promise<ScanVerdict> {
-    const reply = await tcpExchange('clamd', this.host, this.port, signal, (socket) => {
+    const reply = await tcpExchange('clamd', this.host, this.port, signal, async (socket) => {
       socket.write('zINSTREAM\0');
-      for (let offset = 0; offset < input.message.length; offset += CHUNK) {
-        const part = input.message.subarray(offset, offset + CHUNK);
-        const size = Buffer.alloc(4);
-        size.writeUInt32BE(part.length);
-        socket.write(size);
-        socket.write(part);
-      }
+      await writeStream(socket, input.message.stream().pipe(instreamChunks()));
       socket.end(Buffer.alloc(4));
     });
     return parseClamdReply(reply.toString('utf8'));

@@ -1,5 +1,6 @@
 // rspamd's HTTP protocol (POST /checkv2): the envelope goes in headers, the answer is JSON with
-// the score and the symbols that fired.
+// the score and the symbols that fired. A large message is streamed from the spool.
+import { Readable } from 'node:stream';
 import type { ScanInput, ScanVerdict, Scanner } from './scanner.js';
 
 interface RspamdReply {
@@ -17,7 +18,10 @@ export class RspamdScanner implements Scanner {
   async scan(input: ScanInput, signal: AbortSignal): Promise<ScanVerdict> {
     const headers = new Headers({ 'Queue-Id': input.queueId, IP: input.clientIp, Helo: input.helo || 'unknown', From: input.mailFrom });
     for (const rcpt of input.recipients) headers.append('Rcpt', rcpt);
-    const response = await fetch(`${this.baseUrl}/checkv2`, { method: 'POST', headers, body: new Uint8Array(input.message), signal });
+    const small = input.message.inMemory;
+    const body = small ? new Uint8Array(small) : (Readable.toWeb(input.message.stream()) as ReadableStream<Uint8Array>);
+    headers.set('Content-Length', String(input.message.size));
+    const response = await fetch(`${this.baseUrl}/checkv2`, { method: 'POST', headers, body, signal, ...(small ? {} : { duplex: 'half' }) } as RequestInit);
     if (!response.ok) throw new Error(`rspamd answered ${response.status}`);
     return parseRspamdReply((await response.json()) as RspamdReply);
   }

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inMemoryBody } from '../spool/message-body.js';
 import { StateStore } from '../state/state-store.js';
 import { BuiltinScanner, EICAR, GTUBE } from './builtin-scanner.js';
 import { ScanPolicyController } from './scan-policy.js';
 import { runScanners, type Scanner } from './scanner.js';
 
-const input = (message: string) => ({ queueId: 'Q', mailFrom: 'a@example.org', recipients: ['u@d.test'], clientIp: '192.0.2.1', helo: 'x', message: Buffer.from(message) });
+const input = (message: string) => ({ queueId: 'Q', mailFrom: 'a@example.org', recipients: ['u@d.test'], clientIp: '192.0.2.1', helo: 'x', message: inMemoryBody(Buffer.from(message)) });
 const signal = new AbortController().signal;
 
 describe('built-in scanner', () => {

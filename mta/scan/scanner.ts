@@ -1,4 +1,5 @@
 // The scanner interface every adapter implements, and how several scanners' verdicts combine.
+import type { MessageBody } from '../spool/message-body.js';
 
 export interface ScanInput {
   queueId: string;
@@ -6,8 +7,11 @@ export interface ScanInput {
   recipients: string[];
   clientIp: string;
   helo: string;
-  /** The whole message as it will be delivered (headers and body, CRLF line ends). */
-  message: Buffer;
+  /**
+   * The whole message as it will be delivered (headers and body, CRLF line ends), read as a
+   * scanner needs it: a large message is streamed from the spool, never loaded whole.
+   */
+  message: MessageBody;
 }
 
 export interface ScanVerdict {

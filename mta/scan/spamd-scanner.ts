@@ -1,7 +1,7 @@
 // SpamAssassin's spamd over TCP (the SPAMC/1.5 protocol, as spamc speaks it): SYMBOLS returns the
 // score, the threshold and the rules that fired.
 import type { ScanInput, ScanVerdict, Scanner } from './scanner.js';
-import { tcpExchange } from './tcp-exchange.js';
+import { tcpExchange, writeStream } from './tcp-exchange.js';
 
 export class SpamdScanner implements Scanner {
   readonly name = 'spamd';
@@ -12,10 +12,11 @@ export class SpamdScanner implements Scanner {
   ) {}
 
   async scan(input: ScanInput, signal: AbortSignal): Promise<ScanVerdict> {
-    const reply = await tcpExchange('spamd', this.host, this.port, signal, (socket) => {
+    const reply = await tcpExchange('spamd', this.host, this.port, signal, async (socket) => {
       const user = input.recipients[0] ?? 'nobody';
-      socket.write(`SYMBOLS SPAMC/1.5\r\nContent-length: ${input.message.length}\r\nUser: ${user.replace(/[\r\n]/g, '')}\r\n\r\n`);
-      socket.end(input.message);
+      socket.write(`SYMBOLS SPAMC/1.5\r\nContent-length: ${input.message.size}\r\nUser: ${user.replace(/[\r\n]/g, '')}\r\n\r\n`);
+      await writeStream(socket, input.message.stream());
+      socket.end();
     });
     return parseSpamdReply(reply.toString('latin1'));
   }

@@ -2,8 +2,16 @@
 // writes its request and half-closes, the daemon answers and closes. Aborting destroys the socket.
 import net from 'node:net';
 
+/** Writes a stream into the socket, waiting whenever the socket's buffer is full. */
+export async function writeStream(socket: net.Socket, source: AsyncIterable<unknown>): Promise<void> {
+  for await (const chunk of source) {
+    if (socket.destroyed) return;
+    if (!socket.write(chunk as Buffer)) await new Promise<void>((resolve) => (socket.once('drain', resolve), socket.once('close', resolve)));
+  }
+}
+
 /** Connects to `name` at host:port, lets `send` write the request, and resolves with the whole reply. */
-export function tcpExchange(name: string, host: string, port: number, signal: AbortSignal, send: (socket: net.Socket) => void): Promise<Buffer> {
+export function tcpExchange(name: string, host: string, port: number, signal: AbortSignal, send: (socket: net.Socket) => void | Promise<void>): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, host);
     const chunks: Buffer[] = [];
@@ -12,7 +20,9 @@ export function tcpExchange(name: string, host: string, port: number, signal: Ab
       reject(new Error(`${name} scan aborted`));
     };
     signal.addEventListener('abort', abort, { once: true });
-    socket.on('connect', () => send(socket));
+    socket.on('connect', () => {
+      Promise.resolve(send(socket)).catch((error: Error) => socket.destroy(error));
+    });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (error) => {
       signal.removeEventListener('abort', abort);

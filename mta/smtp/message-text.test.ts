@@ -7,6 +7,8 @@ describe('message text', () => {
     const clean = Buffer.from('a\r\nb\r\n');
     expect(normalizeLineEndings(clean)).toBe(clean);
     expect(normalizeLineEndings(Buffer.from('\n')).toString()).toBe('\r\n');
+    // A CR at the end of the previous chunk pairs with an LF at the start of this one.
+    expect(normalizeLineEndings(Buffer.from('\nx\n'), true).toString()).toBe('\nx\r\n');
   });
 
   it('accepts ordinary addresses and refuses broken ones', () => {

@@ -1,15 +1,20 @@
 // Byte-level fixes applied to message data at DATA time.
 
-/** Turns bare LF line ends into CRLF, so stored mail has one line-ending convention. */
-export function normalizeLineEndings(data: Buffer): Buffer {
+/**
+ * Turns bare LF line ends into CRLF, so stored mail has one line-ending convention. For a message
+ * that arrives in chunks, `afterCr` says whether the previous chunk ended with CR (then an LF at
+ * the start of this one is not bare).
+ */
+export function normalizeLineEndings(data: Buffer, afterCr = false): Buffer {
+  const bareAt = (i: number) => (i === 0 ? !afterCr : data[i - 1] !== 13);
   let bare = 0;
-  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) if (i === 0 || data[i - 1] !== 13) bare++;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) if (bareAt(i)) bare++;
   if (bare === 0) return data;
   const out = Buffer.allocUnsafe(data.length + bare);
   let o = 0;
   for (let i = 0; i < data.length; i++) {
     const byte = data[i]!;
-    if (byte === 10 && (i === 0 || data[i - 1] !== 13)) out[o++] = 13;
+    if (byte === 10 && bareAt(i)) out[o++] = 13;
     out[o++] = byte;
   }
   return out;

@@ -42,8 +42,36 @@ describe('spool', () => {
     const left = second.loadUnfinished();
     expect(left.map((m) => m.id)).toEqual([accepted[0]!.id, accepted[2]!.id]);
     expect(left[1]).toMatchObject({ state: 'deferred', attempts: 1, nextAttemptAt: 123_456, lastError: '450 4.3.0 try later' });
-    expect(second.body(accepted[0]!.id)!.toString()).toContain('hello');
-    expect(second.body(done.id)).toBeUndefined();
+    expect(second.body(left[0]!)!.inMemory!.toString()).toContain('hello');
+    expect(second.body(done)).toBeUndefined();
+    await second.close();
+  });
+
+  it("keeps a large message's text in a file of its own, removed with the message; a file without a message goes at start", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-'));
+    const first = new Spool(dir);
+    const id = newQueueId();
+    const incoming = first.incoming(id, Buffer.from('Received: x\r\n'), 10_000_000);
+    incoming.write(Buffer.alloc(1_000_000, 'a'));
+    const done = await incoming.finish();
+    expect('file' in done && done.file).toBe(first.bodyPath(id));
+    const accepted = await first.accept({ ...message(id), size: done.size, body: { file: first.bodyPath(id) } });
+    expect(accepted.bodyInFile).toBe(true);
+    // A crash after a body file was written and before its message was committed leaves an orphan.
+    fs.writeFileSync(first.bodyPath('0ORPHAN'), 'never committed');
+    await first.close();
+
+    const second = new Spool(dir);
+    expect(fs.existsSync(second.bodyPath('0ORPHAN'))).toBe(false);
+    const [again] = second.loadUnfinished();
+    expect(again).toMatchObject({ id, bodyInFile: true, size: 1_000_013 });
+    const body = second.body(again!)!;
+    expect(body.inMemory).toBeUndefined();
+    expect((await body.head(12)).toString()).toBe('Received: x\r');
+    again!.recipients[0]!.state = 'delivered';
+    await second.recordAttempt(again!, true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fs.existsSync(second.bodyPath(id))).toBe(false);
     await second.close();
   });
 

@@ -6,10 +6,17 @@
 // runs with synchronous=OFF and this class does what FULL would do, off the main thread: it
 // fsyncs the WAL file with an asynchronous fs.fsync before resolving durable writes, and it runs
 // the checkpoints itself, fsyncing the database file before SQLite may reuse the WAL.
+//
+// The text of a small message is a column of its row. A large one (incoming-body.ts) is a file in
+// bodies/, named after the queue id, written and fsynced (with its directory entry) before the row
+// that points to it is committed; a file without a row (a crash in between) is removed at start.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DirectorySyncer } from './directory-sync.js';
+import { IncomingBody } from './incoming-body.js';
+import { fileBody, inMemoryBody, type MessageBody } from './message-body.js';
 
 export type MessageState = 'scan' | 'deliver' | 'deferred' | 'quarantined' | 'discarded';
 export type RecipientState = 'pending' | 'delivered' | 'bounced';
@@ -57,10 +64,13 @@ export interface QueuedMessage {
   recipients: Recipient[];
   /** Picked up from the spool after a restart: a delivery may already have happened. */
   recovered?: boolean;
+  /** The text is a file in bodies/ (a large message), not a column of the row. */
+  bodyInFile: boolean;
 }
 
-export type NewMessage = Omit<QueuedMessage, 'seq' | 'queuedAt' | 'scanStart' | 'scanEnd' | 'scanResult' | 'attempts' | 'nextAttemptAt' | 'lastError'> & {
-  body: Buffer;
+export type NewMessage = Omit<QueuedMessage, 'seq' | 'queuedAt' | 'scanStart' | 'scanEnd' | 'scanResult' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'bodyInFile'> & {
+  /** the text itself, or the file IncomingBody wrote it to (already on stable storage) */
+  body: Buffer | { file: string };
   /** set when the message was scanned before it was accepted (MTA_SCAN_INLINE) */
   scanResult?: ScanResult | null;
   scanStart?: number | null;
@@ -86,7 +96,8 @@ CREATE TABLE IF NOT EXISTS messages (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at REAL NOT NULL DEFAULT 0,
   last_error TEXT,
-  internal INTEGER NOT NULL DEFAULT 0
+  internal INTEGER NOT NULL DEFAULT 0,
+  body_file INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS recipients (
   message_id TEXT NOT NULL,
@@ -121,6 +132,7 @@ interface MessageRow {
   next_attempt_at: number;
   last_error: string | null;
   internal: number;
+  body_file: number;
 }
 
 interface RecipientRow {
@@ -163,22 +175,29 @@ export class Spool {
   private syncFailure: Error | undefined;
   private closed = false;
   private readonly statements;
+  private readonly bodiesDir: string;
+  readonly directorySync = new DirectorySyncer();
 
   constructor(spoolDir: string) {
     fs.mkdirSync(spoolDir, { recursive: true });
+    this.bodiesDir = path.join(spoolDir, 'bodies');
+    fs.mkdirSync(this.bodiesDir, { recursive: true, mode: 0o700 });
     this.dbPath = path.join(spoolDir, 'queue.db');
     this.db = new Database(this.dbPath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
+    // Spools made before large messages went to files of their own lack the column.
+    const columns = this.db.prepare('PRAGMA table_info(messages)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'body_file')) this.db.exec('ALTER TABLE messages ADD COLUMN body_file INTEGER NOT NULL DEFAULT 0');
     // Whatever an earlier run left in the WAL goes into the database file, durably, first.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     fs.fsyncSync((this.dbFd = fs.openSync(this.dbPath, 'r')));
     this.statements = {
       insertMessage: this.db.prepare(
-        `INSERT INTO messages (id, state, client_ip, helo, mail_from, source_key, size, body, received_at, queued_at, scan_start, scan_end, scan_result, internal)
-         VALUES (@id, @state, @clientIp, @helo, @mailFrom, @sourceKey, @size, @body, @receivedAt, @queuedAt, @scanStart, @scanEnd, @scanResult, @internal)`,
+        `INSERT INTO messages (id, state, client_ip, helo, mail_from, source_key, size, body, received_at, queued_at, scan_start, scan_end, scan_result, internal, body_file)
+         VALUES (@id, @state, @clientIp, @helo, @mailFrom, @sourceKey, @size, @body, @receivedAt, @queuedAt, @scanStart, @scanEnd, @scanResult, @internal, @bodyFile)`,
       ),
       insertRecipient: this.db.prepare(
         `INSERT INTO recipients (message_id, idx, address, route, domain, local_part, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
@@ -186,13 +205,34 @@ export class Spool {
       body: this.db.prepare('SELECT body FROM messages WHERE id = ?').pluck(),
       markScanned: this.db.prepare('UPDATE messages SET state = ?, scan_start = ?, scan_end = ?, scan_result = ? WHERE id = ?'),
       setState: this.db.prepare('UPDATE messages SET state = ? WHERE id = ?'),
-      discard: this.db.prepare("UPDATE messages SET state = 'discarded', body = NULL WHERE id = ?"),
+      discard: this.db.prepare("UPDATE messages SET state = 'discarded', body = NULL, body_file = 0 WHERE id = ?"),
       defer: this.db.prepare("UPDATE messages SET state = 'deferred', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?"),
       recipientDone: this.db.prepare('UPDATE recipients SET state = ?, status = ?, diagnostic = ? WHERE message_id = ? AND idx = ?'),
       deleteMessage: this.db.prepare('DELETE FROM messages WHERE id = ?'),
       deleteRecipients: this.db.prepare('DELETE FROM recipients WHERE message_id = ?'),
       flushDeferred: this.db.prepare("UPDATE messages SET next_attempt_at = 0 WHERE state = 'deferred'"),
     };
+    this.removeOrphanBodies();
+  }
+
+  /** Where a large message's text is kept. */
+  bodyPath(id: string): string {
+    return path.join(this.bodiesDir, id);
+  }
+
+  /** A message being received: its text, kept in memory or written to bodyPath(id) as it grows. */
+  incoming(id: string, prefix: Buffer, maxBytes: number): IncomingBody {
+    return new IncomingBody(this.bodyPath(id), prefix, maxBytes, this.directorySync);
+  }
+
+  /** Body files whose message was never committed (a crash between the two) or is gone. */
+  private removeOrphanBodies(): void {
+    const kept = new Set(this.db.prepare("SELECT id FROM messages WHERE body_file = 1 AND state != 'discarded'").pluck().all() as string[]);
+    for (const name of fs.readdirSync(this.bodiesDir)) if (!kept.has(name)) fs.rmSync(path.join(this.bodiesDir, name), { force: true });
+  }
+
+  private removeBodyFile(id: string): void {
+    fs.rm(this.bodyPath(id), { force: true }, () => {});
   }
 
   /**
@@ -296,6 +336,10 @@ export class Spool {
   accept(message: NewMessage): Promise<QueuedMessage> {
     const queuedAt = Date.now();
     let seq = 0;
+    const bodyInFile = !Buffer.isBuffer(message.body);
+    if (bodyInFile && (message.body as { file: string }).file !== this.bodyPath(message.id)) {
+      return Promise.reject(new Error(`the text of ${message.id} is not in ${this.bodyPath(message.id)}`));
+    }
     return this.write(() => {
       const result = this.statements.insertMessage.run({
         id: message.id,
@@ -305,13 +349,14 @@ export class Spool {
         mailFrom: message.mailFrom,
         sourceKey: message.sourceKey,
         size: message.size,
-        body: message.body,
+        body: bodyInFile ? null : message.body,
         receivedAt: message.receivedAt,
         queuedAt,
         scanStart: message.scanStart ?? null,
         scanEnd: message.scanEnd ?? null,
         scanResult: message.scanResult ? JSON.stringify(message.scanResult) : null,
         internal: message.internal ? 1 : 0,
+        bodyFile: bodyInFile ? 1 : 0,
       });
       seq = Number(result.lastInsertRowid);
       for (const r of message.recipients) {
@@ -336,18 +381,24 @@ export class Spool {
       lastError: null,
       internal: message.internal,
       recipients: message.recipients.map((r) => ({ ...r })),
+      bodyInFile,
     }));
   }
 
-  body(id: string): Buffer | undefined {
-    return (this.statements.body.get(id) as Buffer | null | undefined) ?? undefined;
+  /** A queued message's text; undefined when it is gone (deleted meanwhile). */
+  body(message: Pick<QueuedMessage, 'id' | 'size' | 'bodyInFile'>): MessageBody | undefined {
+    if (message.bodyInFile) return fs.existsSync(this.bodyPath(message.id)) ? fileBody(this.bodyPath(message.id), message.size) : undefined;
+    const data = this.statements.body.get(message.id) as Buffer | null | undefined;
+    return data ? inMemoryBody(data) : undefined;
   }
 
-  markScanned(message: QueuedMessage, next: MessageState): Promise<void> {
-    return this.write(() => {
+  async markScanned(message: QueuedMessage, next: MessageState): Promise<void> {
+    await this.write(() => {
       this.statements.markScanned.run(next, message.scanStart, message.scanEnd, message.scanResult ? JSON.stringify(message.scanResult) : null, message.id);
       if (next === 'discarded') this.statements.discard.run(message.id);
     }, next === 'discarded');
+    // A refused message's text is not kept (its row is, for the listing).
+    if (next === 'discarded' && message.bodyInFile) this.removeBodyFile(message.id);
   }
 
   quarantine(message: QueuedMessage): Promise<void> {
@@ -357,9 +408,9 @@ export class Spool {
   }
 
   /** Records recipient outcomes of one delivery attempt and the message's next state. */
-  recordAttempt(message: QueuedMessage, finished: boolean): Promise<void> {
+  async recordAttempt(message: QueuedMessage, finished: boolean): Promise<void> {
     const updates = message.recipients.filter((r) => r.state !== 'pending').map((r) => [r.state, r.status, r.diagnostic, message.id, r.idx] as const);
-    return this.write(() => {
+    await this.write(() => {
       if (finished) {
         this.statements.deleteRecipients.run(message.id);
         this.statements.deleteMessage.run(message.id);
@@ -372,6 +423,8 @@ export class Spool {
         this.statements.setState.run(message.state, message.id);
       }
     }, false);
+    // After the commit: a crash before it finds the file still needed, one after it an orphan.
+    if (finished && message.bodyInFile) this.removeBodyFile(message.id);
   }
 
   flushDeferred(): Promise<void> {
@@ -383,7 +436,7 @@ export class Spool {
   /** Everything not yet finished, in arrival order: what a restart must pick up again. */
   loadUnfinished(): QueuedMessage[] {
     const rows = this.db
-      .prepare("SELECT seq, id, state, client_ip, helo, mail_from, source_key, size, received_at, queued_at, scan_start, scan_end, scan_result, attempts, next_attempt_at, last_error, internal FROM messages WHERE state IN ('scan', 'deliver', 'deferred') ORDER BY seq")
+      .prepare("SELECT seq, id, state, client_ip, helo, mail_from, source_key, size, received_at, queued_at, scan_start, scan_end, scan_result, attempts, next_attempt_at, last_error, internal, body_file FROM messages WHERE state IN ('scan', 'deliver', 'deferred') ORDER BY seq")
       .all() as MessageRow[];
     const recipients = this.db
       .prepare("SELECT r.* FROM recipients r JOIN messages m ON m.id = r.message_id WHERE m.state IN ('scan', 'deliver', 'deferred') ORDER BY r.message_id, r.idx")
@@ -415,16 +468,20 @@ export class Spool {
       internal: row.internal === 1,
       recipients: byMessage.get(row.id) ?? [],
       recovered: true,
+      bodyInFile: row.body_file === 1,
     }));
   }
 
   /** Removes a quarantined or refused message for good; false when there is no such held message. */
   async deleteHeld(id: string): Promise<boolean> {
     let removed = false;
+    let inFile = false;
     await this.write(() => {
+      inFile = this.db.prepare("SELECT body_file FROM messages WHERE id = ? AND state IN ('quarantined', 'discarded')").pluck().get(id) === 1;
       removed = this.db.prepare("DELETE FROM messages WHERE id = ? AND state IN ('quarantined', 'discarded')").run(id).changes === 1;
       if (removed) this.statements.deleteRecipients.run(id);
     });
+    if (removed && inFile) this.removeBodyFile(id);
     return removed;
   }
 

@@ -90,18 +90,20 @@ describe('admin API', () => {
 });
 
 describe('admin token', () => {
-  it('is generated on first start when unset, stored with mode 0600, and printed only that once', async () => {
+  it('is generated on first start when unset, stored with mode 0600, and never printed: the log says where it is', async () => {
     const dataDir = tempDir('token');
     const first = await startMta({ dataDir, env: { MTA_ADMIN_TOKEN: '' } });
     const file = path.join(dataDir, 'mta', 'admin-token');
     const token = fs.readFileSync(file, 'utf8').trim();
     expect(token).toMatch(/^[0-9a-f]{64}$/);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(first.output()).toContain(token);
+    expect(first.output()).not.toContain(token);
+    expect(first.output()).toContain(`admin API token: generated in ${file}`);
     expect((await first.api('GET', '/api/queue', undefined, token)).status).toBe(200);
     expect(await first.stop()).toBe(0);
     const second = await startMta({ dataDir, env: { MTA_ADMIN_TOKEN: '' } });
     expect(second.output()).not.toContain(token);
+    expect(second.output()).toContain(`admin API token: read from ${file}`);
     expect((await second.api('GET', '/api/queue', undefined, token)).status).toBe(200);
     expect(await second.stop()).toBe(0);
   });

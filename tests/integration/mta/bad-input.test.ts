@@ -10,8 +10,9 @@ const EHLO_REPLY = ['250-mx.tayori.test Nice to meet you, [127.0.0.1]', '250-PIP
 beforeAll(async () => {
   mta = await startMta({
     env: {
-      // loopback is an ordinary outside client here
+      // loopback is an ordinary outside client here: not trusted, and no login without TLS
       MTA_TRUSTED_NETWORKS: '192.0.2.0/24',
+      MTA_LOOPBACK_PLAINTEXT_AUTH: 'off',
       MTA_MAX_MESSAGE_BYTES: '10000',
       MTA_SOCKET_TIMEOUT_S: '2',
     },

@@ -13,7 +13,9 @@ let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  mta = await startMta({ env: { SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}` } });
+  // Loopback configured as a trusted network (MTA_TRUSTED_NETWORKS; none is by default): it may
+  // relay, and smtp-source's bulk from one address is not rate-limited or blocked.
+  mta = await startMta({ env: { SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`, MTA_TRUSTED_NETWORKS: '127.0.0.1/32' } });
 });
 
 afterAll(async () => {

@@ -259,3 +259,27 @@ export async function startSmtpSink(options: { hardFail?: string; softFail?: str
     },
   };
 }
+
+/** The SMTP AUTH name of the credential the MTA generates for the site and the notice worker. */
+export const SUBMISSION_USER = 'tayori-submission';
+
+/** The submission password the MTA generated in its data directory on first start. */
+export function submissionPassword(dataDir: string): string {
+  return fs.readFileSync(path.join(dataDir, 'submission-password'), 'utf8').trim();
+}
+
+/** A self-signed certificate for `name` (also valid for 127.0.0.1), made with openssl. */
+export function selfSignedCertificate(name = 'mx.tayori.test'): { key: string; cert: string } {
+  const dir = tempDir('cert');
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  const made = spawnSync(requireTool('openssl'), ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name},IP:127.0.0.1`], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+  return { key, cert };
+}
+
+/** Resident memory of a process now (VmRSS) or at its highest so far (VmHWM), in MiB. */
+export function residentMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024;
+}

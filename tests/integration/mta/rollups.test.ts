@@ -6,7 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO, freePort, openSession, startMta, tempDir, waitFor, type MtaProcess } from './helpers.js';
+import { DEMO, freePort, openSession, startMta, SUBMISSION_USER, submissionPassword, tempDir, waitFor, type MtaProcess } from './helpers.js';
 
 interface Received {
   auth: string | undefined;
@@ -106,7 +106,8 @@ describe('rollups to the status site', () => {
     const site = await startReceiver(sitePort);
     const mta = await startMta({ env: { MTA_ROLLUP_PUSH: 'on', SITE_URL: `http://127.0.0.1:${sitePort}`, MTA_SOURCE_ID: 'mx-test-3', INGEST_TOKEN: 'ingest-token-for-tests-0123456789', MTA_BACKOFF_MIN_S: '600' } });
     running.push(mta);
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mta.smtpPort, ignoreTLS: true });
+    // Logged in as the site is, with the submission credential: loopback is not a trusted network.
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mta.smtpPort, ignoreTLS: true, auth: { user: SUBMISSION_USER, pass: submissionPassword(mta.dataDir) } });
     // A subscription confirmation to a domain whose MX cannot be found: deferred, retried for days.
     await transport.sendMail({ from: `status@${DEMO}`, to: 'new-subscriber@nowhere.invalid', subject: 'Confirm', text: 'x' });
     await transport.sendMail({ from: 'a@example.org', to: `user2@${DEMO}`, subject: 'hello', text: 'x' });

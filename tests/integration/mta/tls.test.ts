@@ -17,8 +17,9 @@ beforeAll(async () => {
   const made = spawnSync(requireTool('openssl'), ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=mx.tayori.test'], { encoding: 'utf8' });
   expect(made.status, made.stderr).toBe(0);
   sink = await startSmtpSink();
-  // Loopback is an ordinary outside client here: only authenticated senders may relay.
-  mta = await startMta({ env: { MTA_TLS_KEY: key, MTA_TLS_CERT: cert, MTA_TRUSTED_NETWORKS: '192.0.2.0/24', SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}` } });
+  // Loopback is an ordinary outside client here: only authenticated senders may relay, and
+  // logging in needs TLS (no plaintext AUTH for local submission).
+  mta = await startMta({ env: { MTA_TLS_KEY: key, MTA_TLS_CERT: cert, MTA_TRUSTED_NETWORKS: '192.0.2.0/24', MTA_LOOPBACK_PLAINTEXT_AUTH: 'off', SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}` } });
 });
 
 afterAll(async () => {
