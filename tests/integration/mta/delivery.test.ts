@@ -1,6 +1,8 @@
 // Mail sent by real clients (swaks, nodemailer) lands in the right Maildir with its scan headers;
 // spam goes to Junk or is refused, a virus is quarantined, relay mail reaches the smarthost.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, readMailbox, requireTool, startMta, startSmtpSink, tmpFilesIn, waitFor, type MtaProcess } from './helpers.js';
@@ -140,6 +142,31 @@ describe('delivery to hosted mailboxes', () => {
     const relayed = await waitFor('the relayed message at smtp-sink', () => sink.messages().find((m) => m.includes('<relay-1@demo.tayori.test>')));
     expect(relayed).toMatch(/^X-Spam-Check: done \(builtin\)$/m);
     expect(relayed).toContain('Mail delays are over.');
+  });
+
+  it('a large message (its text kept in a file of its own in the spool) arrives whole, in a mailbox and at the smarthost, its forged X-Spam headers replaced', async () => {
+    // Short lines, so that the text travels as it is (7bit), not quoted-printable.
+    const text = 'All mail is on time again, and the queue is empty.\r\n'.repeat(20_000);
+    await transport().sendMail({
+      from: 'newsletter@example.org',
+      to: [`user1@${DEMO}`, 'reader@example.com'],
+      subject: 'a large one',
+      text,
+      headers: { 'X-Spam-Status': 'No, score=-100', 'X-Spam-Check': 'done (forged)' },
+      messageId: '<large-relay@example.org>',
+    });
+    const delivered = await waitFor('the large message in the mailbox', () => readMailbox(mta.dataDir, `user1@${DEMO}`).find((m) => m.includes('<large-relay@example.org>')));
+    const relayed = await waitFor('the large message at smtp-sink', () => sink.messages().find((m) => m.includes('<large-relay@example.org>')));
+    for (const mail of [delivered, relayed]) {
+      expect(mail.length).toBeGreaterThan(1_000_000);
+      expect(mail).not.toContain('score=-100');
+      expect(mail).not.toContain('forged)');
+      expect(mail.match(/^X-Spam-Check:/gm)).toHaveLength(1);
+      // smtp-sink stores its copy with LF line ends.
+      expect(mail.replace(/\r\n/g, '\n')).toContain(text.slice(-200).replace(/\r\n/g, '\n'));
+    }
+    // Delivered everywhere: the spool keeps no file for it.
+    await waitFor('the spool to let go of it', () => fs.readdirSync(path.join(mta.dataDir, 'spool', 'bodies')).length === 0);
   });
 
   it('every delivered message has its stage delays in the log and in /metrics', async () => {
