@@ -1,7 +1,7 @@
 import 'server-only';
 import { appendFileSync } from 'node:fs';
 import { createPrismaClient } from './db-client';
-import type { PrismaClient } from './generated/prisma/client';
+import type { Prisma, PrismaClient } from './generated/prisma/client';
 import { env } from './env';
 
 function createClient() {
@@ -23,3 +23,6 @@ const globalForPrisma = globalThis as unknown as { tayoriPrisma?: PrismaClient }
 
 export const db: PrismaClient = globalForPrisma.tayoriPrisma ?? createClient();
 globalForPrisma.tayoriPrisma = db;
+
+/** The client or an interactive transaction's: functions that write as part of a larger change take one. */
+export type Db = Prisma.TransactionClient;

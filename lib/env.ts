@@ -89,6 +89,8 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(30),
+  /** Crash tests only: the process kills itself at this named point (lib/crash-points.ts). */
+  TAYORI_CRASH_AT: z.string().optional(),
   /** Tests only: lets webhooks reach 127.0.0.1. Private, link-local and loopback targets are refused otherwise. */
   WEBHOOK_ALLOW_LOOPBACK: z.stringbool().default(false),
 });

@@ -5,7 +5,7 @@
 // PostgreSQL server (e.g. postgresql://postgres@127.0.0.1:5432/postgres): then the tests get a
 // database of their own on it, `npm test` runs the integration suite a second time that way.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { copyName, createDatabase, databaseName, databaseUrl, dropDatabases } from './support/postgres-admin.mjs';
@@ -13,8 +13,9 @@ import { copyName, createDatabase, databaseName, databaseUrl, dropDatabases } fr
 declare module 'vitest' {
   export interface ProvidedContext {
     siteDatabaseUrl: string;
-    /** PostgreSQL only: the server, and the untouched copy of the prepared database isolatedSite() clones. */
+    /** PostgreSQL only: the server. */
     postgresServerUrl: string;
+    /** The untouched copy of the prepared database that isolatedSite() clones: a database on PostgreSQL, a file on SQLite. */
     siteDatabaseTemplate: string;
     siteDataDir: string;
     nextDistDir: string;
@@ -55,12 +56,15 @@ export default async function setup(project: TestProject) {
     // PostgreSQL copies a database only while nobody is connected to it; the sites started by
     // the tests connect to the first one, so isolated sites are cloned from this copy instead.
     if (postgresServer) await createDatabase(postgresServer, template, database);
+    // On SQLite too: test files that share the site's database write to it, and a copy made later
+    // must not carry their rows (a chart test would find measurements it never made).
+    else copyFileSync(path.join(dataDir, 'tayori-test.db'), path.join(dataDir, 'tayori-test.template.db'));
     state.tayoriSitePrepared = true;
   }
 
   project.provide('siteDatabaseUrl', databaseUrlForSite);
   project.provide('postgresServerUrl', postgresServer);
-  project.provide('siteDatabaseTemplate', postgresServer ? template : '');
+  project.provide('siteDatabaseTemplate', postgresServer ? template : path.join(dataDir, 'tayori-test.template.db'));
   project.provide('siteDataDir', dataDir);
   project.provide('nextDistDir', distDir);
   project.provide('ingestToken', ingestToken);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { db } from '../db';
 import { freeIncidentSlug } from './slug';
-import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
+import { componentRank, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../status/types';
 
 // The staff side of incidents: drafts included, every change leaves a trace.
 
@@ -74,15 +74,12 @@ async function applyComponentChanges(tx: Tx, changes: ComponentChange[], inciden
     }
     const link = await tx.incidentComponent.findUnique({ where: { incidentId_componentId: { incidentId, componentId: component.id } } });
     if (!link) await tx.incidentComponent.create({ data: { incidentId, componentId: component.id, status: change.status } });
-    else if (rank(change.status) > rank(link.status)) {
+    else if (componentRank(change.status) > componentRank(link.status)) {
       await tx.incidentComponent.update({ where: { incidentId_componentId: { incidentId, componentId: component.id } }, data: { status: change.status } });
     }
   }
   return transitions;
 }
-
-const ORDER = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
-const rank = (s: string) => ORDER.indexOf(s);
 
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
 

@@ -1,11 +1,11 @@
 import 'server-only';
 import { formatInTimeZone } from 'date-fns-tz';
-import { db } from '../db';
-import { Prisma } from '../generated/prisma/client';
+import { db, type Db } from '../db';
 import { env } from '../env';
-import { countAbove } from '../metrics/histogram';
+import { countAbove, readCounts } from '../metrics/histogram';
 import { RULE_LEVELS, WINDOW_SECONDS, type RuleLevel } from '../metrics/rules';
-import type { ComponentStatus } from '../status/types';
+import type { NoticeKind } from '../notices/kinds';
+import { impactRank, UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus } from '../status/types';
 import {
   grewText,
   IMPACT_FOR_STATUS,
@@ -19,10 +19,11 @@ import {
 import { enqueueIncidentNotice } from '../notices/enqueue';
 
 // Automatic incidents: opened, updated and resolved by the metric rules, in both languages,
-// with the measured figures; published at once unless AUTO_PUBLISH=false.
+// with the measured figures; published at once unless AUTO_PUBLISH=false. The writes happen in
+// the rule evaluation's transaction (lib/metrics/evaluate.ts); the notice each one calls for is
+// enqueued after it commits (and, should the process die in between, by the notice sweep).
 
-const UNRESOLVED = ['investigating', 'identified', 'monitoring'];
-const IMPACT_RANK = { none: 0, minor: 1, major: 2, critical: 3 } as const;
+const UNRESOLVED = [...UNRESOLVED_INCIDENT_STATUSES];
 const rank = (s: string) => RULE_LEVELS.indexOf(s as RuleLevel);
 
 interface ComponentRow {
@@ -32,87 +33,72 @@ interface ComponentRow {
   nameEn: string;
 }
 
-function isUniqueViolation(error: unknown) {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+/** A notice to enqueue once the transaction that wrote its update has committed. */
+export interface PendingNotice {
+  incidentId: string;
+  updateId: string | null;
+  kind?: NoticeKind;
 }
 
-function openAutoIncident(componentId: string) {
-  return db.incident.findFirst({
+function openAutoIncident(tx: Db, componentId: string) {
+  return tx.incident.findFirst({
     where: { autoComponentId: componentId, source: 'auto', status: { in: UNRESOLVED } },
     include: { windows: { orderBy: { position: 'desc' }, take: 1 } },
   });
 }
 
 /**
- * Follows a component's rule-driven status change with the incident customers read. Site
- * processes sharing a database may get here at once for successive changes of one component:
- * `Incident.autoOpenFor` is unique, so only one of them opens the incident, and the others
- * follow it with their change (`retried`).
+ * Follows a component's rule-driven status change with the incident customers read. Runs inside
+ * the evaluation's transaction, which only one process gets to commit for a given rule version;
+ * `Incident.autoOpenFor` is unique besides, so a component never has two open.
  */
-export async function syncAutoIncident(component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number, retried = false) {
-  const open = await openAutoIncident(component.id);
+export async function syncAutoIncident(tx: Db, component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number): Promise<PendingNotice | null> {
+  const open = await openAutoIncident(tx, component.id);
   const degraded = rank(to) >= rank('degraded_performance');
 
   if (!open) {
-    if (!degraded) return;
+    if (!degraded) return null;
     // Staff already have an incident covering this component: theirs is the one to follow.
-    const covered = await db.incidentComponent.findFirst({
-      where: { componentId: component.id, incident: { status: { in: UNRESOLVED } } },
-      select: { incident: { select: { autoOpenFor: true } } },
-    });
-    // …unless it is the automatic one, opened by another process since the lookup above.
-    if (covered?.incident.autoOpenFor === component.id && !retried) return syncAutoIncident(component, from, to, at, delayS, true);
-    if (covered) return;
-    try {
-      await createAutoIncident(component, from, to, at, delayS);
-    } catch (error) {
-      if (retried || !isUniqueViolation(error)) throw error;
-      await syncAutoIncident(component, from, to, at, delayS, true);
-    }
-    return;
+    const covered = await tx.incidentComponent.findFirst({ where: { componentId: component.id, incident: { status: { in: UNRESOLVED } } }, select: { incidentId: true } });
+    if (covered) return null;
+    return createAutoIncident(tx, component, from, to, at, delayS);
   }
 
   const transitions = { create: [{ componentId: component.id, oldStatus: from, newStatus: to }] };
   if (degraded) {
     const impact = IMPACT_FOR_STATUS[to]!;
-    const raiseImpact = IMPACT_RANK[impact] > IMPACT_RANK[open.impact as keyof typeof IMPACT_RANK];
+    const raiseImpact = impactRank(impact) > impactRank(open.impact);
     const recurred = open.status === 'monitoring';
     const text = recurred ? recurredText(component, delayS) : rank(to) > rank(from) ? grewText(component, delayS) : shrankText(component, delayS);
-    const [, update] = await db.$transaction([
-      // The summary follows every automatic update, so the page never shows a superseded text.
-      db.incident.update({ where: { id: open.id }, data: { status: 'investigating', summaryJa: text.ja, summaryEn: text.en, ...(raiseImpact ? { impact } : {}) } }),
-      db.incidentUpdate.create({ data: { incidentId: open.id, status: 'investigating', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } }),
-      db.incidentComponent.updateMany({
-        where: { incidentId: open.id, componentId: component.id, status: { in: RULE_LEVELS.filter((l) => rank(l) < rank(to)) } },
-        data: { status: to },
-      }),
-      ...(recurred
-        ? [db.incidentWindow.create({ data: { incidentId: open.id, startAt: at, maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60), position: (open.windows[0]?.position ?? -1) + 1 } })]
-        : []),
-    ]);
-    await enqueueIncidentNotice(open.id, update.id); // notices: 【続報】 to subscribers
-    return;
+    // The summary follows every automatic update, so the page never shows a superseded text.
+    await tx.incident.update({ where: { id: open.id }, data: { status: 'investigating', summaryJa: text.ja, summaryEn: text.en, ...(raiseImpact ? { impact } : {}) } });
+    const update = await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'investigating', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } });
+    await tx.incidentComponent.updateMany({
+      where: { incidentId: open.id, componentId: component.id, status: { in: RULE_LEVELS.filter((l) => rank(l) < rank(to)) } },
+      data: { status: to },
+    });
+    if (recurred) {
+      await tx.incidentWindow.create({ data: { incidentId: open.id, startAt: at, maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60), position: (open.windows[0]?.position ?? -1) + 1 } });
+    }
+    return { incidentId: open.id, updateId: update.id }; // 【続報】 to subscribers
   }
 
   // Back to operational: monitoring, and the window closes.
-  if (open.status !== 'monitoring') {
-    const text = recoveredText(component);
-    const [, update] = await db.$transaction([
-      db.incident.update({ where: { id: open.id }, data: { status: 'monitoring', summaryJa: text.ja, summaryEn: text.en } }),
-      db.incidentUpdate.create({ data: { incidentId: open.id, status: 'monitoring', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } }),
-      ...(open.windows[0] && !open.windows[0].endAt ? [db.incidentWindow.update({ where: { id: open.windows[0].id }, data: { endAt: at } })] : []),
-    ]);
-    await enqueueIncidentNotice(open.id, update.id); // notices: 【続報】 to subscribers
-  }
+  if (open.status === 'monitoring') return null;
+  const text = recoveredText(component);
+  await tx.incident.update({ where: { id: open.id }, data: { status: 'monitoring', summaryJa: text.ja, summaryEn: text.en } });
+  const update = await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'monitoring', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } });
+  if (open.windows[0] && !open.windows[0].endAt) await tx.incidentWindow.update({ where: { id: open.windows[0].id }, data: { endAt: at } });
+  return { incidentId: open.id, updateId: update.id }; // 【続報】 to subscribers
 }
 
-async function createAutoIncident(component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number) {
+async function createAutoIncident(tx: Db, component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number): Promise<PendingNotice> {
   const title = titleFor(component);
   const text = openedText(component, delayS);
   const stamp = formatInTimeZone(at, env.SITE_TIME_ZONE, 'yyyyMMdd-HHmm');
   let slug = `${stamp}-${component.slug}-delay`;
-  if (await db.incident.findUnique({ where: { slug }, select: { id: true } })) slug = `${slug}-${at.getTime().toString(36)}`;
-  const incident = await db.incident.create({
+  if (await tx.incident.findUnique({ where: { slug }, select: { id: true } })) slug = `${slug}-${at.getTime().toString(36)}`;
+  const incident = await tx.incident.create({
     data: {
       slug,
       titleJa: title.ja,
@@ -142,18 +128,23 @@ async function createAutoIncident(component: ComponentRow, from: ComponentStatus
       },
     },
   });
-  await enqueueIncidentNotice(incident.id, null, 'incident_opened'); // notices: 【障害発生】 to subscribers
+  return { incidentId: incident.id, updateId: null, kind: 'incident_opened' }; // 【障害発生】 to subscribers
 }
 
 /** Keeps the largest delay measured while an automatic incident's window is open. */
-export async function trackOpenWindow(componentId: string, delayS: number) {
-  const open = await openAutoIncident(componentId);
+export async function trackOpenWindow(tx: Db, componentId: string, delayS: number) {
+  const open = await openAutoIncident(tx, componentId);
   const window = open?.windows[0];
   if (!open || !window || window.endAt || (window.maxDelayS ?? 0) >= delayS) return;
-  await db.incidentWindow.update({ where: { id: window.id }, data: { maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60) } });
+  await tx.incidentWindow.update({ where: { id: window.id }, data: { maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60) } });
   if ((open.maxDelayMinutes ?? 0) < Math.round(delayS / 60)) {
-    await db.incident.update({ where: { id: open.id }, data: { maxDelayMinutes: Math.round(delayS / 60) } });
+    await tx.incident.update({ where: { id: open.id }, data: { maxDelayMinutes: Math.round(delayS / 60) } });
   }
+}
+
+/** Enqueues the notices of committed updates; a failure is left to the notice sweep. */
+export async function enqueuePending(notices: readonly PendingNotice[]): Promise<void> {
+  for (const n of notices) await enqueueIncidentNotice(n.incidentId, n.updateId, n.kind);
 }
 
 /** Resolves automatic incidents whose component has been healthy for AUTO_RESOLVE_MINUTES. */
@@ -204,5 +195,5 @@ async function messagesDelayedBetween(from: Date, to: Date, thresholdS: number, 
     where: { flow, windowStart: { gte: new Date(from.getTime() - leadS * 1000), lt: to } },
     select: { histogram: true },
   });
-  return rows.reduce((sum, r) => sum + countAbove((JSON.parse(r.histogram) as { counts: number[] }).counts, thresholdS), 0);
+  return rows.reduce((sum, r) => sum + countAbove(readCounts(r.histogram), thresholdS), 0);
 }

@@ -4,10 +4,10 @@ import { TAGS } from '../cache-tags';
 import { renderMarkdown } from '../content/markdown';
 import { db } from '../db';
 import type { IncidentDetailDto, IncidentSummaryDto, IncidentUpdateDto } from '../status/dto';
-import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
+import { UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../status/types';
 import { currentSummary, lastChangedAt } from './current-text';
 
-const UNRESOLVED: IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+const UNRESOLVED: IncidentStatus[] = [...UNRESOLVED_INCIDENT_STATUSES];
 
 const summaryInclude = {
   components: { include: { component: { select: { slug: true, nameJa: true, nameEn: true, position: true } } } },

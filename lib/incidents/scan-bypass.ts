@@ -1,6 +1,6 @@
 import 'server-only';
 import { formatInTimeZone } from 'date-fns-tz';
-import { db } from '../db';
+import { db, type Db } from '../db';
 import { env } from '../env';
 import { Prisma } from '../generated/prisma/client';
 
@@ -41,17 +41,17 @@ export function resumedText(c: ComponentRow, at: Date) {
   };
 }
 
-function openNote(componentId: string) {
-  return db.incident.findFirst({ where: { autoOpenFor: componentId }, select: { id: true } });
+function openNote(tx: Db, componentId: string) {
+  return tx.incident.findFirst({ where: { autoOpenFor: componentId }, select: { id: true } });
 }
 
 /** Opens the note unless one is open already; returns the open note's id. */
-export async function noteScanBypass(component: ComponentRow, at: Date, by: BypassedBy, reason?: string | null): Promise<string> {
-  const open = await openNote(component.id);
+export async function noteScanBypass(tx: Db, component: ComponentRow, at: Date, by: BypassedBy, reason?: string | null): Promise<string> {
+  const open = await openNote(tx, component.id);
   if (open) return open.id;
   const text = bypassText(component, by, reason);
   try {
-    const incident = await db.incident.create({
+    const incident = await tx.incident.create({
       data: {
         slug: `${formatInTimeZone(at, env.SITE_TIME_ZONE, 'yyyyMMdd-HHmm')}-${component.slug}-off-${at.getTime().toString(36)}`,
         titleJa: `${component.nameJa}の一時停止`,
@@ -72,7 +72,9 @@ export async function noteScanBypass(component: ComponentRow, at: Date, by: Bypa
     });
     return incident.id;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return (await openNote(component.id))!.id;
+    // Staff and the rule at once: one of them opened it first (outside a transaction only; inside
+    // one, the evaluation's version guard keeps two from getting here together).
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return (await openNote(tx, component.id))!.id;
     throw error;
   }
 }
@@ -80,20 +82,18 @@ export async function noteScanBypass(component: ComponentRow, at: Date, by: Bypa
 /** The note for a component named by slug (the console's switch); null when there is no such component. */
 export async function noteScanBypassBySlug(slug: string, at: Date, by: BypassedBy, reason: string): Promise<string | null> {
   const component = await db.component.findUnique({ where: { slug }, select: { id: true, slug: true, nameJa: true, nameEn: true } });
-  return component ? noteScanBypass(component, at, by, reason) : null;
+  return component ? noteScanBypass(db, component, at, by, reason) : null;
 }
 
 /** Closes the open note, saying when scanning resumed. */
-export async function noteScanResumed(component: ComponentRow, at: Date): Promise<void> {
-  const open = await openNote(component.id);
+export async function noteScanResumed(tx: Db, component: ComponentRow, at: Date): Promise<void> {
+  const open = await openNote(tx, component.id);
   if (!open) return;
   const text = resumedText(component, at);
-  await db.$transaction(async (tx) => {
-    const closing = await tx.incident.updateMany({
-      where: { id: open.id, autoOpenFor: component.id },
-      data: { status: 'resolved', resolvedAt: at, autoOpenFor: null, summaryJa: text.ja, summaryEn: text.en },
-    });
-    if (!closing.count) return;
-    await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: at, notify: false } });
+  const closing = await tx.incident.updateMany({
+    where: { id: open.id, autoOpenFor: component.id },
+    data: { status: 'resolved', resolvedAt: at, autoOpenFor: null, summaryJa: text.ja, summaryEn: text.en },
   });
+  if (!closing.count) return;
+  await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: at, notify: false } });
 }

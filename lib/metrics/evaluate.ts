@@ -1,10 +1,11 @@
 import 'server-only';
-import { db } from '../db';
-import { syncAutoIncident, resolveRecoveredAutoIncidents, trackOpenWindow } from '../incidents/auto';
+import { crashPoint } from '../crash-points';
+import { db, type Db } from '../db';
+import { enqueuePending, resolveRecoveredAutoIncidents, syncAutoIncident, trackOpenWindow, type PendingNotice } from '../incidents/auto';
 import { noteScanBypass, noteScanResumed } from '../incidents/scan-bypass';
 import type { ComponentStatus } from '../status/types';
 import { env } from '../env';
-import { addInto, bucketOf, emptyCounts } from './histogram';
+import { addInto, bucketOf, emptyCounts, readCounts } from './histogram';
 import { MAIL_FLOWS, type MailFlow } from './rollup-schema';
 import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './rules';
 import { flowSignal, type FlowWindow, type LateMailSettings } from './signals';
@@ -57,7 +58,7 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
 type RuleRow = Awaited<ReturnType<typeof db.componentMetricRule.findMany<{ include: { component: true } }>>>[number];
 type ComponentRow = RuleRow['component'];
 
-const parseCounts = (text: string | null): number[] | null => (text ? (JSON.parse(text) as number[]) : null);
+const parseCounts = (text: string | null): number[] | null => (text ? readCounts(text) : null);
 
 /**
  * One flow's windows, each merged across the sources that reported it. A source that does not
@@ -74,7 +75,7 @@ export async function flowWindows(flow: MailFlow, after: Date, upTo: Date): Prom
   for (const r of rows) {
     const key = r.windowStart.getTime();
     const w = byWindow.get(key) ?? { start: r.windowStart, seconds: r.windowSeconds, flow, delivered: emptyCounts(), deliveredMax: null, waiting: emptyCounts(), oldestWaitingS: 0, destinations: null };
-    addInto(w.delivered, (JSON.parse(r.histogram) as { counts: number[] }).counts);
+    addInto(w.delivered, readCounts(r.histogram));
     if (r.delayMax !== null) w.deliveredMax = Math.max(w.deliveredMax ?? 0, r.delayMax);
     const waiting = parseCounts(r.waitingHistogram);
     if (waiting) addInto(w.waiting, waiting);
@@ -184,89 +185,89 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
   state = checkNoData(state, now, config, processStart);
   if (state.ruleStatus !== beforeGap) transitions.push({ from: beforeGap, to: state.ruleStatus, at: now, value: null });
 
-  // Only the evaluation that moves the version on applies its outcome: another site process
-  // that judged the same windows meanwhile has applied them already (and posted the updates).
-  const stored = await db.componentMetricRule.updateMany({
-    where: { id: rule.id, version: rule.version },
-    data: {
-      version: { increment: 1 },
-      ruleStatus: state.ruleStatus,
-      candidateStatus: state.candidateStatus,
-      candidateCount: state.candidateCount,
-      betterSince: state.betterSince,
-      betterWorst: state.betterWorst,
-      lastWindowAt: state.lastWindowAt,
-      lastDataAt: state.lastDataAt,
-    },
-  });
-  if (!stored.count) return false;
-  if (windows.length || state.ruleStatus === 'no_data') {
-    await db.component.update({ where: { id: rule.componentId }, data: { currentValue: state.ruleStatus === 'no_data' ? null : lastValue } });
-  }
+  // Nothing new to store and nothing to show: no write at all (the worker evaluates every tick).
+  const unchanged = !windows.length && !transitions.length && JSON.stringify(state) === JSON.stringify(stateOf(rule));
+  if (unchanged && !disagrees(rule.component, state.ruleStatus)) return false;
 
-  for (const t of transitions) await applyTransition(rule, t);
-  // A transition whose writes failed half-way (a crash, a busy database) would otherwise be lost:
-  // the rule's state is stored first. Whatever the rule says and the component does not show yet
-  // is shown now, so a real backlog always reaches the page.
-  const healed = await reconcile(rule, state.ruleStatus, now, lastValue);
-  if (maxValue !== null && rule.metric === 'mail_delay') await trackOpenWindow(rule.componentId, maxValue);
-  return transitions.length > 0 || healed;
+  // One transaction: the rule's new state, the component, its status history and the incident
+  // (or the spam-check note). Only the evaluation that moves the version on commits: another
+  // process that judged the same windows meanwhile finds the version gone and changes nothing.
+  // The notices the updates call for are enqueued after the commit; if this process dies before
+  // that, the notice sweep enqueues them (lib/notices/enqueue.ts createMissedIncidentNotices).
+  const notices: PendingNotice[] = [];
+  const changed = await db.$transaction(async (tx) => {
+    const stored = await tx.componentMetricRule.updateMany({
+      where: { id: rule.id, version: rule.version },
+      data: {
+        version: { increment: 1 },
+        ruleStatus: state.ruleStatus,
+        candidateStatus: state.candidateStatus,
+        candidateCount: state.candidateCount,
+        betterSince: state.betterSince,
+        betterWorst: state.betterWorst,
+        lastWindowAt: state.lastWindowAt,
+        lastDataAt: state.lastDataAt,
+      },
+    });
+    if (!stored.count) return null;
+    crashPoint('rule-stored');
+    if (windows.length || state.ruleStatus === 'no_data') {
+      await tx.component.update({ where: { id: rule.componentId }, data: { currentValue: state.ruleStatus === 'no_data' ? null : lastValue } });
+    }
+    for (const t of transitions) notices.push(...(await applyTransition(tx, rule, t)));
+    crashPoint('rule-applied');
+    // A status the component does not show although the rule says it (staff cleared an
+    // override, or a status set by hand ran out) is shown now, so a real backlog always reaches the page.
+    const component = await tx.component.findUniqueOrThrow({ where: { id: rule.componentId } });
+    const healed = disagrees(component, state.ruleStatus);
+    if (healed) {
+      const from: RuleStatus = component.noData ? 'no_data' : (component.status as RuleLevel);
+      notices.push(...(await applyTransition(tx, rule, { from, to: state.ruleStatus, at: now, value: lastValue })));
+    }
+    if (maxValue !== null && rule.metric === 'mail_delay') await trackOpenWindow(tx, rule.componentId, maxValue);
+    return transitions.length > 0 || healed;
+  });
+  if (changed === null) return false;
+  crashPoint('rule-committed');
+  await enqueuePending(notices);
+  return changed;
+}
+
+/** Whether the component fails to show what its rule says (the "no data" flag, or a status not set by staff). */
+function disagrees(component: { noData: boolean; overrideStatus: string | null; status: string }, ruleStatus: RuleStatus): boolean {
+  const noData = ruleStatus === 'no_data';
+  return component.noData !== noData || (!noData && !component.overrideStatus && component.status !== ruleStatus);
 }
 
 /** Shows a rule's new status on its component, unless staff have set the status by hand. */
-async function applyTransition(rule: RuleRow, t: Transition) {
+async function applyTransition(tx: Db, rule: RuleRow, t: Transition): Promise<PendingNotice[]> {
   const componentId = rule.componentId;
-  const component = await db.component.findUniqueOrThrow({ where: { id: componentId } });
+  const component = await tx.component.findUniqueOrThrow({ where: { id: componentId } });
   if (t.to === 'no_data' || t.from === 'no_data') {
-    await db.component.update({ where: { id: componentId }, data: { noData: t.to === 'no_data' } });
-    await db.componentStatusChange.create({
+    await tx.component.update({ where: { id: componentId }, data: { noData: t.to === 'no_data' } });
+    await tx.componentStatusChange.create({
       data: { componentId, oldStatus: t.from === 'no_data' ? 'no_data' : component.status, newStatus: t.to === 'no_data' ? 'no_data' : t.to, cause: 'rule', changedAt: t.at },
     });
-    if (t.to === 'no_data') return;
+    if (t.to === 'no_data') return [];
   }
-  if (component.overrideStatus) return;
+  if (component.overrideStatus) return [];
   const previous = component.status as ComponentStatus;
   if (previous !== t.to) {
-    await db.component.update({ where: { id: componentId }, data: { status: t.to } });
+    await tx.component.update({ where: { id: componentId }, data: { status: t.to } });
     if (t.from !== 'no_data') {
-      await db.componentStatusChange.create({ data: { componentId, oldStatus: previous, newStatus: t.to, cause: 'rule', changedAt: t.at } });
+      await tx.componentStatusChange.create({ data: { componentId, oldStatus: previous, newStatus: t.to, cause: 'rule', changedAt: t.at } });
     }
   }
-  await followWithText(rule, component, previous, t.to, t.at, t.value ?? component.currentValue ?? 0);
+  return followWithText(tx, rule, component, previous, t.to, t.at, t.value ?? component.currentValue ?? 0);
 }
 
 /** What customers read about the change: the automatic incident, or the spam-check note. */
-async function followWithText(rule: RuleRow, component: ComponentRow, from: ComponentStatus, to: RuleLevel, at: Date, value: number) {
+async function followWithText(tx: Db, rule: RuleRow, component: ComponentRow, from: ComponentStatus, to: RuleLevel, at: Date, value: number): Promise<PendingNotice[]> {
   if (rule.metric === 'scan_bypass') {
-    if (to === 'operational') await noteScanResumed(component, at);
-    else await noteScanBypass(component, at, value >= 2 ? 'staff' : 'breaker');
-    return;
+    if (to === 'operational') await noteScanResumed(tx, component, at);
+    else await noteScanBypass(tx, component, at, value >= 2 ? 'staff' : 'breaker');
+    return [];
   }
-  await syncAutoIncident(component, from, to, at, value);
-}
-
-// A disagreement must outlast this before it is mended: another site process may be applying
-// the same change at this moment, and mending it twice would record it twice.
-const MEND_AFTER_MS = 5_000;
-const disagreeingSince = new Map<string, { status: RuleStatus; since: number }>();
-
-/** Applies the rule's status to its component if an earlier application did not get through. */
-async function reconcile(rule: RuleRow, ruleStatus: RuleStatus, now: Date, lastValue: number | null): Promise<boolean> {
-  const component = await db.component.findUniqueOrThrow({ where: { id: rule.componentId } });
-  const noData = ruleStatus === 'no_data';
-  const disagrees = component.noData !== noData || (!noData && !component.overrideStatus && component.status !== ruleStatus);
-  const seen = disagreeingSince.get(rule.id);
-  if (!disagrees) {
-    disagreeingSince.delete(rule.id);
-    return false;
-  }
-  if (!seen || seen.status !== ruleStatus) {
-    disagreeingSince.set(rule.id, { status: ruleStatus, since: now.getTime() });
-    return false;
-  }
-  if (now.getTime() - seen.since < MEND_AFTER_MS) return false;
-  disagreeingSince.delete(rule.id);
-  const from: RuleStatus = component.noData ? 'no_data' : (component.status as RuleLevel);
-  await applyTransition(rule, { from, to: ruleStatus, at: now, value: lastValue });
-  return true;
+  const notice = await syncAutoIncident(tx, component, from, to, at, value);
+  return notice ? [notice] : [];
 }

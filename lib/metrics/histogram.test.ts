@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DELAY_BUCKET_BOUNDS } from './rollup-schema';
-import { addInto, bucketOf, countAbove, emptyCounts, quantile, total } from './histogram';
+import { addInto, bucketOf, countAbove, emptyCounts, quantile, readCounts, total } from './histogram';
 
 function histogram(delays: number[]) {
   const c = emptyCounts();
@@ -66,5 +66,13 @@ describe('delay histograms', () => {
   it('counts messages above a threshold exactly at bucket bounds', () => {
     const delays = [10, 200, 301, 400, 2000, 8000];
     expect(countAbove(histogram(delays), 300)).toBe(delays.filter((d) => d > 300).length);
+  });
+
+  it('reads both stored shapes, and names a malformed one', () => {
+    const counts = [3, ...new Array(14).fill(0)];
+    expect(readCounts(JSON.stringify(counts))).toEqual(counts);
+    expect(readCounts(JSON.stringify({ bounds: [...DELAY_BUCKET_BOUNDS], counts }))).toEqual(counts);
+    expect(() => readCounts('[1,2,3]')).toThrow(/malformed stored histogram \[1,2,3\]/);
+    expect(() => readCounts(JSON.stringify([-1, ...new Array(14).fill(0)]))).toThrow(/malformed/);
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DELAY_BUCKET_BOUNDS } from './rollup-schema';
 
 // Delay histograms with fixed bucket bounds. Merging is exact (counts add up); percentiles read
@@ -14,6 +15,19 @@ export function emptyCounts(): Counts {
 export function bucketOf(delaySeconds: number): number {
   const i = DELAY_BUCKET_BOUNDS.findIndex((bound) => delaySeconds <= bound);
   return i === -1 ? DELAY_BUCKET_BOUNDS.length : i;
+}
+
+const storedCounts = z.array(z.number().int().min(0)).length(DELAY_BUCKET_BOUNDS.length + 1);
+const storedHistogram = z.union([storedCounts, z.object({ counts: storedCounts }).transform((h) => h.counts)]);
+
+/**
+ * A histogram as stored: a series bucket keeps its counts, a raw rollup `{ bounds, counts }` as it
+ * arrived. Checked here, where it is read: a malformed row is an error that names itself.
+ */
+export function readCounts(text: string): Counts {
+  const parsed = storedHistogram.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`malformed stored histogram ${text.slice(0, 80)}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }
 
 export function addInto(target: Counts, source: readonly number[]): Counts {

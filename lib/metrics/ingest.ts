@@ -2,7 +2,7 @@ import 'server-only';
 import { env } from '../env';
 import { db } from '../db';
 import { lockMetricSeries } from '../db-dialect';
-import { addInto, emptyCounts } from './histogram';
+import { addInto, emptyCounts, readCounts } from './histogram';
 import { bucketStart, RESOLUTIONS } from './resolutions';
 import type { Rollup } from './rollup-schema';
 
@@ -102,7 +102,7 @@ async function foldIntoSeries(tx: Tx, fresh: Rollup[]) {
     }
     for (const { flow, start, members } of buckets.values()) {
       const row = await tx.mailMetricBucket.findUnique({ where: { resolution_flow_bucketStart: { resolution, flow, bucketStart: start } } });
-      const counts = row ? (JSON.parse(row.histogram) as number[]) : emptyCounts();
+      const counts = row ? readCounts(row.histogram) : emptyCounts();
       const rejected: Record<string, number> = row ? JSON.parse(row.rejected) : {};
       let delayMax = row?.delayMax ?? null;
       let queueDepthMax = row?.queueDepthMax ?? 0;

@@ -3,7 +3,7 @@ import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
 import { db } from '../db';
 import { env } from '../env';
-import { addInto, emptyCounts, quantile } from './histogram';
+import { addInto, emptyCounts, quantile, readCounts } from './histogram';
 import { bucketStart, type Resolution } from './resolutions';
 import type { MailFlow } from './rollup-schema';
 import { calendarDays, computeUptime, type StatusChange, type UptimeComponent } from './uptime';
@@ -56,7 +56,7 @@ export async function seriesBetween(resolution: Resolution, stepS: number, from:
     const i = Math.floor((r.bucketStart.getTime() - from.getTime()) / stepMs);
     const slot = merged[i];
     if (!slot) continue;
-    addInto(slot.counts, JSON.parse(r.histogram) as number[]);
+    addInto(slot.counts, readCounts(r.histogram));
     slot.max = r.delayMax === null ? slot.max : Math.max(slot.max ?? 0, r.delayMax);
     slot.depth = Math.max(slot.depth, r.queueDepthMax);
     slot.delivered += r.delivered;

@@ -2,9 +2,12 @@
 // entering a worse state only after it is sustained and leaving it only after a healthy spell,
 // so that one slow window never flips the page and a flapping metric does not either.
 
-export const RULE_LEVELS = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
-export type RuleLevel = (typeof RULE_LEVELS)[number];
-export type RuleStatus = RuleLevel | 'no_data';
+import { FAULT_LEVELS, type FaultLevel, type NoData } from '../status/types';
+
+/** What a rule can assert: the fault levels (lib/status/types.ts), mildest first. */
+export const RULE_LEVELS = FAULT_LEVELS;
+export type RuleLevel = FaultLevel;
+export type RuleStatus = RuleLevel | NoData;
 
 export interface RuleConfig {
   degradedAboveS: number;

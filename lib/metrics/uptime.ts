@@ -1,4 +1,5 @@
 import { formatInTimeZone } from 'date-fns-tz';
+import { RECORDED_STATUSES, type RecordedStatus } from '../status/types';
 import { bucketStart } from './resolutions';
 
 // Uptime per day from a component's status history. Weighted as Statuspage does: a major outage
@@ -7,7 +8,7 @@ import { bucketStart } from './resolutions';
 // less than the 90 days of the bars: the result says how much it covers, and everything that shows
 // the figure says so too (lib/metrics/uptime-text.ts).
 
-export type DayStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance' | 'no_data';
+export type DayStatus = RecordedStatus;
 
 export interface StatusChange {
   status: string;
@@ -54,14 +55,7 @@ export interface UptimeComponent {
   days: UptimeDay[];
 }
 
-const SEVERITY: Record<DayStatus, number> = {
-  operational: 0,
-  under_maintenance: 1,
-  no_data: 2,
-  degraded_performance: 3,
-  partial_outage: 4,
-  major_outage: 5,
-};
+const SEVERITY = Object.fromEntries(RECORDED_STATUSES.map((status, rank) => [status, rank])) as Record<DayStatus, number>;
 const DOWNTIME_WEIGHT: Partial<Record<DayStatus, number>> = { major_outage: 1, partial_outage: 0.3 };
 
 function asDayStatus(status: string): DayStatus {

@@ -1,14 +1,36 @@
 import { z } from 'zod';
 
+// The vocabulary: every status, impact and order the product uses, once. Listed from best to
+// worst wherever order matters, so that an index is a rank.
+
+/** Component statuses, best to worst for customers: maintenance is planned, so above "operational" but below any fault. */
 export const COMPONENT_STATUSES = [
   'operational',
+  'under_maintenance',
   'degraded_performance',
   'partial_outage',
   'major_outage',
-  'under_maintenance',
 ] as const;
 export const ComponentStatus = z.enum(COMPONENT_STATUSES);
 export type ComponentStatus = z.infer<typeof ComponentStatus>;
+
+/** Faults only, mildest first: what a metric rule can assert. */
+export const FAULT_LEVELS = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] as const satisfies readonly ComponentStatus[];
+export type FaultLevel = (typeof FAULT_LEVELS)[number];
+
+/**
+ * Nothing measured for too long: not a status a component is set to, but one its history and its
+ * rule can be in (the page shows データなし / No data, never "operational").
+ */
+export const NO_DATA = 'no_data';
+export type NoData = typeof NO_DATA;
+/** A component's state as its history records it. */
+export type RecordedStatus = ComponentStatus | NoData;
+/**
+ * Recorded states, best to worst, for "the worst of a day": a stretch without data is worse than
+ * maintenance (nobody can vouch for it) and better than any fault.
+ */
+export const RECORDED_STATUSES = ['operational', 'under_maintenance', NO_DATA, 'degraded_performance', 'partial_outage', 'major_outage'] as const satisfies readonly RecordedStatus[];
 
 export const INCIDENT_IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
 export const IncidentImpact = z.enum(INCIDENT_IMPACTS);
@@ -18,6 +40,28 @@ export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', '
 export const IncidentStatus = z.enum(INCIDENT_STATUSES);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
+/** Incidents still going on: listed as ongoing, counted in the page's indicator, followed by automatic updates. */
+export const UNRESOLVED_INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring'] as const satisfies readonly IncidentStatus[];
+
 export function isUnresolved(status: IncidentStatus): boolean {
-  return status !== 'resolved' && status !== 'postmortem';
+  return (UNRESOLVED_INCIDENT_STATUSES as readonly string[]).includes(status);
+}
+
+/** Rank of a component status (0 = operational); an unknown string ranks as operational. */
+export function componentRank(status: string): number {
+  return Math.max(0, COMPONENT_STATUSES.indexOf(status as ComponentStatus));
+}
+
+/** The worse of two component statuses. */
+export function worseStatus<T extends ComponentStatus>(a: T, b: T): T {
+  return componentRank(b) > componentRank(a) ? b : a;
+}
+
+/** Rank of an impact (0 = none). */
+export function impactRank(impact: string): number {
+  return Math.max(0, INCIDENT_IMPACTS.indexOf(impact as IncidentImpact));
+}
+
+export function isComponentStatus(value: string): value is ComponentStatus {
+  return (COMPONENT_STATUSES as readonly string[]).includes(value);
 }

@@ -48,7 +48,7 @@ export function copyDatabase(name: string): string {
     if (result.status !== 0) throw new Error(`could not create the test database ${copy}: ${result.stderr}`);
     return databaseUrl(server, copy);
   }
-  const source = inject('siteDatabaseUrl').replace(/^file:/, '');
+  const source = inject('siteDatabaseTemplate');
   const database = path.join(path.dirname(source), `${suffix}.db`);
   copyFileSync(source, database);
   return `file:${database}`;
