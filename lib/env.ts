@@ -37,8 +37,11 @@ const schema = z.object({
   AUTO_PUBLISH: z.stringbool().default(true),
   /** Healthy minutes after which an automatic incident in "monitoring" is resolved. */
   AUTO_RESOLVE_MINUTES: z.coerce.number().min(0).max(1440).default(30),
-  /** How often the site evaluates the metric rules on its own (no-data detection, auto-resolve). */
-  RULE_TICK_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /**
+   * How often the worker evaluates the metric rules (new windows, no data, resolution) and moves
+   * maintenance on, and how often each site instance looks for status changes to show.
+   */
+  RULE_TICK_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
   /** Late mail changes a status only once this many messages are that late (lib/metrics/signals.ts). */
   RULE_MIN_LATE_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(5),
   /** …and this percentage of a window's mail, delivered and waiting (5: the window's p95). */

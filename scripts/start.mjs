@@ -1,5 +1,5 @@
 // `npm start`: migrates and seeds the database, builds the site when its sources changed, then
-// runs the site, the bundled MTA and the notice worker together and keeps them running
+// runs the site, the bundled MTA and the worker together and keeps them running
 // (scripts/lib/supervisor.mjs: a process that crashes is started again, the others stay up).
 // Ctrl-C or SIGTERM stops them all.
 //
@@ -49,8 +49,9 @@ export function tayoriProcesses(env) {
   if (existsSync('mta/main.ts') && env.MTA_DISABLED !== 'true') {
     processes.push({ name: 'mta', command: process.execPath, args: ['--import', 'tsx', 'mta/main.ts'], env });
   }
-  // Sends notices and webhooks from the outbox; 'react-server' because lib/ modules import 'server-only'.
-  processes.push({ name: 'notice-worker', command: process.execPath, args: ['--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts'], env });
+  // The worker: rules, automatic incidents, maintenance, notices and webhooks; 'react-server'
+  // because lib/ modules import 'server-only'.
+  processes.push({ name: 'worker', command: process.execPath, args: ['--conditions=react-server', '--import', 'tsx', 'worker/main.ts'], env });
   return processes;
 }
 

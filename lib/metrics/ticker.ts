@@ -1,8 +1,9 @@
 import { env, selfOrigin } from '../env';
 import { readIngestToken } from '../ingest/token';
 
-// Rule evaluation must run inside a request for cache revalidation to work, so the server calls
-// its own tick route on a timer.
+// The site's tick: every RULE_TICK_SECONDS the server calls its own tick route, which refreshes its
+// cached pages when the status changed elsewhere (the worker evaluates the rules; another instance
+// took a console action). Revalidation must run inside a request, hence the route.
 export function startRuleTicker() {
   const timer = setInterval(async () => {
     const token = readIngestToken();

@@ -6,7 +6,6 @@ import { env } from '../env';
 import type { Lang } from '../i18n/locales';
 import { claimWebhooks, markWebhookDelivered, markWebhookFailed, type ClaimedWebhook } from '../webhooks/outbox';
 import { postWebhook } from '../webhooks/post';
-import { createMissedIncidentNotices } from './enqueue';
 import { createNoticeSender, noticeCopy, prepareNotice, subscriberLinks, type PreparedNotice } from './mailer';
 import type { SmtpSender } from './smtp-sender';
 import { claimDeliveries, loadNotice, markFinishing, markPermanentFailure, markSent, markSkipped, markTemporaryFailure, releaseClaims, settleOutcomes, type ClaimedDelivery } from './outbox';
@@ -15,8 +14,6 @@ import { claimDeliveries, loadNotice, markFinishing, markPermanentFailure, markS
 // with at most NOTICE_WORKER_CONCURRENCY in flight, and records each outcome (see outbox.ts for
 // what survives a crash). The sessions never wait for a batch to finish: the next batch is
 // claimed while the current one is still going out. Webhooks have a loop of their own.
-
-const SWEEP_EVERY_MS = 30_000;
 
 export interface WorkerOptions {
   sender?: SmtpSender;
@@ -31,7 +28,7 @@ export async function runNoticeWorker({ sender = createNoticeSender(), signal, l
   // 10 listeners, and no leak (each goes when its wait ends).
   if (signal) setMaxListeners(env.NOTICE_WORKER_CONCURRENCY + 1, signal);
   log(`notice worker: sending through ${redact(env.SMTP_URL)}, ${env.NOTICE_WORKER_CONCURRENCY} at a time`);
-  await Promise.all([sendMail(sender, signal), postWebhooks(signal, log)]);
+  await Promise.all([sendMail(sender, signal), postWebhooks(signal)]);
   await settleOutcomes();
   sender.close();
 }
@@ -65,14 +62,8 @@ async function sendMail(sender: SmtpSender, signal?: AbortSignal) {
   await releaseClaims(queue.splice(0)).catch((error) => console.error('notice worker: could not give back unsent claims:', error));
 }
 
-async function postWebhooks(signal: AbortSignal | undefined, log: (line: string) => void) {
-  let lastSweep = 0;
+async function postWebhooks(signal: AbortSignal | undefined) {
   while (!signal?.aborted) {
-    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
-      lastSweep = Date.now();
-      const missed = await createMissedIncidentNotices().catch((e) => (log(`notice worker: sweep failed: ${e}`), 0));
-      if (missed) log(`notice worker: created ${missed} missed notice(s)`);
-    }
     const hooks = await claimWebhooks(Math.min(50, env.NOTICE_BATCH_SIZE)).catch((error) => (console.error('notice worker: claiming webhooks failed:', error), []));
     if (!hooks.length) {
       await sleep(env.NOTICE_POLL_MS, signal);

@@ -82,7 +82,7 @@ children.push(sink);
 await waitFor('smtp-sink', () => portOpen(port), 10_000);
 
 for (let i = 0; i < WORKERS; i++) {
-  const worker = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WORKER_PROFILE] : []), '--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts'], {
+  const worker = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WORKER_PROFILE] : []), '--conditions=react-server', '--import', 'tsx', 'worker/main.ts'], {
     cwd: ROOT,
     env: { ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, NOTICE_WORKER_CONCURRENCY: String(CONCURRENCY), NOTICE_BATCH_SIZE: '500', NOTICE_POLL_MS: '50' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -128,7 +128,7 @@ export class Stack {
         return fetch(`${this.siteUrl}/favicon.svg`).then((r) => r.ok, () => false);
       }, 60_000);
     } else if (part === 'worker') {
-      this.launch('worker', ['--conditions=react-server', '--import', 'tsx', 'scripts/notice-worker.ts'], this.siteEnv());
+      this.launch('worker', ['--conditions=react-server', '--import', 'tsx', 'worker/main.ts'], this.siteEnv());
     } else {
       const child = this.launch('mta', ['--import', 'tsx', 'mta/main.ts'], this.mtaEnv());
       await waitFor('the MTA to listen', () => {

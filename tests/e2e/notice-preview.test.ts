@@ -25,8 +25,8 @@ beforeAll(async () => {
   const isolated = isolatedSite('notice-preview');
   db = openDatabase(isolated.DATABASE_URL);
   for (const lang of ['ja', 'en']) await db.subscriber.create({ data: { email: `reader-${lang}@example.test`, lang, status: 'active', allComponents: true, confirmedAt: new Date() } });
-  site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, RULE_TICK_SECONDS: '1' });
-  worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url });
+  site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, RULE_TICK_SECONDS: '1' }, { worker: false });
+  worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url, RULE_TICK_SECONDS: '1' });
   browser = await launchChromium();
   staff = await signedInContext(browser, site.databaseUrl, site.url, 'editor@example.com', 'editor');
   page = await staff.newPage();

@@ -70,8 +70,8 @@ beforeAll(async () => {
       data: { url: `http://127.0.0.1:${port}/hook`, secret: `whsec_${randomBytes(16).toString('hex')}`, status: 'active', lang, allComponents: true, manageTokenHash: randomBytes(32).toString('hex'), confirmedAt: now },
     });
   }
-  site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, RULE_TICK_SECONDS: '1' });
-  worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url });
+  site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, RULE_TICK_SECONDS: '1' }, { worker: false });
+  worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url, RULE_TICK_SECONDS: '1' });
 
   // The console's actions call these lib functions; they read the configuration at import.
   Object.assign(process.env, { ...common, DATABASE_URL: isolated.DATABASE_URL, SITE_URL: site.url });

@@ -146,6 +146,8 @@ describe('an automatic incident opened through the ingest API', () => {
       body: JSON.stringify({ rollups }),
     });
     expect(res.status).toBe(200);
+    // The worker judges the windows; the site refreshes its pages and API at its next tick.
+    for (const pagePath of ['/', '/en']) expect(banner(await pageShowing(pagePath, 'minor')).indicator).toBe('minor');
   });
 
   it('shows at once in the API exactly as on the page: status, components and unresolved incident', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { makeRollup } from '../support/rollups';
+import { judged } from '../support/rules';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 
 // The whole life of an automatic incident, driven only by rollups pushed to the ingest API.
@@ -41,6 +42,8 @@ async function push(delaySeconds: number, windows: number, messages = 20) {
     body: JSON.stringify({ rollups }),
   });
   expect(res.status).toBe(200);
+  // The site stores; the worker judges (within RULE_TICK_SECONDS).
+  await judged(db, base + (next - 1) * WINDOW);
 }
 
 function inbound() {
@@ -86,7 +89,8 @@ describe('automatic incident from measured mail delay', () => {
     expect(first.bodyJa).toContain('メール受信に遅延が発生しております。現在、最大で約12分の遅延が発生しています。');
     expect(first.bodyEn).toContain('about 12 minutes');
 
-    const page = await (await fetch(`${site.url}/`)).text();
+    // The site shows it at its next tick (RULE_TICK_SECONDS).
+    const page = await until(async () => (await fetch(`${site.url}/`)).text(), (html) => html.includes('data-status="degraded_performance"'), 'the status page');
     expect(page).toContain('メール受信の遅延');
     expect(page).toMatch(/data-component="mail-inbound" data-status="degraded_performance"/);
   });
@@ -177,6 +181,7 @@ describe('automatic incidents under staff control', () => {
       body: JSON.stringify({ rollups }),
     });
     expect(res.status).toBe(200);
+    await judged(draftDb, cursor, 'mail-outbound');
     const outbound = await draftDb.component.findUniqueOrThrow({ where: { slug: 'mail-outbound' } });
     expect(outbound.status).toBe('under_maintenance');
     // The rule did see the delay (its own state), but changed nothing customers see.
@@ -196,6 +201,7 @@ describe('automatic incidents under staff control', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ rollups }),
     });
+    await judged(draftDb, cursor, 'mail-outbound');
     const incident = await draftDb.incident.findFirstOrThrow({ where: { source: 'auto' } });
     expect(incident.published).toBe(false);
     expect((await fetch(`${draftSite.url}/incidents/${incident.slug}`)).status).toBe(404);

@@ -16,7 +16,7 @@ beforeAll(async () => {
   // Only the change below may move the status: no "no data" while the test runs.
   await withDatabase(databaseUrl, (db) => db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } }));
   // The test calls the tick itself, so the timer never runs one in between.
-  site = await startSite({ ...isolated, RULE_TICK_SECONDS: '300' });
+  site = await startSite({ ...isolated, RULE_TICK_SECONDS: '300' }, { worker: false });
 });
 afterAll(async () => {
   await site?.stop();

@@ -23,8 +23,8 @@ beforeAll(async () => {
   const isolated = isolatedSite('notices-flow');
   db = openDatabase(isolated.DATABASE_URL);
   await db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } });
-  site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, AUTO_RESOLVE_MINUTES: '600', RULE_TICK_SECONDS: '1' });
-  worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url });
+  site = await startSite({ ...isolated, ...common, SMTP_URL: sink.url, AUTO_RESOLVE_MINUTES: '600', RULE_TICK_SECONDS: '1' }, { worker: false });
+  worker = startNoticeWorker({ ...isolated, ...common, SMTP_URL: sink.url, SITE_URL: site.url, AUTO_RESOLVE_MINUTES: '600', RULE_TICK_SECONDS: '1' });
 });
 afterAll(async () => {
   await worker?.kill();

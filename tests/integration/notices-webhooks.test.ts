@@ -49,7 +49,8 @@ beforeAll(async () => {
   db = openDatabase(isolated.DATABASE_URL);
   await db.componentMetricRule.updateMany({ data: { noDataAfterS: 3600 } });
   const env = { ...isolated, WEBHOOK_ALLOW_LOOPBACK: 'true', NOTICE_TOKEN_SECRET: 'webhooks-secret-0123456789abcdef0123' };
-  site = await startSite({ ...env, AUTO_RESOLVE_MINUTES: '600', SMTP_URL: 'smtp://127.0.0.1:9' });
+  // The test's own worker (below) is the only one: its webhook retry settings are the test's.
+  site = await startSite({ ...env, AUTO_RESOLVE_MINUTES: '600', SMTP_URL: 'smtp://127.0.0.1:9' }, { worker: false });
   worker = startNoticeWorker({ ...env, SITE_URL: site.url, SMTP_URL: 'smtp://127.0.0.1:9', WEBHOOK_RETRY_BASE_SECONDS: '0.2' });
 });
 afterAll(async () => {
@@ -130,7 +131,8 @@ describe('webhooks', () => {
     expect(incident.shortlink).toMatch(/\/incidents\/[\w-]+-mail-inbound-delay$/);
     expect(incident.incident_updates).toHaveLength(1);
     expect(incident.incident_updates[0].body).toContain('メール受信に遅延が発生しております');
-    expect(incident.incident_updates[0].affected_components).toEqual([{ code: 'mail-inbound', name: 'メール受信', old_status: 'operational', new_status: 'degraded_performance' }]);
+    // As in Statuspage (and the API), `code` is the component's id.
+    expect(incident.incident_updates[0].affected_components).toEqual([{ code: incident.components[0].id, name: 'メール受信', old_status: 'operational', new_status: 'degraded_performance' }]);
     expect(incident.components.map((c: { name: string }) => c.name)).toEqual(['メール受信']);
 
     const component = await until(() => received.find((r) => r.event === 'component'), 'the component webhook');

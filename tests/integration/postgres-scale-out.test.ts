@@ -1,6 +1,6 @@
-// Several instances on one PostgreSQL database: two site processes take the MTAs' rollups and
-// evaluate the rules at the same time, two notice workers share the outbox. Every subscriber gets
-// the notice exactly once, and the rules open exactly one incident.
+// Several instances on one PostgreSQL database: two site processes take the MTAs' rollups, two
+// workers evaluate the rules at the same time and share the outbox. Every subscriber gets the
+// notice exactly once, and the rules open exactly one incident.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -123,7 +123,7 @@ describe.skipIf(!onPostgres())(`two processes evaluating the same windows at onc
   });
 });
 
-describe.skipIf(!onPostgres())(`two sites and two notice workers on one database (${onPostgres() ? 'PostgreSQL' : needsPostgres})`, () => {
+describe.skipIf(!onPostgres())(`two sites and two workers on one database (${onPostgres() ? 'PostgreSQL' : needsPostgres})`, () => {
   let db: TestDatabase;
   const sites: RunningSite[] = [];
   const workers: RunningWorker[] = [];
@@ -168,8 +168,9 @@ describe.skipIf(!onPostgres())(`two sites and two notice workers on one database
     for (let i = 0; i < rows.length; i += 2000) await db.subscriber.createMany({ data: rows.slice(i, i + 2000) });
 
     const common = { DATABASE_URL: isolated.DATABASE_URL, SMTP_URL: smtpUrl, NOTICE_TOKEN_SECRET: 'scale-out-secret-0123456789abcdef0123', AUTO_RESOLVE_MINUTES: '600', RULE_TICK_SECONDS: '1' };
-    sites.push(await startSite({ ...common, NEXT_DIST_DIR: isolated.NEXT_DIST_DIR }));
-    sites.push(await startSite({ ...common, NEXT_DIST_DIR: isolatedBuild('scale-out-b') }));
+    // The two workers below evaluate the rules and send the notices; the sites only take the rollups.
+    sites.push(await startSite({ ...common, NEXT_DIST_DIR: isolated.NEXT_DIST_DIR }, { worker: false }));
+    sites.push(await startSite({ ...common, NEXT_DIST_DIR: isolatedBuild('scale-out-b') }, { worker: false }));
     // Each worker sends from its own address, so the sink can tell who sent what.
     for (const n of [1, 2]) {
       workers.push(startNoticeWorker({ ...common, SITE_URL: sites[0]!.url, NOTICE_FROM_ADDRESS: `status-${n}@tayori.test`, NOTICE_WORKER_CONCURRENCY: '10', NOTICE_BATCH_SIZE: '200' }));
@@ -199,7 +200,7 @@ describe.skipIf(!onPostgres())(`two sites and two notice workers on one database
       expect(answers.map((a) => a.status)).toEqual([200, 200]);
     }
     await until(() => db.incident.count({ where: { source: 'auto' } }), (n) => n > 0, 'the automatic incident');
-    // Let both sites' ticks run over the same windows a few more times.
+    // Let both workers' ticks run over the same windows a few more times.
     await new Promise((r) => setTimeout(r, 3000));
     const incidents = await db.incident.findMany({ where: { source: 'auto' }, include: { updates: true } });
     expect(incidents).toHaveLength(1);

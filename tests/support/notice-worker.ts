@@ -1,4 +1,5 @@
-// Runs scripts/notice-worker.ts as its own process, as `npm start` does.
+// Runs the worker (worker/main.ts) as its own process, as `npm start` does: the rules, the
+// automatic incidents, maintenance, and the notice and webhook fan-out.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, siteEnv } from './site';
@@ -10,7 +11,7 @@ export interface RunningWorker {
 }
 
 export function startNoticeWorker(env: Record<string, string>): RunningWorker {
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts/notice-worker.ts')], {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
     cwd: ROOT,
     env: siteEnv({ NOTICE_POLL_MS: '100', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,8 @@ export interface RunningSite {
   port: number;
   databaseUrl: string;
   output: () => string;
+  /** What the site's worker printed (empty with `worker: false`). */
+  workerOutput: () => string;
   stop: () => Promise<void>;
 }
 
@@ -73,7 +75,13 @@ export function isolatedBuild(name: string): string {
   return distDir;
 }
 
-export async function startSite(extraEnv: Record<string, string> = {}): Promise<RunningSite> {
+/**
+ * The site as `npm start` runs it: Next.js behind scripts/site-server.mjs, and its worker
+ * (worker/main.ts: rules, maintenance, notices) on the same database, unless `worker: false`
+ * (a test that runs a worker of its own, or wants the site alone). The worker never writes to
+ * TAYORI_QUERY_LOG: that log counts what the site's visitors cost.
+ */
+export async function startSite(extraEnv: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<RunningSite> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The production server as `npm start` runs it: Next.js behind scripts/site-server.mjs.
@@ -99,13 +107,30 @@ export async function startSite(extraEnv: Record<string, string> = {}): Promise<
     await new Promise((r) => setTimeout(r, 200));
   }
 
+  let workerLog = '';
+  let worker: ChildProcess | undefined;
+  if (options.worker !== false) {
+    const { TAYORI_QUERY_LOG: _, ...workerEnv } = siteEnv({ SITE_URL: url, ...extraEnv });
+    worker = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    worker.stdout!.on('data', (d) => (workerLog += d));
+    worker.stderr!.on('data', (d) => (workerLog += d));
+  }
+  const stopWorker = () =>
+    new Promise<void>((resolve) => {
+      if (!worker || worker.exitCode !== null || worker.signalCode !== null) return resolve();
+      worker.once('exit', () => resolve());
+      worker.kill('SIGTERM');
+      setTimeout(() => worker!.kill('SIGKILL'), 5000).unref();
+    });
+
   return {
     url,
     port,
     databaseUrl: extraEnv.DATABASE_URL ?? inject('siteDatabaseUrl'),
     output: () => log,
+    workerOutput: () => workerLog,
     stop: () =>
-      new Promise<void>((resolve) => {
+      stopWorker().then(() => new Promise<void>((resolve) => {
         const cleanUp = () => {
           // An isolated build copy is removed with its server.
           if (extraEnv.NEXT_DIST_DIR && extraEnv.NEXT_DIST_DIR !== inject('nextDistDir')) {
@@ -117,6 +142,6 @@ export async function startSite(extraEnv: Record<string, string> = {}): Promise<
         child.once('exit', cleanUp);
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+      })),
   };
 }

@@ -61,12 +61,12 @@ beforeAll(async () => {
   });
   launcher.stdout!.on('data', (d) => (log += d));
   launcher.stderr!.on('data', (d) => (log += d));
-  await waitFor('the site, the MTA and the notice worker', async () => (await answers(`${siteUrl}/`)) && (await answers(`${mtaUrl}/healthz`)) && pidsOf('notice-worker').length > 0, 120_000, 250);
+  await waitFor('the site, the MTA and the worker', async () => (await answers(`${siteUrl}/`)) && (await answers(`${mtaUrl}/healthz`)) && pidsOf('worker').length > 0, 120_000, 250);
 }, 180_000);
 
 afterAll(() => {
   if (launcher?.exitCode === null) launcher.kill('SIGKILL');
-  for (const name of ['site', 'mta', 'notice-worker']) for (const pid of pidsOf(name)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const name of ['site', 'mta', 'worker']) for (const pid of pidsOf(name)) if (alive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
 });
@@ -74,7 +74,7 @@ afterAll(() => {
 describe('npm start keeps running when a process dies', () => {
   it('starts a killed MTA and notice worker again, and the site answers throughout', async () => {
     const [mta] = pidsOf('mta');
-    const [worker] = pidsOf('notice-worker');
+    const [worker] = pidsOf('worker');
     let polls = 0;
     const failures: string[] = [];
     let polling = true;
@@ -89,15 +89,15 @@ describe('npm start keeps running when a process dies', () => {
 
     process.kill(mta!, 'SIGKILL');
     process.kill(worker!, 'SIGKILL');
-    await waitFor('a new MTA and notice worker', () => pidsOf('mta').length === 2 && pidsOf('notice-worker').length === 2, 60_000, 100);
+    await waitFor('a new MTA and worker', () => pidsOf('mta').length === 2 && pidsOf('worker').length === 2, 60_000, 100);
     await waitFor('the new MTA to answer', () => answers(`${mtaUrl}/healthz`), 60_000, 250);
     polling = false;
     await poller;
 
     expect(log).toMatch(/tayori: mta exited \(SIGKILL\) after .*; starting it again in 1\.0 s/);
-    expect(log).toMatch(/tayori: notice-worker exited \(SIGKILL\) after .*; starting it again in 1\.0 s/);
+    expect(log).toMatch(/tayori: worker exited \(SIGKILL\) after .*; starting it again in 1\.0 s/);
     expect(log).not.toMatch(/tayori: stopping/);
-    expect(alive(pidsOf('notice-worker')[1]!)).toBe(true);
+    expect(alive(pidsOf('worker')[1]!)).toBe(true);
     expect(polls).toBeGreaterThan(5);
     expect(failures).toEqual([]);
   });
@@ -113,7 +113,7 @@ describe('npm start keeps running when a process dies', () => {
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
     launcher.kill('SIGTERM');
     expect(await exited).toBe(0);
-    for (const name of ['site', 'mta', 'notice-worker']) for (const pid of pidsOf(name)) expect(alive(pid), `${name} ${pid}`).toBe(false);
+    for (const name of ['site', 'mta', 'worker']) for (const pid of pidsOf(name)) expect(alive(pid), `${name} ${pid}`).toBe(false);
 
     const secrets = secretFiles(dataDir).map((file) => ({ file: path.relative(dataDir, file), value: readFileSync(file, 'utf8').trim() }));
     expect(secrets.map((s) => s.file).sort()).toEqual(expect.arrayContaining(['ingest-token', path.join('mta', 'admin-token')]));
