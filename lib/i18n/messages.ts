@@ -1,6 +1,5 @@
-import type { UptimeCoverage } from '../metrics/uptime';
 import type { IndicatorDescription } from '../status/indicator';
-import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
+import type { ComponentStatus, IncidentImpact, IncidentStatus, UptimeCoverage } from '../status/types';
 import type { Lang } from './locales';
 
 export interface Messages {

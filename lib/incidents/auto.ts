@@ -2,10 +2,8 @@ import 'server-only';
 import { formatInTimeZone } from 'date-fns-tz';
 import { db, type Db } from '../db';
 import { env } from '../env';
-import { countAbove, readCounts } from '../metrics/histogram';
-import { RULE_LEVELS, WINDOW_SECONDS, type RuleLevel } from '../metrics/rules';
 import type { NoticeKind } from '../notices/kinds';
-import { impactRank, UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus } from '../status/types';
+import { FAULT_LEVELS, impactRank, UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus, type FaultLevel } from '../status/types';
 import {
   grewText,
   IMPACT_FOR_STATUS,
@@ -24,7 +22,7 @@ import { enqueueIncidentNotice } from '../notices/enqueue';
 // enqueued after it commits (and, should the process die in between, by the notice sweep).
 
 const UNRESOLVED = [...UNRESOLVED_INCIDENT_STATUSES];
-const rank = (s: string) => RULE_LEVELS.indexOf(s as RuleLevel);
+const rank = (s: string) => FAULT_LEVELS.indexOf(s as FaultLevel);
 
 interface ComponentRow {
   id: string;
@@ -74,7 +72,7 @@ export async function syncAutoIncident(tx: Db, component: ComponentRow, from: Co
     await tx.incident.update({ where: { id: open.id }, data: { status: 'investigating', summaryJa: text.ja, summaryEn: text.en, ...(raiseImpact ? { impact } : {}) } });
     const update = await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'investigating', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } });
     await tx.incidentComponent.updateMany({
-      where: { incidentId: open.id, componentId: component.id, status: { in: RULE_LEVELS.filter((l) => rank(l) < rank(to)) } },
+      where: { incidentId: open.id, componentId: component.id, status: { in: FAULT_LEVELS.filter((l) => rank(l) < rank(to)) } },
       data: { status: to },
     });
     if (recurred) {
@@ -147,8 +145,15 @@ export async function enqueuePending(notices: readonly PendingNotice[]): Promise
   for (const n of notices) await enqueueIncidentNotice(n.incidentId, n.updateId, n.kind);
 }
 
-/** Resolves automatic incidents whose component has been healthy for AUTO_RESOLVE_MINUTES. */
-export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean> {
+/** How many messages a component's rule counts as late in one of its incident's windows (lib/metrics). */
+export type LateMessageCounter = (window: { startAt: Date; endAt: Date }, rule: { degradedAboveS: number; enterWindows: number; flow: string } | null) => Promise<number>;
+
+/**
+ * Resolves automatic incidents whose component has been healthy for AUTO_RESOLVE_MINUTES, with
+ * the number of messages delivered late in their windows (counted by the caller, which owns the
+ * measurements).
+ */
+export async function resolveRecoveredAutoIncidents(now: Date, countLate: LateMessageCounter): Promise<boolean> {
   const candidates = await db.incident.findMany({
     where: { source: 'auto', status: 'monitoring' },
     include: { windows: { orderBy: { position: 'asc' } } },
@@ -159,11 +164,9 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
     if (!last?.endAt || now.getTime() - last.endAt.getTime() < env.AUTO_RESOLVE_MINUTES * 60_000) continue;
     const component = await db.component.findUnique({ where: { id: incident.autoComponentId ?? '' }, include: { rule: true } });
     if (!component) continue;
-    const threshold = component.rule?.degradedAboveS ?? 300;
-
     let affectedTotal = 0;
     for (const w of incident.windows) {
-      const affected = await messagesDelayedBetween(w.startAt, w.endAt ?? now, threshold, (component.rule?.enterWindows ?? 2) * WINDOW_SECONDS, component.rule?.flow ?? 'inbound');
+      const affected = await countLate({ startAt: w.startAt, endAt: w.endAt ?? now }, component.rule);
       affectedTotal += affected;
       await db.incidentWindow.update({ where: { id: w.id }, data: { messagesAffected: affected } });
     }
@@ -183,17 +186,4 @@ export async function resolveRecoveredAutoIncidents(now: Date): Promise<boolean>
     resolved = true;
   }
   return resolved;
-}
-
-/**
- * Messages of the rule's flow delivered later than `thresholdS` in a window, from the raw 10-second rollups (kept for
- * two days, much longer than an incident waits to be resolved). The window opens when the rule
- * changed, after `leadS` of slow windows that triggered it: those count too.
- */
-async function messagesDelayedBetween(from: Date, to: Date, thresholdS: number, leadS: number, flow: string): Promise<number> {
-  const rows = await db.mailMetricRollup.findMany({
-    where: { flow, windowStart: { gte: new Date(from.getTime() - leadS * 1000), lt: to } },
-    select: { histogram: true },
-  });
-  return rows.reduce((sum, r) => sum + countAbove(readCounts(r.histogram), thresholdS), 0);
 }

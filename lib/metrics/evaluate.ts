@@ -1,11 +1,11 @@
 import 'server-only';
 import { crashPoint } from '../crash-points';
 import { db, type Db } from '../db';
-import { enqueuePending, resolveRecoveredAutoIncidents, syncAutoIncident, trackOpenWindow, type PendingNotice } from '../incidents/auto';
+import { enqueuePending, resolveRecoveredAutoIncidents, syncAutoIncident, trackOpenWindow, type LateMessageCounter, type PendingNotice } from '../incidents/auto';
 import { noteScanBypass, noteScanResumed } from '../incidents/scan-bypass';
 import type { ComponentStatus } from '../status/types';
 import { env } from '../env';
-import { addInto, bucketOf, emptyCounts, readCounts } from './histogram';
+import { addInto, bucketOf, countAbove, emptyCounts, readCounts } from './histogram';
 import { MAIL_FLOWS, type MailFlow } from './rollup-schema';
 import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './rules';
 import { flowSignal, type FlowWindow, type LateMailSettings } from './signals';
@@ -51,7 +51,7 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
   for (const rule of rules) {
     if (await evaluateRule(rule, now)) changed = true;
   }
-  if (await resolveRecoveredAutoIncidents(now)) changed = true;
+  if (await resolveRecoveredAutoIncidents(now, countLateMessages)) changed = true;
   return { changed };
 }
 
@@ -232,6 +232,20 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
   await enqueuePending(notices);
   return changed;
 }
+
+/**
+ * Messages of the rule's flow delivered later than its first threshold in an incident's window,
+ * from the raw 10-second rollups (kept two days, far longer than an incident waits to resolve).
+ * The window opens when the rule changed, after the slow windows that triggered it: those count too.
+ */
+const countLateMessages: LateMessageCounter = async (window, rule) => {
+  const leadMs = (rule?.enterWindows ?? 2) * WINDOW_SECONDS * 1000;
+  const rows = await db.mailMetricRollup.findMany({
+    where: { flow: rule?.flow ?? 'inbound', windowStart: { gte: new Date(window.startAt.getTime() - leadMs), lt: window.endAt } },
+    select: { histogram: true },
+  });
+  return rows.reduce((sum, r) => sum + countAbove(readCounts(r.histogram), rule?.degradedAboveS ?? 300), 0);
+};
 
 /** Whether the component fails to show what its rule says (the "no data" flag, or a status not set by staff). */
 function disagrees(component: { noData: boolean; overrideStatus: string | null; status: string }, ruleStatus: RuleStatus): boolean {

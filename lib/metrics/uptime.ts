@@ -1,5 +1,5 @@
 import { formatInTimeZone } from 'date-fns-tz';
-import { RECORDED_STATUSES, type RecordedStatus } from '../status/types';
+import { RECORDED_STATUSES, type RecordedStatus, type UptimeCoverage } from '../status/types';
 import { bucketStart } from './resolutions';
 
 // Uptime per day from a component's status history. Weighted as Statuspage does: a major outage
@@ -39,7 +39,7 @@ export interface UptimeDay {
  * added 43 minutes ago ("over the last 43 minutes"). `with_gaps`: some time in between, or the
  * latest stretch, has no data ("over the 86 days with data"). `none`: nothing is known.
  */
-export type UptimeCoverage = 'whole_period' | 'recent' | 'with_gaps' | 'none';
+export type { UptimeCoverage };
 
 export interface UptimeComponent {
   slug: string;

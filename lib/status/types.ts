@@ -62,6 +62,13 @@ export function impactRank(impact: string): number {
   return Math.max(0, INCIDENT_IMPACTS.indexOf(impact as IncidentImpact));
 }
 
+/**
+ * What part of its period an uptime figure covers: all of it; one recent stretch (a component
+ * added lately); the period less stretches without data; nothing known at all.
+ */
+export const UPTIME_COVERAGES = ['whole_period', 'recent', 'with_gaps', 'none'] as const;
+export type UptimeCoverage = (typeof UPTIME_COVERAGES)[number];
+
 export function isComponentStatus(value: string): value is ComponentStatus {
   return (COMPONENT_STATUSES as readonly string[]).includes(value);
 }
