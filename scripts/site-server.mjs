@@ -6,11 +6,16 @@
 // whatever the client sent; lib/http/client-address.ts believes forwarded headers only when that
 // address is one of TRUSTED_PROXIES.
 //
+// It also answers anonymous GETs of the hottest public URLs (the status page, the Statuspage
+// documents, feeds, badge and widget) from copies kept in memory and rebuilt from Next.js when the
+// data changes (scripts/lib/snapshot.mjs), so that a crowd never queues behind Next.js's handler.
+//
 //   PORT=3000 HOST=127.0.0.1 node scripts/site-server.mjs
 //
 // SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, exit.
 import http from 'node:http';
 import path from 'node:path';
+import { createSnapshot } from './lib/snapshot.mjs';
 
 /** lib/http/client-address.ts reads this header, and only when the marker below is set. */
 const PEER_HEADER = 'x-tayori-peer';
@@ -31,9 +36,17 @@ const shown = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostna
 process.env.PORT = String(port);
 process.env.__NEXT_PRIVATE_ORIGIN = `http://${shown}:${port}`;
 
+// lib/env.ts's PAGE_REVALIDATE_SECONDS (which refuses a bad value when Next.js starts): the copies
+// are fetched again at least this often, as Next.js regenerates its pages.
+const revalidateSeconds = Number(process.env.PAGE_REVALIDATE_SECONDS) || 30;
+const snapshot = createSnapshot({ revalidateSeconds });
+// lib/cache/refresh.ts calls this after every status change it expires the pages for.
+globalThis[Symbol.for('tayori.status-pages-changed')] = () => snapshot.statusChanged();
+
 const server = http.createServer((req, res) => {
+  if (snapshot.serve(req, res)) return;
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
-  handle(req, res).catch((error) => {
+  snapshot.passThrough(req, res, () => handle(req, res)).catch((error) => {
     console.error(`site: request for ${req.url} failed:`, error);
     if (!res.headersSent) res.statusCode = 500;
     res.end();
@@ -47,6 +60,22 @@ server.once('error', (error) => {
 const app = next({ dev: false, dir: ROOT, hostname, port, httpServer: server });
 await app.prepare();
 const handle = app.getRequestHandler();
+
+// The snapshot fetches its copies from Next.js's handler through a server of its own on a loopback
+// port: the same handler, without the snapshot in front and without waiting for a change to be
+// shown (passThrough), and reachable before the site's port is open.
+const handlerServer = http.createServer((req, res) => {
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
+  handle(req, res).catch((error) => {
+    console.error(`site: request for ${req.url} failed:`, error);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+await new Promise((resolve) => handlerServer.listen(0, '127.0.0.1', resolve));
+handlerServer.unref();
+await snapshot.start(`http://127.0.0.1:${handlerServer.address().port}`);
+
 await new Promise((resolve) => server.listen(port, hostname, resolve));
 console.log(`site: ready on http://${shown}:${port}`);
 
@@ -54,6 +83,8 @@ let stopping = false;
 function stop() {
   if (stopping) return;
   stopping = true;
+  snapshot.stop();
+  handlerServer.close();
   // Requests in flight finish (an `after()` callback may still run inside one); then Next.js closes.
   server.close(() => app.close().finally(() => process.exit(0)));
   setTimeout(() => {
