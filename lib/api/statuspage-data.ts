@@ -3,13 +3,16 @@ import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
 import { markdownToText } from '../content/plain-text';
 import { db } from '../db';
+import type { Prisma } from '../generated/prisma/client';
 import { lastChangedAt } from '../incidents/current-text';
 import { uptime } from '../metrics/queries';
 import type { UptimeComponent } from '../metrics/uptime';
+import { UNRESOLVED_INCIDENT_STATUSES } from '../status/types';
 
 // Everything the Statuspage-compatible documents are built from, in both languages, read in one
 // cached call: every /api/v2 document and the badge are shaped from this snapshot, so a request
-// costs no database query and all documents agree with each other. Times are ISO strings because
+// costs no database query and all documents agree with each other. Webhooks are shaped from the
+// same data read at the moment they are enqueued (loadIncidentSnapshot). Times are ISO strings because
 // the data cache stores JSON.
 
 export interface SnapshotGroup {
@@ -107,7 +110,6 @@ export interface StatuspageSnapshot {
 }
 
 export const RECENT_LIMIT = 50;
-const UNRESOLVED = ['investigating', 'identified', 'monitoring'];
 const NOT_COMPLETED = ['scheduled', 'in_progress', 'verifying'];
 
 const iso = (d: Date) => d.toISOString();
@@ -172,19 +174,21 @@ async function loadComponents() {
   };
 }
 
-async function loadIncidents(): Promise<SnapshotIncident[]> {
-  const include = {
-    components: { select: { componentId: true } },
-    updates: {
-      orderBy: [{ displayAt: 'desc' as const }, { createdAt: 'desc' as const }],
-      include: { transitions: { select: { componentId: true, oldStatus: true, newStatus: true } } },
-    },
-  };
-  const [recent, unresolved] = await Promise.all([
-    db.incident.findMany({ where: { published: true }, orderBy: { startedAt: 'desc' }, take: RECENT_LIMIT, include }),
-    db.incident.findMany({ where: { published: true, status: { in: UNRESOLVED } }, orderBy: { startedAt: 'desc' }, include }),
-  ]);
-  return mergeById(recent, unresolved)
+const INCIDENT_INCLUDE = {
+  components: { select: { componentId: true } },
+  updates: {
+    orderBy: [{ displayAt: 'desc' as const }, { createdAt: 'desc' as const }],
+    include: { transitions: { select: { componentId: true, oldStatus: true, newStatus: true } } },
+  },
+};
+
+const findIncidents = (where: Prisma.IncidentWhereInput, take?: number) =>
+  db.incident.findMany({ where, orderBy: { startedAt: 'desc' }, take, include: INCIDENT_INCLUDE });
+
+/** The incidents any of `queries` find, once each, newest first. */
+async function loadIncidents(...queries: { where: Prisma.IncidentWhereInput; take?: number }[]): Promise<SnapshotIncident[]> {
+  const lists = await Promise.all(queries.map((q) => findIncidents(q.where, q.take)));
+  return mergeById(...lists)
     .toSorted((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
     .map((row) => ({
       id: row.id,
@@ -203,6 +207,8 @@ async function loadIncidents(): Promise<SnapshotIncident[]> {
       updates: row.updates.map((u) => toUpdate(u, u.transitions)),
     }));
 }
+
+const UNRESOLVED_PUBLISHED = { published: true, status: { in: [...UNRESOLVED_INCIDENT_STATUSES] } };
 
 async function loadMaintenances(): Promise<SnapshotMaintenance[]> {
   const include = {
@@ -235,7 +241,12 @@ async function loadMaintenances(): Promise<SnapshotMaintenance[]> {
 /** The snapshot, cached with the status pages' tags: refreshed on every status or incident change. */
 export const getStatuspageSnapshot = unstable_cache(
   async (): Promise<StatuspageSnapshot> => {
-    const [{ groups, components }, incidents, maintenances, uptimes] = await Promise.all([loadComponents(), loadIncidents(), loadMaintenances(), uptime()]);
+    const [{ groups, components }, incidents, maintenances, uptimes] = await Promise.all([
+      loadComponents(),
+      loadIncidents({ where: { published: true }, take: RECENT_LIMIT }, { where: UNRESOLVED_PUBLISHED }),
+      loadMaintenances(),
+      uptime(),
+    ]);
     const uptimeBySlug = Object.fromEntries(
       uptimes.map(({ slug, uptimePercent, periodDays, coveredMinutes, coveredFrom, coverage }) => [slug, { uptimePercent, periodDays, coveredMinutes, coveredFrom, coverage }]),
     );
@@ -244,3 +255,19 @@ export const getStatuspageSnapshot = unstable_cache(
   ['api:statuspage-snapshot'],
   { tags: [TAGS.components, TAGS.incidents], revalidate: 30 },
 );
+
+/**
+ * What the API would be shaped from at this moment, for one incident: read from the database now,
+ * not from the cache (up to 30 s behind, and not there at all in the worker process). The page's
+ * groups and components, the unresolved incidents that set its indicator, and the incident itself
+ * whatever its age, exactly as getStatuspageSnapshot() reads them. Webhook payloads are shaped from
+ * it when they are enqueued. No uptime figures (the component lists carry them, a webhook does not)
+ * and no maintenance (no webhook is about one).
+ */
+export async function loadIncidentSnapshot(incidentId: string): Promise<StatuspageSnapshot> {
+  const [{ groups, components }, incidents] = await Promise.all([
+    loadComponents(),
+    loadIncidents({ where: UNRESOLVED_PUBLISHED }, { where: { id: incidentId, published: true } }),
+  ]);
+  return { groups, components, incidents, maintenances: [], uptime: {} };
+}

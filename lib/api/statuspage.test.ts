@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatuspageSnapshot } from './statuspage-data';
-import { componentsDocument, incidentsDocument, statusDocument, summaryDocument, type SiteInfo } from './statuspage';
+import { componentsDocument, incidentsDocument, statusDocument, statuspageShaper, summaryDocument, type SiteInfo } from './statuspage';
 
 const site: SiteInfo = { url: 'https://status.example.jp', nameJa: '例ステータス', nameEn: 'Example Status', timeZone: 'Asia/Tokyo', pageId: 'abc123def456' };
 const T0 = '2026-11-01T00:00:00.000Z';
@@ -125,5 +125,35 @@ describe('Statuspage documents', () => {
     expect(open.incidents.map((i) => i.name)).toEqual(['遅延']);
     expect(open.page).toMatchObject({ name: '例ステータス', url: 'https://status.example.jp', time_zone: 'Asia/Tokyo' });
     expect(summaryDocument(snapshot(['operational'], [incident('postmortem', 'minor')]), 'ja', site).incidents).toEqual([]);
+  });
+
+  it("gives a webhook the API's page, incident and component, and a Statuspage indicator under maintenance", () => {
+    const snap = snapshot(['under_maintenance', 'partial_outage'], [incident('monitoring', 'none')]);
+    const shaper = statuspageShaper(snap, 'en', site);
+    // partial_outage: the page is "major"; the webhook's page says what status.json says.
+    expect(shaper.webhookPage()).toEqual({ id: 'abc123def456', status_indicator: 'major', status_description: statusDocument(snap, 'en', site).status.description });
+    const maintenanceOnly = statuspageShaper(snapshot(['under_maintenance', 'operational']), 'ja', site);
+    expect(maintenanceOnly.webhookPage()).toEqual({ id: 'abc123def456', status_indicator: 'none', status_description: 'メンテナンス中' });
+
+    const [listed] = incidentsDocument(snap, 'en', site).incidents;
+    expect(shaper.incidentById('i1')).toEqual(listed);
+    expect(shaper.incidentById('no-such-incident')).toBeNull();
+    expect(shaper.componentById('c1')).toEqual(listed.components[0]);
+    expect(shaper.componentById('c1')?.position).toBe(2);
+    expect(shaper.componentById('not-on-the-page')).toBeNull();
+  });
+
+  it('announces a component change with the component id, in the page time zone, only in Statuspage statuses', () => {
+    const shaper = statuspageShaper(snapshot(['operational', 'partial_outage']), 'en', site);
+    const change = { id: 't1', componentId: 'c1', oldStatus: 'operational', newStatus: 'partial_outage' };
+    expect(shaper.componentUpdate(change, '2026-11-02T01:00:00.000Z')).toEqual({
+      id: 't1',
+      component_id: 'c1',
+      old_status: 'operational',
+      new_status: 'partial_outage',
+      created_at: '2026-11-02T10:00:00+09:00',
+    });
+    expect(shaper.componentUpdate({ ...change, newStatus: 'no_data' }, '2026-11-02T01:00:00.000Z')).toBeNull();
+    expect(shaper.componentUpdate({ ...change, componentId: 'not-on-the-page' }, '2026-11-02T01:00:00.000Z')).toBeNull();
   });
 });

@@ -7,11 +7,17 @@ import { messages } from '../i18n/messages';
 import type { UptimeCoverage } from '../metrics/uptime';
 import { uptimeFigureText } from '../metrics/uptime-text';
 import { overallStatus, type OverallStatus } from '../status/indicator';
-import { COMPONENT_STATUSES, INCIDENT_IMPACTS, isUnresolved, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../status/types';
-import type { SnapshotComponent, SnapshotIncident, SnapshotMaintenance, SnapshotUpdate, StatuspageSnapshot } from './statuspage-data';
+import { INCIDENT_IMPACTS, isComponentStatus, isUnresolved, worseStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../status/types';
+import type { SnapshotComponent, SnapshotGroup, SnapshotIncident, SnapshotMaintenance, SnapshotTransition, SnapshotUpdate, StatuspageSnapshot } from './statuspage-data';
 
-// The documents of Atlassian Statuspage's public API v2, shaped from a snapshot, so that clients
-// written for Statuspage read Tayori unchanged. One function per document; plain objects.
+// The one place that builds Statuspage-shaped objects (Atlassian Statuspage's public API v2 and its
+// webhooks): page, status, component, component group, incident, incident update, affected
+// component, scheduled maintenance, and a webhook's page and component_update. The /api/v2
+// documents below, the webhook payloads (lib/webhooks/payload.ts) and, through summary.json, the
+// widget are all shaped here from a snapshot (lib/api/statuspage-data.ts), so a webhook and the API
+// say the same thing about the same moment, and clients written for Statuspage read Tayori unchanged.
+// Plain objects. Statuspage's forms throughout: times with the offset of the page's time zone, the
+// page's own id, `affected_components[].code` the component id (docs/api.md says why).
 
 export interface SiteInfo {
   url: string;
@@ -120,18 +126,45 @@ export interface MaintenanceJson extends IncidentJson {
   scheduled_until: string;
 }
 
-/** Shapes the parts of the documents for one language and site. */
-class Shaper {
+/** The page as a Statuspage webhook names it: its id and the status.json indicator, flattened. */
+export interface WebhookPageJson {
+  id: string;
+  status_indicator: StatusJson['indicator'];
+  status_description: string;
+}
+
+/** One component status change, as a Statuspage webhook announces it. */
+export interface ComponentUpdateJson {
+  id: string;
+  component_id: string;
+  old_status: ComponentStatus;
+  new_status: ComponentStatus;
+  created_at: string;
+}
+
+/** A status change an incident update recorded (IncidentUpdateComponent). */
+export interface ComponentTransition {
+  id: string;
+  componentId: string;
+  oldStatus: string;
+  newStatus: string;
+}
+
+/** Builds the objects for one language and site, from one snapshot. */
+export class StatuspageShaper {
   private readonly componentsById: Map<string, SnapshotComponent>;
+  private readonly groupsById: Map<string, SnapshotGroup>;
 
   constructor(
     private readonly snapshot: StatuspageSnapshot,
-    private readonly lang: Lang,
+    readonly lang: Lang,
     private readonly site: SiteInfo,
   ) {
     this.componentsById = new Map(snapshot.components.map((c) => [c.id, c]));
+    this.groupsById = new Map(snapshot.groups.map((g) => [g.id, g]));
   }
 
+  /** ISO 8601 with the offset of the page's time zone, as Statuspage writes every time. */
   time(isoUtc: string): string {
     return isoInZone(new Date(isoUtc), this.site.timeZone);
   }
@@ -162,7 +195,13 @@ class Shaper {
     return { indicator, description: messages(this.lang).overall[overall.description] };
   }
 
-  component(c: SnapshotComponent, position: number, withUptime = false): ComponentJson {
+  webhookPage(): WebhookPageJson {
+    const { indicator, description } = this.status();
+    return { id: this.site.pageId, status_indicator: indicator, status_description: description };
+  }
+
+  /** A component as an incident lists it; the component lists add Tayori's uptime figure (`withUptime`). */
+  component(c: SnapshotComponent, withUptime = false): ComponentJson {
     const uptime = withUptime ? this.snapshot.uptime[c.slug] : undefined;
     return {
       id: c.id,
@@ -170,7 +209,8 @@ class Shaper {
       status: asComponentStatus(c.status),
       created_at: this.time(c.createdAt),
       updated_at: this.time(c.updatedAt),
-      position,
+      // Its place in its group, as the status page lists it.
+      position: (this.groupsById.get(c.groupId)?.componentIds.indexOf(c.id) ?? 0) + 1,
       description: pick(this.lang, c.descriptionJa, c.descriptionEn) || null,
       showcase: true,
       start_date: isoInZone(new Date(c.createdAt), this.site.timeZone, 'day'),
@@ -193,54 +233,64 @@ class Shaper {
     };
   }
 
-  /** Groups and their components, as Statuspage lists them: each group followed by its members. */
-  components(): ComponentJson[] {
-    const list: ComponentJson[] = [];
-    this.snapshot.groups.forEach((g, groupIndex) => {
-      const members = g.componentIds.map((id) => this.componentsById.get(id)!).filter(Boolean);
-      list.push({
-        id: g.id,
-        name: pick(this.lang, g.nameJa, g.nameEn),
-        status: worstStatus(members.map((m) => asComponentStatus(m.status))),
-        created_at: this.time(g.createdAt),
-        updated_at: this.time(g.updatedAt),
-        position: groupIndex + 1,
-        description: null,
-        showcase: false,
-        start_date: null,
-        group_id: null,
-        page_id: this.site.pageId,
-        group: true,
-        only_show_if_degraded: false,
-        components: members.map((m) => m.id),
-      });
-      members.forEach((m, i) => list.push(this.component(m, i + 1, true)));
-    });
-    return list;
+  /** A component on the status page, by id; null for one the page does not show (in no group). */
+  componentById(id: string): ComponentJson | null {
+    const c = this.componentsById.get(id);
+    return c ? this.component(c) : null;
   }
 
-  /** Components of an incident or maintenance, with their current state. */
+  group(g: SnapshotGroup, position: number): ComponentJson {
+    const members = g.componentIds.map((id) => this.componentsById.get(id)).filter((m) => m !== undefined);
+    return {
+      id: g.id,
+      name: pick(this.lang, g.nameJa, g.nameEn),
+      status: worstStatus(members.map((m) => asComponentStatus(m.status))),
+      created_at: this.time(g.createdAt),
+      updated_at: this.time(g.updatedAt),
+      position,
+      description: null,
+      showcase: false,
+      start_date: null,
+      group_id: null,
+      page_id: this.site.pageId,
+      group: true,
+      only_show_if_degraded: false,
+      components: members.map((m) => m.id),
+    };
+  }
+
+  /** Groups and their components, as Statuspage lists them: each group followed by its members. */
+  components(): ComponentJson[] {
+    return this.snapshot.groups.flatMap((g, groupIndex) => [
+      this.group(g, groupIndex + 1),
+      ...g.componentIds.flatMap((id) => {
+        const c = this.componentsById.get(id);
+        return c ? [this.component(c, true)] : [];
+      }),
+    ]);
+  }
+
+  /** Components of an incident or maintenance, with their current state, in page order. */
   affected(ids: string[]): ComponentJson[] {
     const order = new Map(this.snapshot.components.map((c, i) => [c.id, i]));
     return ids
       .filter((id) => this.componentsById.has(id))
       .toSorted((a, b) => order.get(a)! - order.get(b)!)
-      .map((id) => {
-        const c = this.componentsById.get(id)!;
-        const group = this.snapshot.groups.find((g) => g.id === c.groupId);
-        return this.component(c, (group?.componentIds.indexOf(c.id) ?? 0) + 1);
+      .map((id) => this.component(this.componentsById.get(id)!));
+  }
+
+  /** An update's status changes, Statuspage's `affected_components`: `code` is the component id. */
+  affectedComponents(transitions: SnapshotTransition[]): AffectedComponentJson[] | null {
+    const affected = transitions
+      .filter((t) => this.componentsById.has(t.componentId) && isComponentStatus(t.oldStatus) && isComponentStatus(t.newStatus))
+      .map((t) => {
+        const c = this.componentsById.get(t.componentId)!;
+        return { code: c.id, name: pick(this.lang, c.nameJa, c.nameEn), old_status: t.oldStatus as ComponentStatus, new_status: t.newStatus as ComponentStatus };
       });
+    return affected.length > 0 ? affected : null;
   }
 
   update(u: SnapshotUpdate, parentId: string, notified: boolean): IncidentUpdateJson {
-    const affected = u.transitions
-      .filter((t) => this.componentsById.has(t.componentId) && isComponentStatus(t.oldStatus) && isComponentStatus(t.newStatus))
-      .map((t) => ({
-        code: t.componentId,
-        name: pick(this.lang, this.componentsById.get(t.componentId)!.nameJa, this.componentsById.get(t.componentId)!.nameEn),
-        old_status: t.oldStatus as ComponentStatus,
-        new_status: t.newStatus as ComponentStatus,
-      }));
     return {
       id: u.id,
       status: u.status,
@@ -250,7 +300,7 @@ class Shaper {
       created_at: this.time(earlier(u.createdAt, u.displayAt)),
       updated_at: this.time(u.updatedAt),
       display_at: this.time(u.displayAt),
-      affected_components: affected.length > 0 ? affected : null,
+      affected_components: this.affectedComponents(u.transitions),
       deliver_notifications: notified,
     };
   }
@@ -272,6 +322,18 @@ class Shaper {
       incident_updates: i.updates.map((u) => this.update(u, i.id, i.notified)),
       components: this.affected(i.componentIds),
     };
+  }
+
+  /** A published incident, by id; null when the snapshot does not hold it. */
+  incidentById(id: string): IncidentJson | null {
+    const i = this.snapshot.incidents.find((x) => x.id === id);
+    return i ? this.incident(i) : null;
+  }
+
+  /** A status change of a component on the page; null for one the page does not show or a status Statuspage has no word for. */
+  componentUpdate(t: ComponentTransition, atUtc: string): ComponentUpdateJson | null {
+    if (!this.componentsById.has(t.componentId) || !isComponentStatus(t.oldStatus) || !isComponentStatus(t.newStatus)) return null;
+    return { id: t.id, component_id: t.componentId, old_status: t.oldStatus, new_status: t.newStatus, created_at: this.time(atUtc) };
   }
 
   maintenance(m: SnapshotMaintenance): MaintenanceJson {
@@ -311,8 +373,10 @@ class Shaper {
 const UPCOMING = ['scheduled'] as const;
 const ACTIVE = ['in_progress', 'verifying'] as const;
 
-// Tests pass their own site; routes use the configured one.
-const shaper = (snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) => new Shaper(snapshot, lang, site ?? siteInfo());
+/** The shaper of a snapshot in one language. Tests pass their own site; everything else uses the configured one. */
+export function statuspageShaper(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo): StatuspageShaper {
+  return new StatuspageShaper(snapshot, lang, site ?? siteInfo());
+}
 
 /** The page's overall state, computed exactly as the status page computes its banner. */
 export function overallFromSnapshot(snapshot: StatuspageSnapshot): OverallStatus {
@@ -323,43 +387,43 @@ export function overallFromSnapshot(snapshot: StatuspageSnapshot): OverallStatus
 }
 
 export function statusDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), status: s.status() };
 }
 
 export function componentsDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), components: s.components() };
 }
 
 export function incidentsDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), incidents: snapshot.incidents.slice(0, 50).map((i) => s.incident(i)) };
 }
 
 export function unresolvedIncidentsDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), incidents: s.unresolvedIncidents() };
 }
 
 export function scheduledMaintenancesDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), scheduled_maintenances: snapshot.maintenances.slice(0, 50).map((m) => s.maintenance(m)) };
 }
 
 export function upcomingMaintenancesDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), scheduled_maintenances: s.maintenancesIn(UPCOMING) };
 }
 
 export function activeMaintenancesDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return { page: s.page(), scheduled_maintenances: s.maintenancesIn(ACTIVE) };
 }
 
 /** Everything a dashboard needs in one request: components, unresolved incidents, upcoming and active maintenance. */
 export function summaryDocument(snapshot: StatuspageSnapshot, lang: Lang, site?: SiteInfo) {
-  const s = shaper(snapshot, lang, site);
+  const s = statuspageShaper(snapshot, lang, site);
   return {
     page: s.page(),
     components: s.components(),
@@ -369,21 +433,9 @@ export function summaryDocument(snapshot: StatuspageSnapshot, lang: Lang, site?:
   };
 }
 
-const COMPONENT_RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  under_maintenance: 1,
-  degraded_performance: 2,
-  partial_outage: 3,
-  major_outage: 4,
-};
-
 /** A group shows its worst member; maintenance outranks "operational" but not a fault. */
 function worstStatus(statuses: ComponentStatus[]): ComponentStatus {
-  return statuses.reduce<ComponentStatus>((worst, s) => (COMPONENT_RANK[s] > COMPONENT_RANK[worst] ? s : worst), 'operational');
-}
-
-function isComponentStatus(value: string): value is ComponentStatus {
-  return (COMPONENT_STATUSES as readonly string[]).includes(value);
+  return statuses.reduce<ComponentStatus>(worseStatus, 'operational');
 }
 
 // Statuses are checked strings in the database; an unexpected one must not break a client's parser.

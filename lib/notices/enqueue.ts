@@ -3,16 +3,12 @@ import { db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 import { localePath, type Lang } from '../i18n/locales';
-import { messages } from '../i18n/messages';
-import { overallStatus } from '../status/indicator';
-import type { ComponentStatus, IncidentImpact } from '../status/types';
 import { endpointsFor } from '../webhooks/endpoints';
-import { componentPayload, incidentPayload, type PageInfo } from '../webhooks/payload';
-import { incidentUrls, noticeComponentOrder, renderIncidentNotices } from './incident-notice';
+import { incidentWebhookBodies, type WebhookBody } from '../webhooks/payload';
+import { noticeComponentOrder, renderIncidentNotices } from './incident-notice';
 import { kindForUpdate, type NoticeKind } from './kinds';
 import { messageIdDomain, siteName, siteUrl } from './mailer';
 import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './templates';
-import { lastChangedAt } from '../incidents/current-text';
 
 // Creating a notice: the Notice, one NoticeDelivery per matching subscriber and one
 // WebhookDelivery per matching endpoint, all in one transaction, so the worker finds either the
@@ -28,7 +24,7 @@ interface Fanout {
   updateId: string | null;
   componentIds: string[];
   rendered: Record<Lang, RenderedNotice>;
-  webhookPayloads: { kind: 'incident' | 'component'; body: Record<Lang, string> }[];
+  webhookPayloads: WebhookBody[];
 }
 
 async function createFanout(f: Fanout): Promise<string> {
@@ -86,18 +82,6 @@ async function createFanout(f: Fanout): Promise<string> {
   }
 }
 
-async function pageInfo(lang: Lang): Promise<PageInfo> {
-  const [components, incidents] = await Promise.all([
-    db.component.findMany({ select: { status: true } }),
-    db.incident.findMany({ where: { published: true, status: { in: ['investigating', 'identified', 'monitoring'] } }, select: { impact: true } }),
-  ]);
-  const overall = overallStatus(
-    components.map((c) => c.status as ComponentStatus),
-    incidents.map((i) => i.impact as IncidentImpact),
-  );
-  return { id: new URL(env.SITE_URL).host, statusIndicator: overall.indicator, statusDescription: messages(lang).overall[overall.description] };
-}
-
 const bothLangs = async <T>(make: (lang: Lang) => Promise<T> | T): Promise<Record<Lang, T>> => ({ ja: await make('ja'), en: await make('en') });
 
 /**
@@ -120,7 +104,7 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
     where: { id: incidentId },
     include: {
       components: { include: { component: true } },
-      updates: { orderBy: [{ displayAt: 'asc' }, { createdAt: 'asc' }], include: { transitions: { include: { component: true } } } },
+      updates: { orderBy: [{ displayAt: 'asc' }, { createdAt: 'asc' }], include: { transitions: true } },
     },
   });
   if (!incident || !incident.published) return null;
@@ -130,7 +114,6 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
   if (!noticeKind.startsWith('incident_')) throw new Error(`${noticeKind} is not an incident notice`);
 
   const components = noticeComponentOrder(incident.components.map((c) => c.component));
-  const url = incidentUrls(incident.slug);
   const rendered = renderIncidentNotices(noticeKind as Extract<NoticeKind, `incident_${string}`>, {
     slug: incident.slug,
     titleJa: incident.titleJa,
@@ -144,58 +127,8 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
     reportEn: incident.reportEn,
   });
 
-  const unsubscribe = siteUrl('/subscribe');
-  const documentation = siteUrl('/subscribe#webhooks');
-  const pick = (lang: Lang, ja: string, en: string) => (lang === 'ja' ? ja : en || ja);
-  const incidentBody = await bothLangs(async (lang) =>
-    JSON.stringify(
-      incidentPayload(
-        {
-          id: incident.id,
-          name: pick(lang, incident.titleJa, incident.titleEn),
-          status: incident.status,
-          impact: incident.impact,
-          createdAt: incident.createdAt,
-          // The incident's own last change, as the page and the API say it (lib/incidents/current-text.ts).
-          updatedAt: lastChangedAt(incident, incident.updates),
-          startedAt: incident.startedAt,
-          resolvedAt: incident.resolvedAt,
-          monitoringAt: incident.updates.findLast((u) => u.status === 'monitoring')?.displayAt ?? null,
-          shortlink: url[lang],
-          updates: incident.updates.map((u) => ({
-            id: u.id,
-            status: u.status,
-            body: pick(lang, u.bodyJa, u.bodyEn),
-            displayAt: u.displayAt,
-            createdAt: u.createdAt,
-            updatedAt: u.updatedAt,
-            affectedComponents: u.transitions.map((t) => ({ code: t.component.slug, name: pick(lang, t.component.nameJa, t.component.nameEn), old_status: t.oldStatus, new_status: t.newStatus })),
-          })),
-          components: components.map((c) => ({ id: c.id, name: pick(lang, c.nameJa, c.nameEn), status: c.status, description: pick(lang, c.descriptionJa, c.descriptionEn), position: c.position, createdAt: c.createdAt, updatedAt: c.updatedAt })),
-        },
-        await pageInfo(lang),
-        unsubscribe,
-        documentation,
-        lang,
-      ),
-    ),
-  );
-  const componentBodies = await Promise.all(
-    (update?.transitions ?? []).map(async (t) => ({
-      kind: 'component' as const,
-      body: await bothLangs(async (lang) =>
-        JSON.stringify(
-          componentPayload(
-            { id: t.id, componentId: t.componentId, componentName: pick(lang, t.component.nameJa, t.component.nameEn), componentStatus: t.component.status, componentCreatedAt: t.component.createdAt, oldStatus: t.oldStatus, newStatus: t.newStatus, at: update!.displayAt },
-            await pageInfo(lang),
-            unsubscribe,
-            documentation,
-            lang,
-          ),
-        ),
-      ),
-    })),
-  );
+  // Statuspage-shaped, from the API's own shaper and what the API shows at this moment.
+  const webhookPayloads = await incidentWebhookBodies(incident.id, update, { unsubscribe: siteUrl('/subscribe'), documentation: siteUrl('/subscribe#webhooks') });
 
   return createFanout({
     dedupeKey: `incident:${incident.id}:${update?.id ?? '-'}:${noticeKind}`,
@@ -204,7 +137,7 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
     updateId: update?.id ?? null,
     componentIds: components.map((c) => c.id),
     rendered,
-    webhookPayloads: [{ kind: 'incident', body: incidentBody }, ...componentBodies],
+    webhookPayloads,
   });
 }
 

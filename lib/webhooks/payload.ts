@@ -1,113 +1,66 @@
-import { markdownToText } from '../content/plain-text';
+import 'server-only';
+import { statuspageShaper, type ComponentTransition, type StatuspageShaper } from '../api/statuspage';
+import { loadIncidentSnapshot } from '../api/statuspage-data';
 import type { Lang } from '../i18n/locales';
 
-// Statuspage's webhook shapes (https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/):
-// { meta, page, incident: { …, incident_updates: [...] } } and
-// { meta, page, component_update: {...}, component: {...} }, so existing receivers work unchanged.
+// Statuspage's webhook payloads (https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/):
+// { meta, page, incident } for an incident update, and { meta, page, component_update, component }
+// for each component status change it announces, so existing receivers work unchanged. Every
+// object in them comes from the shaper the API uses (lib/api/statuspage.ts), fed what the API
+// would show at the moment the webhook is enqueued: a receiver that also reads /api/v2 finds the
+// same incident, component and page there. The body is stored then, so a retry sends the same bytes.
 
-export interface PageInfo {
-  id: string;
-  statusIndicator: string;
-  statusDescription: string;
+export interface WebhookLinks {
+  unsubscribe: string;
+  documentation: string;
 }
 
-export interface IncidentForPayload {
-  id: string;
-  name: string;
-  status: string;
-  impact: string;
-  createdAt: Date;
-  updatedAt: Date;
-  startedAt: Date;
-  resolvedAt: Date | null;
-  monitoringAt: Date | null;
-  shortlink: string;
-  /** `body` is the update's markdown; the payload carries its plain-text rendering, as the API does. */
-  updates: { id: string; status: string; body: string; displayAt: Date; createdAt: Date; updatedAt: Date; affectedComponents: { code: string; name: string; old_status: string; new_status: string }[] }[];
-  components: { id: string; name: string; status: string; description: string; position: number; createdAt: Date; updatedAt: Date }[];
+export interface WebhookBody {
+  kind: 'incident' | 'component';
+  /** The JSON text, per endpoint language. */
+  body: Record<Lang, string>;
 }
 
-function meta(unsubscribeUrl: string, documentationUrl: string, lang: Lang) {
-  return { unsubscribe: unsubscribeUrl, documentation: documentationUrl, generated_at: new Date().toISOString(), language: lang };
+function meta(s: StatuspageShaper, links: WebhookLinks) {
+  // generated_at and language are Tayori's additions to Statuspage's meta.
+  return { unsubscribe: links.unsubscribe, documentation: links.documentation, generated_at: s.time(new Date().toISOString()), language: s.lang };
 }
 
-function page(p: PageInfo) {
-  return { id: p.id, status_indicator: p.statusIndicator, status_description: p.statusDescription };
+/** Null for an incident the API does not show (unpublished). */
+export function incidentPayload(s: StatuspageShaper, incidentId: string, links: WebhookLinks) {
+  const incident = s.incidentById(incidentId);
+  return incident && { meta: meta(s, links), page: s.webhookPage(), incident };
 }
 
-export function incidentPayload(incident: IncidentForPayload, pageInfo: PageInfo, unsubscribeUrl: string, documentationUrl: string, lang: Lang) {
-  return {
-    meta: meta(unsubscribeUrl, documentationUrl, lang),
-    page: page(pageInfo),
-    incident: {
-      backfilled: false,
-      created_at: incident.createdAt.toISOString(),
-      impact: incident.impact,
-      impact_override: null,
-      monitoring_at: incident.monitoringAt?.toISOString() ?? null,
-      postmortem_body: null,
-      name: incident.name,
-      resolved_at: incident.resolvedAt?.toISOString() ?? null,
-      shortlink: incident.shortlink,
-      started_at: incident.startedAt.toISOString(),
-      status: incident.status,
-      updated_at: incident.updatedAt.toISOString(),
-      id: incident.id,
-      page_id: pageInfo.id,
-      // Newest first, as Statuspage sends them.
-      incident_updates: incident.updates
-        .toSorted((a, b) => b.displayAt.getTime() - a.displayAt.getTime())
-        .map((u) => ({
-          body: markdownToText(u.body),
-          created_at: u.createdAt.toISOString(),
-          display_at: u.displayAt.toISOString(),
-          id: u.id,
-          incident_id: incident.id,
-          status: u.status,
-          updated_at: u.updatedAt.toISOString(),
-          affected_components: u.affectedComponents,
-        })),
-      components: incident.components.map((c) => ({
-        created_at: c.createdAt.toISOString(),
-        description: c.description,
-        id: c.id,
-        name: c.name,
-        page_id: pageInfo.id,
-        position: c.position,
-        status: c.status,
-        updated_at: c.updatedAt.toISOString(),
-      })),
-    },
+/** Null for a component the page does not show, or a status Statuspage has no word for. */
+export function componentPayload(s: StatuspageShaper, change: ComponentTransition, at: Date, links: WebhookLinks) {
+  const component = s.componentById(change.componentId);
+  const update = s.componentUpdate(change, at.toISOString());
+  return component && update && { meta: meta(s, links), page: s.webhookPage(), component_update: update, component };
+}
+
+/**
+ * The webhooks of one incident update (or of the incident as it stands, when `update` is null):
+ * the incident, and one per component status change the update recorded, in both languages.
+ */
+export async function incidentWebhookBodies(
+  incidentId: string,
+  update: { displayAt: Date; transitions: ComponentTransition[] } | null,
+  links: WebhookLinks,
+): Promise<WebhookBody[]> {
+  const snapshot = await loadIncidentSnapshot(incidentId);
+  const ja = statuspageShaper(snapshot, 'ja');
+  const en = statuspageShaper(snapshot, 'en');
+  const inBothLangs = (build: (s: StatuspageShaper) => object | null): Record<Lang, string> | null => {
+    const [jaBody, enBody] = [build(ja), build(en)];
+    return jaBody && enBody ? { ja: JSON.stringify(jaBody), en: JSON.stringify(enBody) } : null;
   };
-}
-
-export interface ComponentChange {
-  id: string;
-  componentId: string;
-  componentName: string;
-  componentStatus: string;
-  componentCreatedAt: Date;
-  oldStatus: string;
-  newStatus: string;
-  at: Date;
-}
-
-export function componentPayload(change: ComponentChange, pageInfo: PageInfo, unsubscribeUrl: string, documentationUrl: string, lang: Lang) {
-  return {
-    meta: meta(unsubscribeUrl, documentationUrl, lang),
-    page: page(pageInfo),
-    component_update: {
-      created_at: change.at.toISOString(),
-      new_status: change.newStatus,
-      old_status: change.oldStatus,
-      id: change.id,
-      component_id: change.componentId,
-    },
-    component: {
-      created_at: change.componentCreatedAt.toISOString(),
-      id: change.componentId,
-      name: change.componentName,
-      status: change.componentStatus,
-    },
-  };
+  const result: WebhookBody[] = [];
+  const incident = inBothLangs((s) => incidentPayload(s, incidentId, links));
+  if (incident) result.push({ kind: 'incident', body: incident });
+  for (const t of update?.transitions ?? []) {
+    const component = inBothLangs((s) => componentPayload(s, t, update!.displayAt, links));
+    if (component) result.push({ kind: 'component', body: component });
+  }
+  return result;
 }
