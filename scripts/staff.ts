@@ -3,7 +3,7 @@
 // npm run staff -- disable <email> | enable <email> | list
 import { spawnSync } from 'node:child_process';
 import { audit } from '../lib/audit/log';
-import { inviteStaff, issueSetupLink, listStaff, StaffEmail, StaffRole } from '../lib/auth/staff';
+import { inviteStaff, issueSetupLink, listStaff, setStaffDisabled, StaffEmail, StaffRole } from '../lib/auth/staff';
 import { db } from '../lib/db';
 
 const [command, email, ...rest] = process.argv.slice(2);
@@ -53,10 +53,7 @@ try {
     case 'disable':
     case 'enable': {
       const user = await findUser(email);
-      await db.$transaction([
-        db.staffUser.update({ where: { id: user.id }, data: { disabled: command === 'disable' } }),
-        ...(command === 'disable' ? [db.staffSession.deleteMany({ where: { userId: user.id } })] : []),
-      ]);
+      await setStaffDisabled(user.id, command === 'disable');
       await audit(cli, `staff.${command}`, { type: 'staff', id: user.id }, { email: user.email });
       console.log(`${user.email}: ${command}d`);
       break;

@@ -61,6 +61,14 @@ export async function setPasswordWithToken(token: string, password: string): Pro
   return { ok: true, email: row.user.email };
 }
 
+/** Disables an account (its sessions end at once) or enables it again. */
+export async function setStaffDisabled(userId: string, disabled: boolean): Promise<void> {
+  await db.$transaction([
+    db.staffUser.update({ where: { id: userId }, data: { disabled } }),
+    ...(disabled ? [db.staffSession.deleteMany({ where: { userId } })] : []),
+  ]);
+}
+
 export async function listStaff(): Promise<StaffDto[]> {
   const users = await db.staffUser.findMany({ orderBy: { email: 'asc' } });
   return users.map(toDto);

@@ -20,11 +20,6 @@ export function formatMonth(date: Date, lang: Lang, timeZone: string): string {
   return formatInTimeZone(date, timeZone, lang === 'ja' ? 'yyyy年M月' : 'MMMM yyyy', { locale: lang === 'ja' ? ja : enUS });
 }
 
-/** Time only, for ranges on the same day: 20:05 */
-export function formatTime(date: Date, timeZone: string): string {
-  return formatInTimeZone(date, timeZone, 'HH:mm');
-}
-
 /** ISO 8601 with the offset of the site's time zone, for <time datetime>: 2014-12-02T11:00:00+09:00 */
 export function isoInZone(date: Date, timeZone: string, precision: Precision = 'minute'): string {
   return formatInTimeZone(date, timeZone, precision === 'day' ? 'yyyy-MM-dd' : "yyyy-MM-dd'T'HH:mm:ssXXX");

@@ -139,6 +139,14 @@ describe('incident lifecycle from the console', () => {
     await editor.fill('深くお詫び申し上げます。\n\n## 1. 発生日時\n\n本日\n\n## 2. 事象\n\nログイン不可\n\n## 3. 原因\n\n証明書の期限切れ\n\n## 4. 影響範囲\n\nWebメール\n\n## 5. 対処\n\n証明書を更新\n\n## 6. 今後の対策\n\n期限の監視を追加\n\n<script>alert(1)</script>');
     await expect.poll(() => page.locator('[data-preview="reportJa"] h2').count()).toBe(6);
     expect(await page.locator('[data-preview="reportJa"] script').count()).toBe(0);
+    // Publishing without the confirmation is refused, and nothing is saved meanwhile.
+    const db = new Database(site.databaseUrl.replace(/^file:/, ''), { readonly: true });
+    const storedReport = () => (db.prepare('SELECT reportJa FROM Incident WHERE id = ?').get(incidentUrl.split('/').pop()) as { reportJa: string }).reportJa;
+    const reportBefore = storedReport();
+    await page.getByRole('button', { name: '報告を公開' }).click();
+    await expect.poll(() => page.locator('.report-editor .field-error').first().innerText()).toContain('お客様に公開されます');
+    expect(storedReport()).toBe(reportBefore);
+    db.close();
     await page.locator('.report-editor').getByLabel('お客様に公開される内容を確認しました').check();
     await page.getByRole('button', { name: '報告を公開' }).click();
     await expect.poll(() => page.locator('.report-editor .form-ok').innerText()).toBe('保存しました。');

@@ -167,10 +167,11 @@ export async function saveReportAction(_: FormState, formData: FormData): Promis
   if (!parsed.success) return { ...(await fieldErrors(parsed.error)), values: submitted(formData) };
   const t = adminText(await adminLang());
   const { incidentId, reportJa, reportEn, intent } = parsed.data;
+  // Publishing asks for the confirmation before anything is written: a refused publish changes nothing.
+  if (intent === 'publish' && !confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
   await saveReport(incidentId, reportJa, reportEn);
   await audit(staff, 'incident.report_saved', { type: 'incident', id: incidentId }, { length: reportJa.length + reportEn.length }, await clientIp());
   if (intent === 'publish') {
-    if (!confirmed.safeParse(formData.get('confirm')).success) return { fields: { confirm: t.confirmPublic }, values: submitted(formData) };
     try {
       await publishReport(incidentId);
     } catch (error) {

@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { authorizeAction } from '@/lib/auth/guard';
 import { clientIp } from '@/lib/auth/session';
-import { inviteStaff, StaffEmail, StaffRole } from '@/lib/auth/staff';
-import { db } from '@/lib/db';
+import { inviteStaff, setStaffDisabled, StaffEmail, StaffRole } from '@/lib/auth/staff';
 
 export interface InviteState {
   link?: string;
@@ -32,10 +31,7 @@ export async function setStaffDisabledAction(formData: FormData) {
   const parsed = z.object({ userId: z.string().min(1).max(40), disabled: z.enum(['true', 'false']) }).safeParse(Object.fromEntries(formData));
   if (!parsed.success || parsed.data.userId === staff.id) return;
   const disabled = parsed.data.disabled === 'true';
-  await db.$transaction([
-    db.staffUser.update({ where: { id: parsed.data.userId }, data: { disabled } }),
-    ...(disabled ? [db.staffSession.deleteMany({ where: { userId: parsed.data.userId } })] : []),
-  ]);
+  await setStaffDisabled(parsed.data.userId, disabled);
   await audit(staff, disabled ? 'staff.disable' : 'staff.enable', { type: 'staff', id: parsed.data.userId }, {}, await clientIp());
   revalidatePath('/admin/staff');
 }
