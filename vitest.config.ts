@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['lib/**/*.test.ts', 'mta/**/*.test.ts', 'scripts/**/*.test.ts', 'components/**/*.test.ts'],
+          include: ['contracts/**/*.test.ts', 'lib/**/*.test.ts', 'mta/**/*.test.ts', 'scripts/**/*.test.ts', 'components/**/*.test.ts'],
           environment: 'node',
         },
       },

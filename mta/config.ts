@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { SCAN_POLICIES } from '#contracts/rollup-schema';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
@@ -22,7 +23,7 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-export const scanPolicies = ['enabled', 'bypass', 'auto'] as const;
+export const scanPolicies = SCAN_POLICIES;
 export type ScanPolicy = (typeof scanPolicies)[number];
 export const scannerNames = ['builtin', 'spamd', 'rspamd', 'clamd'] as const;
 export type ScannerName = (typeof scannerNames)[number];

@@ -5,8 +5,8 @@ import { enqueuePending, resolveRecoveredAutoIncidents, syncAutoIncident, trackO
 import { noteScanBypass, noteScanResumed } from '../incidents/scan-bypass';
 import type { ComponentStatus } from '../status/types';
 import { env } from '../env';
-import { addInto, bucketOf, countAbove, emptyCounts, readCounts } from './histogram';
-import { MAIL_FLOWS, type MailFlow } from './rollup-schema';
+import { addInto, bucketOf, countAbove, emptyCounts, readCounts } from '#contracts/histogram';
+import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
 import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './rules';
 import { flowSignal, type FlowWindow, type LateMailSettings } from './signals';
 

@@ -1,8 +1,8 @@
 import 'server-only';
 import { db } from '../db';
-import { total } from './histogram';
+import { total } from '#contracts/histogram';
 import { flowWindows, lateMailSettings, ruleConfig } from './evaluate';
-import { destinationSchema, type MailFlow } from './rollup-schema';
+import { destinationSchema, type MailFlow } from '#contracts/rollup-schema';
 import type { RuleConfig } from './rules';
 import { flowSignal, type LateMailSettings } from './signals';
 

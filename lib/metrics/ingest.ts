@@ -2,9 +2,9 @@ import 'server-only';
 import { env } from '../env';
 import { db } from '../db';
 import { lockMetricSeries } from '../db-dialect';
-import { addInto, emptyCounts, readCounts } from './histogram';
+import { addInto, emptyCounts, readCounts } from '#contracts/histogram';
 import { bucketStart, RESOLUTIONS } from './resolutions';
-import type { Rollup } from './rollup-schema';
+import type { Rollup } from '#contracts/rollup-schema';
 
 export interface IngestResult {
   accepted: number;

@@ -3,9 +3,9 @@ import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
 import { db } from '../db';
 import { env } from '../env';
-import { addInto, emptyCounts, quantile, readCounts } from './histogram';
+import { addInto, emptyCounts, quantile, readCounts } from '#contracts/histogram';
 import { bucketStart, type Resolution } from './resolutions';
-import type { MailFlow } from './rollup-schema';
+import type { MailFlow } from '#contracts/rollup-schema';
 import { calendarDays, computeUptime, type StatusChange, type UptimeComponent } from './uptime';
 
 export type ChartRange = '24h' | '7d' | '30d';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, emptyCounts, type Counts } from './histogram';
+import { bucketOf, emptyCounts, type Counts } from '#contracts/histogram';
 import { initialRuleState, observe, type RuleConfig } from './rules';
 import { DEFAULT_LATE_MAIL, flowSignal, lateDelay, type FlowWindow } from './signals';
 

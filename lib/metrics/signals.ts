@@ -1,6 +1,6 @@
-import { addInto, bucketOf, emptyCounts, kthLargest, total, type Counts } from './histogram';
-import { DELAY_BUCKET_BOUNDS } from './rollup-schema';
-import type { MailFlow } from './rollup-schema';
+import { addInto, bucketOf, emptyCounts, kthLargest, total, type Counts } from '#contracts/histogram';
+import { DELAY_BUCKET_BOUNDS } from '#contracts/rollup-schema';
+import type { MailFlow } from '#contracts/rollup-schema';
 
 // What a flow's mail delay is, for the status rules: a figure that a real backlog drives and a
 // few stuck messages cannot. Pure functions over one 10-second window merged across sources.

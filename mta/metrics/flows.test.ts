@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, total } from '../../lib/metrics/histogram.js';
+import { bucketOf, total } from '#contracts/histogram';
 import type { QueuedMessage, Recipient } from '../spool/spool.js';
 import { flowOf, flowQueueStates, RecentDestinations, RECENT_DESTINATION_MS } from './flows.js';
 

@@ -1,13 +1,23 @@
 // One place where the pipeline reports what happened; feeds both Prometheus and the rollups.
-// Every event belongs to a flow (mta/metrics/flows.ts): each flow has its own rollup per window.
+// Every event belongs to a flow (mta/metrics/flows.ts): each flow has its own rollup per window,
+// built by contracts/rollup-builder.ts as the Postfix shipper's are.
+import { FlowWindow, windowStartOf } from '#contracts/rollup-builder';
 import type { ScanPolicyState } from '../scan/scan-policy.js';
 import type { StateStore } from '../state/state-store.js';
 import { MAIL_FLOWS, type FlowQueueState, type MailFlow } from './flows.js';
 import type { MtaMetrics } from './metrics.js';
-import { RollupWindow, windowStart, type StageDelays } from './rollups.js';
+
+/** A delivered message's time in each stage of the pipeline, and in all, in milliseconds. */
+export interface StageDelays {
+  receive: number;
+  queue: number;
+  scan: number;
+  deliver: number;
+  total: number;
+}
 
 export class Telemetry {
-  private windows: Record<MailFlow, RollupWindow>;
+  private windows: Record<MailFlow, FlowWindow>;
   private timer: NodeJS.Timeout | undefined;
   private readonly closedListeners: Array<() => void> = [];
 
@@ -18,11 +28,11 @@ export class Telemetry {
     private readonly flowQueues: () => Record<MailFlow, FlowQueueState>,
     private readonly policy: () => ScanPolicyState,
   ) {
-    this.windows = Telemetry.newWindows(windowStart(Date.now()));
+    this.windows = Telemetry.newWindows(windowStartOf(Date.now()));
   }
 
-  private static newWindows(start: number): Record<MailFlow, RollupWindow> {
-    return { inbound: new RollupWindow(start), outbound: new RollupWindow(start) };
+  private static newWindows(start: number): Record<MailFlow, FlowWindow> {
+    return { inbound: new FlowWindow(start), outbound: new FlowWindow(start) };
   }
 
   start(): void {
@@ -39,30 +49,19 @@ export class Telemetry {
     this.closedListeners.push(listener);
   }
 
-  private current(flow: MailFlow): RollupWindow {
+  private current(flow: MailFlow): FlowWindow {
     this.rotate();
     return this.windows[flow];
   }
 
   /** Closes the current windows once their 10 seconds are over and stores one rollup per flow. */
   rotate(now = Date.now()): void {
-    const start = windowStart(now);
+    const start = windowStartOf(now);
     if (start === this.windows.inbound.start) return;
     const queues = this.flowQueues();
     const policy = this.policy();
     for (const flow of MAIL_FLOWS) {
-      const q = queues[flow];
-      const rollup = this.windows[flow].finish({
-        source: this.source,
-        flow,
-        queueDepth: q.depth,
-        oldestAgeS: q.oldestAgeS,
-        waiting: q.ages,
-        destinations: q.destinations,
-        topDestinations: q.top,
-        scanPolicy: policy.policy,
-        scanBypassing: policy.bypassing,
-      });
+      const rollup = this.windows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: policy.policy, scanBypassing: policy.bypassing });
       this.store.enqueueRollup(rollup.window_start, flow, rollup);
     }
     this.windows = Telemetry.newWindows(start);
@@ -72,7 +71,7 @@ export class Telemetry {
   /** An accepted message counts once in each flow it has recipients in. */
   accepted(flows: Iterable<MailFlow>): void {
     this.metrics.accepted.inc();
-    for (const flow of new Set(flows)) this.current(flow).accepted++;
+    for (const flow of new Set(flows)) this.current(flow).recordAccepted();
   }
 
   /** Refusals happen at the door, where mail arrives from outside: they are inbound's. */
@@ -94,7 +93,7 @@ export class Telemetry {
   delivered(flow: MailFlow, delaysMs: StageDelays): void {
     // Wall-clock steps (NTP) can make a difference negative; a delay is never below zero.
     const seconds = (ms: number) => Math.max(0, ms) / 1000;
-    const s: StageDelays = {
+    const s = {
       receive: seconds(delaysMs.receive),
       queue: seconds(delaysMs.queue),
       scan: seconds(delaysMs.scan),
@@ -108,12 +107,12 @@ export class Telemetry {
 
   deferred(flow: MailFlow): void {
     this.metrics.outcomes.inc({ outcome: 'deferred' });
-    this.current(flow).deferred++;
+    this.current(flow).recordDeferred();
   }
 
   bounced(flow: MailFlow): void {
     this.metrics.outcomes.inc({ outcome: 'bounced' });
-    this.current(flow).bounced++;
+    this.current(flow).recordBounced();
   }
 
   scanVerdict(verdict: 'clean' | 'junk' | 'refused' | 'virus' | 'skipped' | 'failed'): void {

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'prisma/schema.prisma'];
+// contracts/ is bundled into the site through package.json's "imports" (#contracts/*).
+const INPUTS = ['app', 'components', 'contracts', 'lib', 'public', 'next.config.js', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'prisma/schema.prisma'];
 const SKIP = new Set(['generated', 'node_modules']);
 // Baked into the build (asset URLs, server action ids), so changing one calls for a new build.
 const BUILD_ENV = ['NEXT_DEPLOYMENT_ID', 'NEXT_SERVER_ACTIONS_ENCRYPTION_KEY'];

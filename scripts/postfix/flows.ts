@@ -1,11 +1,11 @@
-// Which flow (lib/metrics/rollup-schema.ts: inbound | outbound) a Postfix delivery line belongs to.
+// Which flow (contracts/rollup-schema.ts: inbound | outbound) a Postfix delivery line belongs to.
 // Postfix does not log whether a recipient's domain is hosted here; its delivery agent says where
 // the mail went: into a mailbox (local, virtual, lmtp, pipe; discard throws it away here) or out to
 // another host (smtp; the "relay" transport is smtp too). The operator can say otherwise for
 // particular next hops (--next-hop), e.g. the mailbox servers behind a gateway MX, which Postfix
 // reaches over SMTP, or a content filter (amavisd-new) that takes mail over SMTP and hands it back.
 import type { AcceptedVia } from './parser.js';
-import type { MailFlow } from '../../lib/metrics/rollup-schema.js';
+import type { MailFlow } from '#contracts/rollup-schema';
 
 const INBOUND_AGENTS = new Set(['local', 'virtual', 'lmtp', 'pipe', 'discard']);
 const OUTBOUND_AGENTS = new Set(['smtp', 'relay']);

@@ -1,5 +1,5 @@
 // Wires the pieces together: lines → parser → rollups → site (or stdout with --dry-run).
-import { MAIL_FLOWS } from '../../lib/metrics/rollup-schema.js';
+import { MAIL_FLOWS } from '#contracts/rollup-schema';
 import { FileFollower, readLinesOnce } from './follow.js';
 import type { IngestOptions } from './options.js';
 import { PostfixLineParser } from './parser.js';

@@ -1,10 +1,10 @@
 // What the log has told us about the messages in Postfix's hands: when each came in, whether qmgr
 // holds it, which of its recipients wait and in which flow, and the destination domains each flow
 // had lately. Bounded: the rollups must not grow with a log that never ends.
-// One flow's waiting mail at a moment: the same shape, and the same 10-minute activity window, as the bundled MTA's.
-import { RECENT_DESTINATION_MS, type FlowQueueState } from '../../mta/metrics/flows.js';
-import { bucketOf, emptyCounts, type Counts } from '../../lib/metrics/histogram.js';
-import { MAIL_FLOWS, type DestinationInput, type MailFlow } from '../../lib/metrics/rollup-schema.js';
+// Each flow's waiting mail at a moment is counted by the bundled MTA's own code (QueueTally), with
+// the same 10-minute activity window for destinations.
+import { QueueTally, RECENT_DESTINATION_MS, type FlowQueueState } from '#contracts/rollup-builder';
+import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
 import { domainOf } from './flows.js';
 import type { DeliveryStatus, PostfixDelays } from './parser.js';
 
@@ -17,8 +17,6 @@ export const MAX_TRACKED_MESSAGES = 200_000;
 export const MAX_TRACKED_RECIPIENTS = 400_000;
 /** Destination domains remembered per flow. */
 export const MAX_TRACKED_DOMAINS = 50_000;
-/** As the bundled MTA reports them (mta/metrics/flows.ts). */
-export const TOP_DESTINATIONS = 10;
 const MAX_ERROR_CHARS = 300;
 
 /** A delivery's delays, for the rollup of the window its message counts as delivered in. */
@@ -113,8 +111,6 @@ class Destinations {
     for (const [domain, e] of this.domains) if (e.waiting === 0 && e.lastSeen < cutoff) this.domains.delete(domain);
   }
 }
-
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export class MessageTracker {
   private readonly messages = new Map<string, TrackedMessage>();
@@ -259,44 +255,17 @@ export class MessageTracker {
    * waits in its fallback flow. A message with recipients in both flows waits in both.
    */
   queueAt(at: number): Record<MailFlow, FlowQueueState> {
-    const perFlow = Object.fromEntries(MAIL_FLOWS.map((f) => [f, { depth: 0, oldestMs: 0, ages: emptyCounts(), byDomain: new Map<string, { waiting: number; oldestMs: number }>() }])) as Record<
-      MailFlow,
-      { depth: number; oldestMs: number; ages: Counts; byDomain: Map<string, { waiting: number; oldestMs: number }> }
-    >;
-
+    const tally = new QueueTally();
     for (const m of this.messages.values()) {
       if (!m.queued) continue;
       const ageMs = Math.max(0, at - m.since);
       const flows = MAIL_FLOWS.filter((f) => (m.flows[f]?.waiting ?? 0) > 0);
       if (flows.length === 0 && (m.incomplete || m.nrcpt === null || m.recipients.size < m.nrcpt)) flows.push(m.entryFlow ?? this.waitingFlow);
-      for (const flow of flows) {
-        const f = perFlow[flow];
-        f.depth++;
-        f.oldestMs = Math.max(f.oldestMs, ageMs);
-        f.ages[bucketOf(ageMs / 1000)]++;
-      }
+      for (const flow of flows) tally.message(flow, ageMs);
       for (const r of m.recipients.values()) {
-        if (!r.waiting || !r.domain) continue;
-        const d = perFlow[r.flow].byDomain.get(r.domain) ?? { waiting: 0, oldestMs: 0 };
-        d.waiting++;
-        d.oldestMs = Math.max(d.oldestMs, ageMs);
-        perFlow[r.flow].byDomain.set(r.domain, d);
+        if (r.waiting && r.domain) tally.recipient(r.flow, r.domain, ageMs, this.destinations[r.flow].lastError(r.domain));
       }
     }
-
-    return Object.fromEntries(
-      MAIL_FLOWS.map((flow) => {
-        const f = perFlow[flow];
-        const destinations = emptyCounts();
-        for (const d of f.byDomain.values()) destinations[bucketOf(d.oldestMs / 1000)]++;
-        // Domains that had mail lately and have nothing waiting now count as "not late".
-        destinations[0] += this.destinations[flow].activeAt(at).filter((domain) => !f.byDomain.has(domain)).length;
-        const top = [...f.byDomain]
-          .sort((a, b) => b[1].oldestMs - a[1].oldestMs || a[0].localeCompare(b[0]))
-          .slice(0, TOP_DESTINATIONS)
-          .map(([domain, d]) => ({ domain, waiting: d.waiting, oldest_age_s: round(d.oldestMs / 1000), last_error: this.destinations[flow].lastError(domain) }));
-        return [flow, { depth: f.depth, oldestAgeS: f.oldestMs / 1000, ages: f.ages, destinations, top }];
-      }),
-    ) as Record<MailFlow, FlowQueueState>;
+    return tally.finish((flow) => this.destinations[flow].activeAt(at));
   }
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAIL_FLOWS, type MailFlow } from '../../lib/metrics/rollup-schema.js';
+import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
 import { parseNextHopRule, type NextHopRule } from './flows.js';
 import { isValidTimeZone } from './timestamps.js';
 

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DELAY_BUCKET_BOUNDS } from '../../lib/metrics/rollup-schema';
+import { DELAY_BUCKET_BOUNDS } from '#contracts/rollup-schema';
 import { RollupPusher } from './pusher';
 import type { RollupBody } from './rollups';
 

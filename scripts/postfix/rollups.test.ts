@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DELAY_BUCKET_BOUNDS, rollupSchema } from '../../lib/metrics/rollup-schema';
+import { DELAY_BUCKET_BOUNDS, rollupSchema } from '#contracts/rollup-schema';
 import { parseNextHopRule } from './flows';
 import { PostfixLineParser } from './parser';
 import { RollupBuilder, type RollupBody, type RollupOptions } from './rollups';

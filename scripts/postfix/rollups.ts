@@ -1,5 +1,6 @@
-// Folds parsed Postfix events into the site's 10-second rollups (lib/metrics/rollup-schema.ts),
-// the same contract the bundled MTA pushes: one rollup per flow (inbound, outbound) and window.
+// Folds parsed Postfix events into the site's 10-second rollups (contracts/rollup-schema.ts),
+// built by the same code as the bundled MTA's (contracts/rollup-builder.ts): one rollup per flow
+// (inbound, outbound) and window.
 // Each event counts in the window of its log timestamp. Each flow's queue (depth, ages, waiting
 // destinations) is estimated from qmgr's "queue active" and "removed" lines and the delivery
 // lines, and sampled at each window's end.
@@ -14,40 +15,23 @@
 // - accepted: once per message, in the flow it came in as (authenticated or local submission and
 //   Postfix's own notices: outbound), else --waiting-flow;
 // - rejected: refusals at the door, inbound's (as the bundled MTA counts them).
-import { MAIL_FLOWS, DELAY_BUCKET_BOUNDS, rollupSchema, type MailFlow, type RollupInput } from '../../lib/metrics/rollup-schema.js';
+import { FlowWindow, WINDOW_MS, windowStartOf, type FlowQueueState } from '#contracts/rollup-builder';
+import { MAIL_FLOWS, rollupSchema, type MailFlow, type RollupInput } from '#contracts/rollup-schema';
 import { acceptedFlow, deliveryRole, type NextHopRule } from './flows.js';
-import { MessageTracker, type FlowQueueState, type SentDelay } from './messages.js';
+import { MessageTracker, type SentDelay } from './messages.js';
 import type { ParsedLine, PostfixEvent } from './parser.js';
 
-export const WINDOW_MS = 10_000;
+export { WINDOW_MS };
 
 /** The JSON the site accepts for one flow and window (the input side of rollupSchema). */
 export type RollupBody = RollupInput;
 
-export const windowStartOf = (t: number) => Math.floor(t / WINDOW_MS) * WINDOW_MS;
-
-export { percentile, histogramOf as delayHistogram } from '../../lib/metrics/histogram.js';
-import { percentile, histogramOf as delayHistogram } from '../../lib/metrics/histogram.js';
-
 // Postfix logs delays with two decimals; sums like 0.01 + 0.02 must not come out as 0.030000000000000002.
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-interface FlowCounts {
-  delivered: number;
-  /** Queue ids deferred / bounced in this window: one count per message. */
-  deferred: Set<string>;
-  bounced: Set<string>;
-  accepted: number;
-  rejected: Record<string, number>;
-  delays: number[];
-  receive: number[];
-  queue: number[];
-  deliver: number[];
-}
-
 interface WindowState {
   start: number;
-  flows: Record<MailFlow, FlowCounts>;
+  flows: Record<MailFlow, FlowWindow>;
   /** Queue state sampled when the first line past this window's end arrived. */
   queueAtEnd: Record<MailFlow, FlowQueueState> | null;
 }
@@ -116,29 +100,26 @@ export class RollupBuilder {
     const w = this.window(start); // even with nothing to count: the window's queue state is reported
     for (const t of tallies) {
       if (t.kind === 'rejected') {
-        const rejected = w.flows.inbound.rejected;
-        rejected[t.reason] = (rejected[t.reason] ?? 0) + 1;
+        w.flows.inbound.recordRejected(t.reason);
         continue;
       }
       const f = w.flows[t.flow];
       switch (t.kind) {
-        case 'delivered':
-          f.delivered++;
-          f.delays.push(t.sent.delay);
-          if (t.sent.delays) {
-            f.receive.push(t.sent.delays.beforeQmgr);
-            f.queue.push(t.sent.delays.inQmgr);
-            f.deliver.push(round(t.sent.delays.connSetup + t.sent.delays.transmission));
-          }
+        case 'delivered': {
+          const stages = t.sent.delays;
+          // Postfix has no content-scan stage of its own (a content_filter is a hop and a second message).
+          f.recordDelivered(stages ? { total: t.sent.delay, receive: stages.beforeQmgr, queue: stages.inQmgr, deliver: round(stages.connSetup + stages.transmission) } : { total: t.sent.delay });
           break;
+        }
+        // One count per message and window: Postfix may log several lines for one attempt.
         case 'deferred':
-          f.deferred.add(t.queueId);
+          f.recordDeferred(t.queueId);
           break;
         case 'bounced':
-          f.bounced.add(t.queueId);
+          f.recordBounced(t.queueId);
           break;
         case 'accepted':
-          f.accepted++;
+          f.recordAccepted();
           break;
       }
     }
@@ -203,8 +184,7 @@ export class RollupBuilder {
   private window(start: number): WindowState {
     let w = this.open.get(start);
     if (!w) {
-      const counts = (): FlowCounts => ({ delivered: 0, deferred: new Set(), bounced: new Set(), accepted: 0, rejected: {}, delays: [], receive: [], queue: [], deliver: [] });
-      w = { start, flows: { inbound: counts(), outbound: counts() }, queueAtEnd: null };
+      w = { start, flows: { inbound: new FlowWindow(start), outbound: new FlowWindow(start) }, queueAtEnd: null };
       this.open.set(start, w);
     }
     return w;
@@ -219,44 +199,12 @@ export class RollupBuilder {
 
   private finish(w: WindowState): RollupBody[] {
     const queues = w.queueAtEnd ?? this.tracker.queueAt(w.start + WINDOW_MS);
-    return MAIL_FLOWS.map((flow) => this.rollup(w.start, flow, w.flows[flow], queues[flow]));
-  }
-
-  private rollup(start: number, flow: MailFlow, c: FlowCounts, queue: FlowQueueState): RollupBody {
-    const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-    const delays = sorted(c.delays);
-    const p95 = (values: number[]) => {
-      const v = percentile(sorted(values), 95);
-      return v === null ? null : round(v);
-    };
-    const opt = (v: number | null) => (v === null ? null : round(v));
-    const body: RollupBody = {
-      source: this.source,
-      flow,
-      window_start: new Date(start).toISOString(),
-      window_seconds: 10,
-      delivered: c.delivered,
-      deferred: c.deferred.size,
-      bounced: c.bounced.size,
-      delay_p50_s: opt(percentile(delays, 50)),
-      delay_p95_s: opt(percentile(delays, 95)),
-      delay_max_s: opt(delays.length ? delays[delays.length - 1]! : null),
-      delay_histogram: { bounds: [...DELAY_BUCKET_BOUNDS], counts: delayHistogram(delays) },
-      // Postfix has no content-scan stage of its own (a content_filter is a hop and a second message).
-      stage_p95_s: { receive: p95(c.receive), queue: p95(c.queue), scan: null, deliver: p95(c.deliver) },
-      queue_depth: queue.depth,
-      oldest_age_s: round(queue.oldestAgeS),
-      waiting_histogram: [...queue.ages],
-      destination_histogram: [...queue.destinations],
-      top_destinations: queue.top,
-      accepted: c.accepted,
-      rejected: { ...c.rejected },
-      scan_policy: 'enabled',
-      scan_bypassing: false,
-    };
-    // The contract is the site's: fail here, with the field, rather than have the site refuse a batch.
-    const checked = rollupSchema.safeParse(body);
-    if (!checked.success) throw new Error(`internal error: ${flow} rollup for ${body.window_start} does not fit the site's schema: ${checked.error.message}`);
-    return body;
+    return MAIL_FLOWS.map((flow) => {
+      const body = w.flows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: 'enabled', scanBypassing: false });
+      // The contract is the site's: fail here, with the field, rather than have the site refuse a batch.
+      const checked = rollupSchema.safeParse(body);
+      if (!checked.success) throw new Error(`internal error: ${flow} rollup for ${body.window_start} does not fit the site's schema: ${checked.error.message}`);
+      return body;
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { DELAY_BUCKET_BOUNDS } from '../../lib/metrics/rollup-schema';
+import { DELAY_BUCKET_BOUNDS } from '#contracts/rollup-schema';
 
 /** A valid rollup as an MTA would push it, with `delays` (seconds) of the messages delivered. */
 export function makeRollup(source: string, windowStart: Date, delays: number[] = [0.4, 2, 3]) {

@@ -2,7 +2,7 @@ import { hasValidIngestToken } from '@/lib/ingest/token';
 import { NO_STORE } from '@/lib/http/cache-control';
 import { BodyTooLargeError, readBodyLimited } from '@/lib/http/read-body';
 import { storeRollups, windowsOutOfRange } from '@/lib/metrics/ingest';
-import { rollupBatchSchema } from '@/lib/metrics/rollup-schema';
+import { rollupBatchSchema } from '#contracts/rollup-schema';
 
 // 500 rollups of ~1 KB each, with room to spare.
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -13,6 +13,9 @@ const BUCKET_COUNT = DELAY_BUCKET_BOUNDS.length + 1;
 export const MAIL_FLOWS = ['inbound', 'outbound'] as const;
 export type MailFlow = (typeof MAIL_FLOWS)[number];
 
+/** Whether an MTA scans mail: always, never (the 2014 remediation), or not while mail waits too long for it. */
+export const SCAN_POLICIES = ['enabled', 'bypass', 'auto'] as const;
+
 const count = z.number().int().min(0).max(1e9);
 const seconds = z.number().min(0).max(1e7);
 const bucketCounts = z.array(count).length(BUCKET_COUNT, `must have ${BUCKET_COUNT} counts (one per delay bucket, the last is +Inf)`);
@@ -69,7 +72,7 @@ export const rollupSchema = z
     top_destinations: z.array(destinationSchema).max(20).default([]),
     accepted: count.default(0),
     rejected: z.record(z.string().max(64), count).default({}),
-    scan_policy: z.enum(['enabled', 'bypass', 'auto']),
+    scan_policy: z.enum(SCAN_POLICIES),
     scan_bypassing: z.boolean().default(false),
   })
   .strict()
