@@ -1,12 +1,26 @@
 import 'server-only';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
+import { errorBody, mtaAdminApi, pathOf, type BlocklistKind, type CallOf, type JsonEndpointName, type ResponseOf, type ScanPolicy } from '#contracts/mta-admin-api';
 import { env } from '../env';
 
 // The console talks to the MTA over its admin API only, so an MTA on another host works the same.
+// Requests and answers follow the API's contract (contracts/mta-admin-api.ts), which the MTA
+// itself is built on: an answer that does not fit it is an error naming the field, never a guess.
+
+export { AUTO_BLOCK_ACTOR, type BlocklistEntry, type QueuedMessageSummary } from '#contracts/mta-admin-api';
+export type QueueSummary = ResponseOf<'queue'>;
+export type BlocklistListing = ResponseOf<'blocklist'>;
+export type ScanPolicyState = ResponseOf<'scanPolicy'>;
 
 export class MtaError extends Error {
-  constructor(message: string, public readonly status: number) {
+  constructor(
+    message: string,
+    public readonly status: number,
+    /** The admin API's error code (not_found, busy, invalid_request …) when the MTA gave one. */
+    public readonly code?: string,
+  ) {
     super(message);
   }
 }
@@ -20,81 +34,45 @@ function adminToken(): string | null {
   }
 }
 
-async function call<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
+async function call<N extends JsonEndpointName>(name: N, input: CallOf<N>): Promise<ResponseOf<N>> {
+  const spec = mtaAdminApi[name];
   const token = adminToken();
   if (!token) throw new MtaError('the MTA admin token is not configured (MTA_ADMIN_TOKEN or data/mta/admin-token)', 503);
+  const query = input.query ? `?${new URLSearchParams(input.query as Record<string, string>)}` : '';
+  const body = input.body === undefined ? undefined : JSON.stringify(input.body);
   let res: Response;
   try {
-    res = await fetch(new URL(apiPath, env.MTA_ADMIN_URL), {
-      method,
+    res = await fetch(new URL(pathOf(name, input.params) + query, env.MTA_ADMIN_URL), {
+      method: spec.method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      body,
       signal: AbortSignal.timeout(5000),
       cache: 'no-store',
     });
   } catch {
     throw new MtaError(`the MTA admin API at ${env.MTA_ADMIN_URL} does not answer`, 503);
   }
-  const data = (await res.json().catch(() => ({}))) as { message?: string };
-  if (!res.ok) throw new MtaError(data.message ?? `MTA answered ${res.status}`, res.status);
-  return data as T;
-}
-
-export interface QueuedMessageSummary {
-  id: string;
-  state: string;
-  from: string;
-  /** Recipients still pending. */
-  to: string[];
-  client_ip: string;
-  size: number;
-  age_s: number;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-}
-export interface QueueSummary {
-  depth: number;
-  by_state: Record<string, number>;
-  oldest_age_s: number;
-  oldest_scan_wait_s: number;
-  /** Oldest first. */
-  messages: QueuedMessageSummary[];
-}
-export interface BlocklistEntry {
-  id: number;
-  kind: 'client' | 'sender_domain' | 'helo';
-  value: string;
-  reason: string | null;
-  /** "auto" for the entries the MTA makes itself when a client floods it */
-  created_by?: string;
-  created_at?: string;
-  /** null = until removed */
-  expires_at?: string | null;
-}
-export interface BlocklistListing {
-  /** false with MTA_BLOCKLIST=off: entries are kept but not applied */
-  enabled?: boolean;
-  auto_block?: { enabled: boolean; messages_per_minute: number; rejected_recipients_per_minute: number; minutes: number };
-  entries: BlocklistEntry[];
-}
-
-export const AUTO_BLOCK_ACTOR = 'auto';
-export interface ScanPolicyState {
-  policy: 'enabled' | 'bypass' | 'auto';
-  bypassing?: boolean;
-  oldest_scan_wait_s?: number;
-  events?: { at?: string; actor?: string; reason?: string | null; details?: unknown }[];
+  const data = (await res.json().catch(() => undefined)) as unknown;
+  if (!(spec.success as readonly number[]).includes(res.status)) {
+    const error = errorBody.safeParse(data);
+    throw error.success ? new MtaError(error.data.message, res.status, error.data.error) : new MtaError(`the MTA answered ${res.status} to ${spec.method} ${spec.path}`, res.status);
+  }
+  const answer = (spec.response as z.ZodType).safeParse(data);
+  if (!answer.success) {
+    const issue = answer.error.issues[0]!;
+    throw new MtaError(`the MTA's answer to ${spec.method} ${spec.path} does not fit the admin API (${issue.path.join('.') || 'body'}: ${issue.message}); is the MTA at ${env.MTA_ADMIN_URL} another version?`, 502, 'unexpected_answer');
+  }
+  return answer.data as ResponseOf<N>;
 }
 
 export const mta = {
-  queue: () => call<QueueSummary>('GET', '/api/queue?limit=200'),
-  blocklist: () => call<BlocklistListing>('GET', '/api/blocklist'),
-  block: (kind: BlocklistEntry['kind'], value: string, reason: string, actor: string) => call('POST', '/api/blocklist', { kind, value, reason, actor }),
-  unblock: (id: number, actor: string) => call('DELETE', `/api/blocklist/${id}?actor=${encodeURIComponent(actor)}`),
-  scanPolicy: () => call<ScanPolicyState>('GET', '/api/scan-policy'),
-  setScanPolicy: (policy: ScanPolicyState['policy'], reason: string, actor: string) => call<ScanPolicyState>('PUT', '/api/scan-policy', { policy, reason, actor }),
-  flush: (actor: string) => call<{ flushed: number }>('POST', '/api/flush', { actor }),
-  deleteMessage: (id: string, actor: string) => call<{ deleted: string }>('DELETE', `/api/queue/${encodeURIComponent(id)}?actor=${encodeURIComponent(actor)}`),
-  bounceMessage: (id: string, reason: string, actor: string) => call<{ bounced: string }>('POST', `/api/queue/${encodeURIComponent(id)}/bounce`, { reason, actor }),
+  queue: () => call('queue', { query: { limit: '200' } }),
+  blocklist: () => call('blocklist', {}),
+  block: (kind: BlocklistKind, value: string, reason: string, actor: string) => call('block', { body: { kind, value, reason, actor } }),
+  unblock: (id: number, actor: string) => call('unblock', { params: { id }, query: { actor } }),
+  scanPolicy: () => call('scanPolicy', {}),
+  setScanPolicy: (policy: ScanPolicy, reason: string, actor: string) => call('setScanPolicy', { body: { policy, reason, actor } }),
+  flush: (actor: string) => call('flush', { body: { actor } }),
+  deleteMessage: (id: string, actor: string) => call('deleteMessage', { params: { id }, query: { actor } }),
+  bounceMessage: (id: string, reason: string, actor: string) => call('bounceMessage', { params: { id }, body: { reason, actor } }),
 };

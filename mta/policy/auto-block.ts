@@ -5,13 +5,14 @@
 // Trusted networks and authenticated senders are never blocked: they are our own systems and
 // customers (a newsletter run from a customer's account must not lock the customer out). A client
 // that fails to log in too often is blocked too (AuthThrottle counts, authFailures() blocks).
+import { AUTO_BLOCK_ACTOR } from '#contracts/mta-admin-api';
 import type { BlocklistEntry } from '../state/state-store.js';
 import { normalizeBlocklistValue } from './blocklist.js';
 import type { BlocklistKeeper } from './blocklist-keeper.js';
 import { FloodDetector, type FloodMeasurement } from './flood-detector.js';
 import { clientNetwork, type NetworkList } from './ip-ranges.js';
 
-export const AUTO_BLOCK_ACTOR = 'auto';
+export { AUTO_BLOCK_ACTOR };
 
 export interface AutoBlockSettings {
   enabled: boolean;

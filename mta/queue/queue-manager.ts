@@ -1,6 +1,7 @@
 // Moves accepted mail through the stages: wait for a scan (fair queue) -> scan (bounded pool)
 // -> deliver (Maildir or relay) -> done, deferred with backoff, or bounced with a DSN.
 // Every stage change is timestamped so each delay splits into receive/queue/scan/deliver.
+import type { QueuedMessageSummary } from '#contracts/mta-admin-api';
 import type { MtaConfig } from '../config.js';
 import { lifetimeExpired, nextRetryDelayMs } from '../deliver/backoff.js';
 import { buildBounce, type FailedRecipient } from '../deliver/dsn.js';
@@ -538,14 +539,16 @@ export class QueueManager {
     return { client_ips: top(ips, 'client_ip'), sender_domains: top(domains, 'domain') };
   }
 
-  list(limit = 100): Array<Record<string, unknown>> {
+  /** The admin API's listing (contracts/mta-admin-api.ts), oldest first. */
+  list(limit = 100): QueuedMessageSummary[] {
     const now = Date.now();
     return [...this.messages.values()]
       .sort((a, b) => a.receivedAt - b.receivedAt)
       .slice(0, limit)
       .map((m) => ({
         id: m.id,
-        state: this.scanning.has(m.id) ? 'scanning' : this.delivering.has(m.id) ? 'delivering' : m.state,
+        // Only waiting mail is in this map: quarantined and refused messages are held in the spool.
+        state: this.scanning.has(m.id) ? 'scanning' : this.delivering.has(m.id) ? 'delivering' : (m.state as 'scan' | 'deliver' | 'deferred'),
         from: m.mailFrom,
         to: m.recipients.filter((r) => r.state === 'pending').map((r) => r.address),
         client_ip: m.clientIp,

@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { BlocklistKind } from '#contracts/mta-admin-api';
 
-export type BlocklistKind = 'client' | 'sender_domain' | 'helo';
+export type { BlocklistKind };
 
 export interface BlocklistEntry {
   id: number;

@@ -8,6 +8,7 @@ import { clientIp } from '@/lib/auth/session';
 import { refreshStatusPages } from '@/lib/cache/refresh';
 import { noteScanBypassBySlug } from '@/lib/incidents/scan-bypass';
 import { mta, MtaError } from '@/lib/mta/admin-client';
+import { BLOCKLIST_KINDS, SCAN_POLICIES } from '#contracts/mta-admin-api';
 
 export interface MailState {
   ok?: string;
@@ -24,7 +25,7 @@ function failure(error: unknown): MailState {
 
 export async function blockAction(_: MailState, formData: FormData): Promise<MailState> {
   const staff = await authorizeAction('admin');
-  const parsed = z.object({ kind: z.enum(['client', 'sender_domain', 'helo']), value: z.string().trim().min(1).max(255), reason }).safeParse(Object.fromEntries(formData));
+  const parsed = z.object({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().trim().min(1).max(255), reason }).safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
   try {
     await mta.block(parsed.data.kind, parsed.data.value, parsed.data.reason, staff.email);
@@ -48,7 +49,7 @@ export async function unblockAction(formData: FormData) {
 export async function scanPolicyAction(_: MailState, formData: FormData): Promise<MailState> {
   const staff = await authorizeAction('admin');
   const parsed = z
-    .object({ policy: z.enum(['enabled', 'bypass', 'auto']), reason })
+    .object({ policy: z.enum(SCAN_POLICIES), reason })
     .safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join(' ') };
   try {

@@ -39,13 +39,6 @@ export default async function MailPage() {
   const t = T[lang];
   const [queue, blocklist, policy] = await Promise.allSettled([mta.queue(), mta.blocklist(), mta.scanPolicy()]);
   const evidence = await explainRules();
-  const talkers = new Map<string, number>();
-  if (queue.status === 'fulfilled') {
-    for (const m of queue.value.messages) {
-      const key = m.client_ip ?? m.from ?? '?';
-      talkers.set(key, (talkers.get(key) ?? 0) + 1);
-    }
-  }
   const unreachable = [queue, blocklist, policy].find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
   return (
     <AdminShell staff={staff} lang={lang} current="/admin/mail">
@@ -67,8 +60,8 @@ export default async function MailPage() {
             </dl>
             <h3>{t.topTalkers}</h3>
             <ol>
-              {[...talkers].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([who, n]) => (
-                <li key={who}>{who}: {n}</li>
+              {queue.value.top_sources.client_ips.map(({ client_ip, queued }) => (
+                <li key={client_ip}>{client_ip}: {queued}</li>
               ))}
             </ol>
           </>

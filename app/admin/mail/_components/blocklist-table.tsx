@@ -9,7 +9,7 @@ export type BlocklistLabels = Record<
 >;
 
 /** "… more than 60 messages or more than 10 refused recipients a minute … 60 minutes", from the MTA's settings. */
-function autoRule(auto: NonNullable<BlocklistListing['auto_block']>, t: BlocklistLabels): string {
+function autoRule(auto: BlocklistListing['auto_block'], t: BlocklistLabels): string {
   const triggers = [
     auto.messages_per_minute > 0 ? t.perMinuteMessages.replace('{n}', String(auto.messages_per_minute)) : null,
     auto.rejected_recipients_per_minute > 0 ? t.perMinuteRefused.replace('{n}', String(auto.rejected_recipients_per_minute)) : null,
@@ -24,8 +24,7 @@ function autoRule(auto: NonNullable<BlocklistListing['auto_block']>, t: Blocklis
 export function BlocklistTable({ listing, lang, t }: { listing: BlocklistListing; lang: Lang; t: BlocklistLabels }) {
   return (
     <>
-      {listing.enabled === false && <p className="form-error">{t.blocklistOff}</p>}
-      {listing.enabled !== false && listing.auto_block && <p>{listing.auto_block.enabled ? autoRule(listing.auto_block, t) : t.autoOff}</p>}
+      {listing.enabled ? <p>{listing.auto_block.enabled ? autoRule(listing.auto_block, t) : t.autoOff}</p> : <p className="form-error">{t.blocklistOff}</p>}
       <table>
         <thead>
           <tr>
