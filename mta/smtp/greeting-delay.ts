@@ -2,8 +2,10 @@
 // they are greeted (a spambot trait, like Postfix's postscreen "pregreet" test). For a mail
 // client that sends one message per connection that 100 ms is most of the time the message
 // takes, so the delay is chosen per client: none for trusted networks, MTA_GREETING_DELAY_MS
-// for everyone else. This replaces SMTPConnection#init with the same steps and that one change.
-import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+// for everyone else. smtp-server has no option for it, so SMTPConnection#init is replaced by the
+// same steps with that one change (smtp-server-internals.ts: pinned release). onConnect cannot do
+// it: it runs after smtp-server's own 100 ms.
+import { connectionPrototype, originalMethod } from './smtp-server-internals.js';
 
 type DelayFor = (remoteAddress: string) => number;
 
@@ -23,7 +25,8 @@ export function installGreetingDelay(choose: DelayFor): void {
   delayFor = choose;
   if (installed) return;
   installed = true;
-  (SMTPConnection.prototype as unknown as { init: () => void }).init = function init(this: ConnectionInternals) {
+  for (const used of ['init', '_setListeners', 'connectionReady', 'send']) originalMethod(connectionPrototype, used);
+  connectionPrototype.init = function init(this: ConnectionInternals) {
     this._setListeners(() => {
       const { maxClients } = this._server.options;
       if (maxClients && this._server.connections.size > maxClients) {

@@ -1,5 +1,5 @@
 // Limits smtp-server does not have, added to its connection and parser classes (as
-// greeting-delay.ts does for the greeting):
+// greeting-delay.ts does for the greeting; smtp-server-internals.ts: pinned release):
 //
 // - A deadline per request (Postfix's smtpd_per_request_deadline with smtpd_min_data_rate). The
 //   idle timeout alone restarts with every byte, so a client sending one byte every 100 s held a
@@ -15,8 +15,7 @@
 //   it would let a careless or hostile client have its message text read as commands (or the
 //   reverse), so such a DATA is refused instead of answered with 354, and the connection closed
 //   without reading further.
-import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
-import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
+import { connectionPrototype, originalMethod, streamPrototype } from './smtp-server-internals.js';
 
 export interface SessionGuardSettings {
   hostname: string;
@@ -139,30 +138,32 @@ export function installSessionGuard(chosen: SessionGuardSettings): void {
   settings = chosen;
   if (installed) return;
   installed = true;
-  const connection = SMTPConnection.prototype as unknown as Record<string, (this: Connection, ...args: unknown[]) => unknown>;
-  const stream = SMTPStream.prototype as unknown as Record<string, (this: Parser, ...args: unknown[]) => unknown>;
+  type ConnectionMethod = (this: Connection, ...args: unknown[]) => unknown;
+  type ParserMethod = (this: Parser, ...args: unknown[]) => unknown;
+  const connection = connectionPrototype as Record<string, ConnectionMethod>;
+  const stream = streamPrototype as Record<string, ParserMethod>;
 
   // The parser is made in the constructor and again after STARTTLS: each knows its connection.
-  const createParser = connection._createParser!;
+  const createParser = originalMethod<ConnectionMethod>(connectionPrototype, '_createParser');
   connection._createParser = function (this: Connection) {
     const parser = createParser.call(this) as Parser;
     parser._connection = this;
     return parser;
   };
 
-  const setListeners = connection._setListeners!;
+  const setListeners = originalMethod<ConnectionMethod>(connectionPrototype, '_setListeners');
   connection._setListeners = function (this: Connection, ...args: unknown[]) {
     this._guard = new Guard(this);
     return setListeners.apply(this, args);
   };
 
-  const onClose = connection._onClose!;
+  const onClose = originalMethod<ConnectionMethod>(connectionPrototype, '_onClose');
   connection._onClose = function (this: Connection) {
     this._guard?.stop();
     return onClose.call(this);
   };
 
-  const onCommand = connection._onCommand!;
+  const onCommand = originalMethod<ConnectionMethod>(connectionPrototype, '_onCommand');
   connection._onCommand = function (this: Connection, command: unknown, callback: unknown) {
     if (this._guard?.expired) {
       this.send(421, `4.4.2 ${settings.hostname} Error: session time limit exceeded`);
@@ -173,7 +174,7 @@ export function installSessionGuard(chosen: SessionGuardSettings): void {
 
   // DATA would be answered with 354 (it has recipients): not if text came with it. The text is
   // either in the same read as the command, or in reads queued behind it.
-  const handleData = connection.handler_DATA!;
+  const handleData = originalMethod<ConnectionMethod>(connectionPrototype, 'handler_DATA');
   connection.handler_DATA = function (this: Connection, command: unknown, callback: unknown) {
     const parser = this._parser;
     const queuedBehind = parser ? parser.writableLength - (parser._writableState?.writelen ?? parser.writableLength) : 0;
@@ -187,7 +188,7 @@ export function installSessionGuard(chosen: SessionGuardSettings): void {
     return handleData.call(this, command, callback);
   };
 
-  const write = stream._write!;
+  const write = originalMethod<ParserMethod>(streamPrototype, '_write');
   stream._write = function (this: Parser, chunk: unknown, encoding: unknown, next: unknown) {
     const buffer = chunk as Buffer | undefined;
     const bytes = buffer?.length ?? 0;
