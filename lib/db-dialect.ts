@@ -1,6 +1,6 @@
 import 'server-only';
-import { databaseProvider } from './db-client';
-import { Prisma, type PrismaClient } from './generated/prisma/client';
+import { databaseProvider, type DatabaseProvider } from './db-client';
+import type { PrismaClient } from './generated/prisma/client';
 import { env } from './env';
 
 // The one place for database-specific SQL. Everything else is portable between SQLite (the
@@ -31,35 +31,64 @@ export async function relaxCommitSync(client: PrismaClient, url: string): Promis
   await client.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
 }
 
-export interface OutboxClaim {
-  table: 'NoticeDelivery' | 'WebhookDelivery';
-  claimToken: string;
-  now: Date;
-  /** A "sending" row claimed before this has lost its lease (its worker died). */
-  staleBefore: Date;
-  limit: number;
+/** How DateTime columns are stored in SQLite: as the driver adapter writes them, ISO 8601 with an explicit offset. */
+export function sqliteDateTime(d: Date): string {
+  return d.toISOString().replace('Z', '+00:00');
 }
 
-/**
- * PostgreSQL: claims up to `limit` due rows of an outbox in one statement. SKIP LOCKED lets
- * several workers claim at the same moment without waiting for each other or picking the same
- * rows: each takes the next rows nobody else has locked. Returns null on SQLite, where the
- * caller's portable claim (candidates, then an UPDATE that re-checks them) is already exclusive
- * because one writer runs at a time.
- */
-export function skipLockedClaim(c: OutboxClaim): Prisma.Sql | null {
-  if (!postgres()) return null;
-  const table = Prisma.raw(`"${c.table}"`);
-  return Prisma.sql`
-    UPDATE ${table} SET "status" = 'sending', "claimToken" = ${c.claimToken}, "claimedAt" = ${c.now}, "attempts" = "attempts" + 1
-    WHERE "id" IN (
-      SELECT "id" FROM ${table}
-      WHERE ("status" = 'pending' AND "nextAttemptAt" <= ${c.now}) OR ("status" = 'sending' AND "claimedAt" < ${c.staleBefore})
-      ORDER BY "nextAttemptAt"
-      LIMIT ${c.limit}
-      FOR UPDATE SKIP LOCKED
-    )`;
+/** Prisma's PostgreSQL DateTime columns are `timestamp(3)` (no zone) holding UTC. */
+function postgresTimestamp(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/** The kinds of value a portable statement binds (lib/outbox/statements.ts). */
+export type SqlValueType = 'text' | 'int' | 'time' | 'ids';
+
+/**
+ * How a statement written once for both databases is spelled on one of them: placeholders, a list
+ * of ids, the row lock of a claim. Used by the outbox, whose statements run on connections of its
+ * own (lib/outbox/sqlite.ts with better-sqlite3, lib/outbox/postgres.ts with pg), not through Prisma.
+ */
+export interface SqlDialect {
+  provider: DatabaseProvider;
+  /** The n-th bound value (counted from 1) of a statement. */
+  placeholder(n: number, type: SqlValueType): string;
+  /** "`column` is one of the ids bound as the n-th value". */
+  inIds(column: string, n: number): string;
+  /**
+   * The column in a condition that must not choose the index: SQLite would otherwise pick the
+   * claimToken or status index over the primary key and visit every row of a claim (hundreds)
+   * for each handful updated. PostgreSQL's planner needs no such hint.
+   */
+  unindexed(column: string): string;
+  /**
+   * Ends the SELECT of a claim's candidates. PostgreSQL: several workers claim at the same moment
+   * without waiting for each other or picking the same rows, each takes the next rows nobody else
+   * has locked. SQLite: nothing, one writer runs at a time and the claim is one IMMEDIATE transaction.
+   */
+  claimLock: string;
+  /** A value as the driver takes it. */
+  bind(value: unknown, type: SqlValueType): unknown;
+}
+
+export const SQL_DIALECTS: Record<DatabaseProvider, SqlDialect> = {
+  sqlite: {
+    provider: 'sqlite',
+    placeholder: () => '?',
+    inIds: (column) => `${column} IN (SELECT value FROM json_each(?))`,
+    unindexed: (column) => `+${column}`,
+    claimLock: '',
+    bind: (value, type) => (type === 'time' ? sqliteDateTime(value as Date) : type === 'ids' ? JSON.stringify(value) : value),
+  },
+  postgresql: {
+    provider: 'postgresql',
+    placeholder: (n, type) => `$${n}${type === 'time' ? '::timestamp' : type === 'int' ? '::int' : ''}`,
+    inIds: (column, n) => `${column} = ANY($${n}::text[])`,
+    unindexed: (column) => column,
+    claimLock: 'FOR UPDATE SKIP LOCKED',
+    bind: (value, type) => (type === 'time' ? postgresTimestamp(value as Date) : value),
+  },
+};
 
 type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 

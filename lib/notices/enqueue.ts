@@ -3,12 +3,13 @@ import { db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
 import { localePath, type Lang } from '../i18n/locales';
+import { siteName, siteUrl } from '../site/identity';
 import { endpointsFor } from '../webhooks/endpoints';
 import { incidentWebhookBodies, type WebhookBody } from '../webhooks/payload';
-import { noticeComponentOrder, renderIncidentNotices } from './incident-notice';
 import { kindForUpdate, type NoticeKind } from './kinds';
-import { messageIdDomain, siteName, siteUrl } from './mailer';
-import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './templates';
+import { noticeComponentOrder, renderIncidentNotices } from './render/incident-notice';
+import { messageIdDomain } from './render/notice-mail';
+import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './render/templates';
 
 // Creating a notice: the Notice, one NoticeDelivery per matching subscriber and one
 // WebhookDelivery per matching endpoint, all in one transaction, so the worker finds either the

@@ -3,20 +3,23 @@ import { db } from '../db';
 import { env } from '../env';
 import { LANGS, type Lang } from '../i18n/locales';
 import { freeIncidentSlug, incidentSlugBase } from '../incidents/slug';
+import type { MailContent } from '../mime/content';
+import { sampleSubscriberLinks } from '../subscribers/links';
 import { recipientsFor } from '../subscribers/recipients';
-import { renderIncidentNotices } from './incident-notice';
 import { kindForUpdate, type NoticeKind } from './kinds';
-import { noticeMailParts, sampleSubscriberLinks, type NoticeContent } from './mailer';
+import { renderIncidentNotices } from './render/incident-notice';
+import { noticeMailParts } from './render/notice-mail';
 
 // What subscribers would receive, before anything is saved or sent: the console shows it with the
 // number of recipients so that staff confirm exactly what goes out. The notice is built by the
-// functions the real one is built by (incident-notice.ts, then the mail's parts in mailer.ts), from
-// the incident as the form would leave it: its slug, times, services and the text as saved.
+// functions the real one is built by (render/incident-notice.ts, then the mail's parts in
+// render/notice-mail.ts), from the incident as the form would leave it: its slug, times, services
+// and the text as saved.
 // Only the subscriber's own token and id are stand-ins (sampleSubscriberLinks).
 
 export interface NoticePreview {
   /** Subject, text part and HTML part, byte for byte as a subscriber's copy decodes. */
-  mail: Record<Lang, NoticeContent>;
+  mail: Record<Lang, MailContent>;
   recipients: Record<Lang, number>;
 }
 
@@ -55,7 +58,7 @@ export async function previewIncidentNotice(draft: DraftUpdate, now = new Date()
     reportJa: incident?.reportJa ?? '',
     reportEn: incident?.reportEn ?? '',
   });
-  const mail = Object.fromEntries(LANGS.map((lang) => [lang, noticeMailParts(rendered[lang], lang, sampleSubscriberLinks(lang))])) as Record<Lang, NoticeContent>;
+  const mail = Object.fromEntries(LANGS.map((lang) => [lang, noticeMailParts(rendered[lang], lang, sampleSubscriberLinks(lang))])) as Record<Lang, MailContent>;
   const recipients = await recipientsFor(componentIds);
   return {
     mail,

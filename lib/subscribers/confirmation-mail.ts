@@ -1,12 +1,13 @@
 import 'server-only';
 import { env } from '../env';
 import { localePath, type Lang } from '../i18n/locales';
-import { siteName, siteUrl, type NoticeContent } from '../notices/mailer';
+import type { MailContent } from '../mime/content';
+import { siteName, siteUrl } from '../site/identity';
 
 // The two mails the subscribe form can cause. Both are sent whether the address was known or not,
 // so that neither the page nor the timing tells a visitor anything about the address.
 
-export function confirmationMail(lang: Lang, token: string): NoticeContent {
+export function confirmationMail(lang: Lang, token: string): MailContent {
   const url = siteUrl(`${localePath(lang, '/subscribe/confirm')}?token=${encodeURIComponent(token)}`);
   const hours = env.NOTICE_CONFIRM_TTL_HOURS;
   if (lang === 'ja') {
@@ -23,7 +24,7 @@ export function confirmationMail(lang: Lang, token: string): NoticeContent {
   };
 }
 
-export function alreadySubscribedMail(lang: Lang, manageUrl: string): NoticeContent {
+export function alreadySubscribedMail(lang: Lang, manageUrl: string): MailContent {
   if (lang === 'ja') {
     return {
       subject: `【ご案内】${siteName(lang)} 配信登録について`,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { db } from '../db';
 import { env } from '../env';
 import type { Lang } from '../i18n/locales';
-import { siteUrl } from '../notices/mailer';
+import { siteUrl } from '../site/identity';
 import { resolveChoice } from '../subscribers/subscribe';
 import { hashToken, randomToken } from '../subscribers/tokens';
 import type { SubscriptionChoice } from '../subscribers/validation';

@@ -44,9 +44,10 @@ const env = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: work, NOTICE_
 const { prepareDatabase } = (await import(path.join(ROOT, 'scripts/prepare-db.mjs'))) as { prepareDatabase: (e: NodeJS.ProcessEnv) => unknown };
 prepareDatabase(env);
 Object.assign(process.env, env);
+const { sqliteDateTime } = await import('../../lib/db-dialect');
 const sqlite = new Database(databaseUrl.slice('file:'.length));
 sqlite.pragma('journal_mode = WAL');
-const now = new Date().toISOString().replace('Z', '+00:00');
+const now = sqliteDateTime(new Date());
 const insert = sqlite.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, tokenVersion, hardBounces, createdAt, updatedAt) VALUES (?, ?, ?, 'active', 1, 1, 0, ?, ?)");
 sqlite.transaction(() => {
   for (let i = 0; i < SUBSCRIBERS; i++) insert.run(`b${randomUUID().replace(/-/g, '').slice(0, 24)}`, `user${i}@bench.test`, i % 3 ? 'ja' : 'en', now, now);

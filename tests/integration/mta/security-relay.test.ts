@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SmtpSender } from '../../../lib/notices/smtp-sender.js';
-import { nodemailerOptions, smtpClientSettings } from '../../../lib/notices/smtp-url.js';
+import { SmtpSender } from '../../../lib/smtp/sender.js';
+import { nodemailerOptions, smtpClientSettings } from '../../../lib/smtp/url.js';
 import { DEMO, openSession, startMta, startSmtpSink, SUBMISSION_USER, submissionPassword, waitFor, type MtaProcess } from './helpers.js';
 
 let mta: MtaProcess;

@@ -8,8 +8,8 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SmtpSender } from '../../../lib/notices/smtp-sender.js';
-import { nodemailerOptions, smtpClientSettings } from '../../../lib/notices/smtp-url.js';
+import { SmtpSender } from '../../../lib/smtp/sender.js';
+import { nodemailerOptions, smtpClientSettings } from '../../../lib/smtp/url.js';
 import { openSession, selfSignedCertificate, startMta, submissionPassword, tempDir, waitFor, type MtaProcess } from './helpers.js';
 
 describe('generated secrets', () => {

@@ -4,7 +4,7 @@ import { after } from 'next/server';
 import { z } from 'zod';
 import { isLang, type Lang } from '@/lib/i18n/locales';
 import type { SubscribeErrorCode } from '@/lib/i18n/subscribe-messages';
-import { sharedTransport } from '@/lib/notices/mailer';
+import { sharedTransport } from '@/lib/smtp/transport';
 import { requestSubscription } from '@/lib/subscribers/subscribe';
 import { choiceFromForm, MAX_ADDRESS } from '@/lib/subscribers/validation';
 import { registerWebhook } from '@/lib/webhooks/register';

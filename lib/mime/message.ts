@@ -5,7 +5,7 @@ import { encodeWords, foldLines, quoteString, isPlainText } from 'nodemailer/lib
 // their own links. nodemailer's composer would rebuild the whole MIME tree for every copy (about
 // 2.5 ms each, the bottleneck of a fan-out), so the shared part is encoded once per notice and
 // language with nodemailer's header encoders, and each copy only adds its own headers and
-// base64 bodies. The copy is handed to the same pooled nodemailer transport as a raw message.
+// base64 bodies. The copy goes out as a raw message through the fan-out's sessions (lib/smtp/sender.ts).
 
 export interface MimeParts {
   fromName: string;

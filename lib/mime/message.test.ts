@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildCopy, encodeSharedHead, mailDate, prepareMime } from './mime';
+import { buildCopy, encodeSharedHead, mailDate, prepareMime } from './message';
 
 describe('notice copies', () => {
   const prepared = prepareMime({

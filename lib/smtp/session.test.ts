@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { dotStuff, SmtpSession } from './smtp-session';
+import { dotStuff, SmtpSession } from './session';
 
 // The fan-out's SMTP session against real SMTP servers in this process: smtp-server (the library
 // the bundled MTA is built on) for the protocol's options, and a strict scripted server that shows

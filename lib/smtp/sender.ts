@@ -1,12 +1,13 @@
 import DKIM from 'nodemailer/lib/dkim';
 import { Readable } from 'node:stream';
-import { SmtpSession, type SmtpFailure, type SmtpSessionOptions } from './smtp-session';
-import { smtpClientSettings } from './smtp-url';
+import { SmtpSession, type SmtpFailure, type SmtpSessionOptions } from './session';
+import { smtpClientSettings } from './url';
 
-// The fan-out's SMTP client: a fixed set of sessions (smtp-session.ts), each reused for message
+// The fan-out's SMTP client: a fixed set of sessions (session.ts), each reused for message
 // after message. nodemailer's pooled transport runs every message through its composer and plugin
-// pipeline; with copies already built (mime.ts) that pipeline was the bottleneck (≈900 msg/s
-// against smtp-sink here, versus ≈2,700 msg/s for plain sessions, and more with pipelining).
+// pipeline; with copies already built (lib/mime/message.ts) that pipeline was the bottleneck
+// (≈900 msg/s against smtp-sink here, versus ≈2,700 msg/s for plain sessions, and more with
+// pipelining).
 
 export type { SmtpFailure };
 
@@ -26,7 +27,7 @@ export class SmtpSender {
 
   /**
    * @param options.dataDir DATA_DIR: where the bundled MTA's submission credential is found
-   *   (smtp-url.ts); without it no credential but the URL's own is ever offered.
+   *   (url.ts); without it no credential but the URL's own is ever offered.
    */
   constructor(url: string, private readonly size: number, dkim: DkimSettings | null = null, options: { name?: string; dataDir?: string } = {}) {
     const settings = smtpClientSettings(url, options.dataDir);

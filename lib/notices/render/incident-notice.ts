@@ -1,8 +1,8 @@
 import 'server-only';
-import { env } from '../env';
-import { localePath, type Lang } from '../i18n/locales';
-import type { NoticeKind } from './kinds';
-import { siteName, siteUrl } from './mailer';
+import { env } from '../../env';
+import { localePath, type Lang } from '../../i18n/locales';
+import type { NoticeKind } from '../kinds';
+import { siteName, siteUrl } from '../../site/identity';
 import { renderIncidentNotice, type RenderedNotice } from './templates';
 
 // The one way an incident notice is put together from an incident, for the notice that is sent

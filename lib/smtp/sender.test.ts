@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
-import { SmtpSender } from './smtp-sender';
+import { SmtpSender } from './sender';
 
 // The fan-out's SMTP client against a real SMTP server in this process.
 const received: { to: string; raw: string }[] = [];

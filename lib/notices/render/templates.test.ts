@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderIncidentNotice, renderMaintenanceNotice, type IncidentNoticeInput } from './templates';
 
-const report = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../content/incidents', name), 'utf8').replace(/^---[\s\S]*?\n---\n/, '');
+const report = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../../content/incidents', name), 'utf8').replace(/^---[\s\S]*?\n---\n/, '');
 
 const base: IncidentNoticeInput = {
   kind: 'incident_opened',

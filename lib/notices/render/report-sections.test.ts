@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitReport } from './report-sections';
 
-const content = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../content/incidents', name), 'utf8').replace(/^---[\s\S]*?\n---\n/, '');
+const content = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../../content/incidents', name), 'utf8').replace(/^---[\s\S]*?\n---\n/, '');
 
 describe('splitReport', () => {
   it('finds every part of the 2014 report in Japanese', () => {

@@ -10,11 +10,11 @@ import tls from 'node:tls';
 // nearly every server offer it) a copy is two writes: MAIL + RCPT + DATA together, then the
 // message and its final dot together. On loopback each write costs the kernel about as much as
 // building the copy, so this is most of the difference in bench:notify. nodemailer still signs
-// with DKIM (smtp-sender.ts) and sends every other mail of the site.
+// with DKIM (sender.ts) and sends every other mail of the site.
 //
 // Supported: implicit TLS (smtps://), STARTTLS, AUTH PLAIN and LOGIN, SMTPUTF8 for non-ASCII
 // addresses, servers without PIPELINING (commands one at a time), multi-line replies. Server
-// certificates are verified unless tls.rejectUnauthorized is false (smtp-url.ts decides).
+// certificates are verified unless tls.rejectUnauthorized is false (url.ts decides).
 
 export interface SmtpSessionOptions {
   host: string;

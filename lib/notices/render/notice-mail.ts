@@ -1,0 +1,84 @@
+import 'server-only';
+import { env } from '../../env';
+import type { Lang } from '../../i18n/locales';
+import { escapeAttr, wrapHtml, type MailContent } from '../../mime/content';
+import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime, type SharedHead } from '../../mime/message';
+import { siteName } from '../../site/identity';
+import type { SubscriberLinks } from '../../subscribers/links';
+
+// A notice as each subscriber's copy: the notice's subject and bodies, a footer with the
+// subscriber's own links, the From/Reply-To and RFC 8058 unsubscribe headers. What every copy
+// shares is encoded once per notice and language (prepareNotice); each copy adds its own end.
+
+/** The right-hand side of Message-IDs: the From address's domain. */
+export function messageIdDomain(): string {
+  return env.NOTICE_FROM_ADDRESS.split('@')[1]!;
+}
+
+const FOOTER = {
+  ja: { unsubscribe: '配信停止', manage: '配信設定の変更', why: 'このメールは、ステータス情報の配信をお申し込みいただいた方にお送りしています。' },
+  en: { unsubscribe: 'Unsubscribe', manage: 'Change your subscription', why: 'You receive this because you subscribed to status notices.' },
+} as const;
+
+/**
+ * The bodies of a notice's copies: what every copy shares (the notice and the footer's first
+ * words), and each subscriber's own end (their links). The text part has CRLF line ends, as sent.
+ */
+function noticeBodies(content: MailContent, lang: Lang) {
+  const f = FOOTER[lang];
+  const [htmlOpen, htmlClose] = wrapHtml('\0', lang).split('\0') as [string, string];
+  return {
+    textHead: crlf(`${content.text}\n\n--\n${f.why}\n`),
+    textTail: (links: SubscriberLinks) => crlf(`${f.unsubscribe}: ${links.unsubscribePage}\n${f.manage}: ${links.manage}\n`),
+    htmlHead: `${htmlOpen}${content.html}<hr><p style="font-size:12px;color:#555">${f.why}<br>`,
+    htmlTail: (links: SubscriberLinks) => `<a href="${escapeAttr(links.unsubscribePage)}">${f.unsubscribe}</a> · <a href="${escapeAttr(links.manage)}">${f.manage}</a></p>${htmlClose}`,
+  };
+}
+
+/**
+ * One copy's subject, text and HTML exactly as its parts decode (noticeCopy encodes these same
+ * strings): the console previews a notice with it.
+ */
+export function noticeMailParts(content: MailContent, lang: Lang, links: SubscriberLinks): MailContent {
+  const bodies = noticeBodies(content, lang);
+  return { subject: content.subject, text: bodies.textHead + bodies.textTail(links), html: bodies.htmlHead + bodies.htmlTail(links) };
+}
+
+export interface PreparedNotice {
+  lang: Lang;
+  content: MailContent;
+  mime: PreparedMime;
+  bodies: ReturnType<typeof noticeBodies>;
+  /** The bodies up to the subscriber's own links, encoded once (lib/mime/message.ts, SharedHead). */
+  textHead: SharedHead;
+  htmlHead: SharedHead;
+}
+
+/** Encodes what every copy of a notice in one language shares, once. */
+export function prepareNotice(content: MailContent, lang: Lang): PreparedNotice {
+  const mime = prepareMime({
+    fromName: siteName(lang),
+    fromAddress: env.NOTICE_FROM_ADDRESS,
+    replyTo: env.NOTICE_REPLY_TO ?? env.NOTICE_FROM_ADDRESS,
+    subject: content.subject,
+    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
+  });
+  const bodies = noticeBodies(content, lang);
+  return { lang, content, mime, bodies, textHead: encodeSharedHead(bodies.textHead), htmlHead: encodeSharedHead(bodies.htmlHead) };
+}
+
+const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
+
+/** One subscriber's copy: the notice plus their own links, as a raw message with its envelope. */
+export function noticeCopy(prepared: PreparedNotice, to: string, messageId: string, links: SubscriberLinks, now = new Date()): { envelope: { from: string; to: string[] }; raw: string } {
+  const raw = buildCopy(prepared.mime, {
+    to,
+    messageId,
+    date: now,
+    // RFC 2369: one header listing the https URL and the mailto; RFC 8058: the URL takes a one-click POST.
+    headers: { 'List-Unsubscribe': `<${links.oneClick}>, <${links.mailto}>` },
+    text: { head: prepared.textHead, tail: prepared.bodies.textTail(links) },
+    html: { head: prepared.htmlHead, tail: prepared.bodies.htmlTail(links) },
+  });
+  return { envelope: { from: env.NOTICE_FROM_ADDRESS, to: [to] }, raw };
+}
