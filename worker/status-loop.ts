@@ -5,7 +5,7 @@
 // a maintenance's conditional update, a notice's dedupe key).
 import { env } from '../lib/env';
 import { advanceMaintenances } from '../lib/maintenance/schedule';
-import { evaluateRules } from '../lib/metrics/evaluate';
+import { evaluateRules } from '../lib/rules/evaluate';
 import { createMissedIncidentNotices } from '../lib/notices/enqueue';
 import { sleep } from './sleep';
 

@@ -2,7 +2,6 @@ import 'server-only';
 import { formatInTimeZone } from 'date-fns-tz';
 import { db, type Db } from '../db';
 import { env } from '../env';
-import type { NoticeKind } from '../notices/kinds';
 import { FAULT_LEVELS, impactRank, UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus, type FaultLevel } from '../status/types';
 import {
   grewText,
@@ -14,12 +13,11 @@ import {
   shrankText,
   titleFor,
 } from './auto-templates';
-import { enqueueIncidentNotice } from '../notices/enqueue';
 
 // Automatic incidents: opened, updated and resolved by the metric rules, in both languages,
 // with the measured figures; published at once unless AUTO_PUBLISH=false. The writes happen in
-// the rule evaluation's transaction (lib/metrics/evaluate.ts); the notice each one calls for is
-// enqueued after it commits (and, should the process die in between, by the notice sweep).
+// the rule evaluation's transaction (lib/rules/evaluate.ts), which enqueues the notice each one
+// calls for after it commits (and, should the process die in between, the notice sweep does).
 
 const UNRESOLVED = [...UNRESOLVED_INCIDENT_STATUSES];
 const rank = (s: string) => FAULT_LEVELS.indexOf(s as FaultLevel);
@@ -35,7 +33,8 @@ interface ComponentRow {
 export interface PendingNotice {
   incidentId: string;
   updateId: string | null;
-  kind?: NoticeKind;
+  /** The opening update's notice is 【障害発生】; the others follow from the update. */
+  kind?: 'incident_opened';
 }
 
 function openAutoIncident(tx: Db, componentId: string) {
@@ -140,25 +139,20 @@ export async function trackOpenWindow(tx: Db, componentId: string, delayS: numbe
   }
 }
 
-/** Enqueues the notices of committed updates; a failure is left to the notice sweep. */
-export async function enqueuePending(notices: readonly PendingNotice[]): Promise<void> {
-  for (const n of notices) await enqueueIncidentNotice(n.incidentId, n.updateId, n.kind);
-}
-
 /** How many messages a component's rule counts as late in one of its incident's windows (lib/metrics). */
 export type LateMessageCounter = (window: { startAt: Date; endAt: Date }, rule: { degradedAboveS: number; enterWindows: number; flow: string } | null) => Promise<number>;
 
 /**
  * Resolves automatic incidents whose component has been healthy for AUTO_RESOLVE_MINUTES, with
  * the number of messages delivered late in their windows (counted by the caller, which owns the
- * measurements).
+ * measurements). Returns the 【復旧】 notices to enqueue, one per incident resolved here.
  */
-export async function resolveRecoveredAutoIncidents(now: Date, countLate: LateMessageCounter): Promise<boolean> {
+export async function resolveRecoveredAutoIncidents(now: Date, countLate: LateMessageCounter): Promise<PendingNotice[]> {
   const candidates = await db.incident.findMany({
     where: { source: 'auto', status: 'monitoring' },
     include: { windows: { orderBy: { position: 'asc' } } },
   });
-  let resolved = false;
+  const notices: PendingNotice[] = [];
   for (const incident of candidates) {
     const last = incident.windows.at(-1);
     if (!last?.endAt || now.getTime() - last.endAt.getTime() < env.AUTO_RESOLVE_MINUTES * 60_000) continue;
@@ -181,9 +175,7 @@ export async function resolveRecoveredAutoIncidents(now: Date, countLate: LateMe
       if (!resolving.count) return null;
       return tx.incidentUpdate.create({ data: { incidentId: incident.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: now } });
     });
-    if (!update) continue;
-    await enqueueIncidentNotice(incident.id, update.id); // notices: 【復旧】 to subscribers
-    resolved = true;
+    if (update) notices.push({ incidentId: incident.id, updateId: update.id }); // 【復旧】 to subscribers
   }
-  return resolved;
+  return notices;
 }

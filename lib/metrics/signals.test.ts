@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketOf, emptyCounts, type Counts } from '#contracts/histogram';
-import { initialRuleState, observe, type RuleConfig } from './rules';
+import { initialRuleState, observe, type RuleConfig } from '../rules/engine';
 import { DEFAULT_LATE_MAIL, flowSignal, lateDelay, type FlowWindow } from './signals';
 
 // The product's rule for メール受信 and メール送信: degraded over 5 minutes, partial over 30,

@@ -5,7 +5,7 @@
 //   node --conditions=react-server --import tsx tests/support/rule-evaluator.ts
 import { createInterface } from 'node:readline';
 import { db } from '../../lib/db';
-import { evaluateRules } from '../../lib/metrics/evaluate';
+import { evaluateRules } from '../../lib/rules/evaluate';
 import { createMissedIncidentNotices } from '../../lib/notices/enqueue';
 
 // Connect (and load the query compiler) before saying ready, so that "go" starts the evaluation itself.

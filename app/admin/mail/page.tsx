@@ -1,6 +1,6 @@
 import { adminLang } from '@/lib/auth/admin-lang';
 import { requireStaffPage } from '@/lib/auth/guard';
-import { explainRules } from '@/lib/metrics/explain';
+import { explainRules } from '@/lib/rules/explain';
 import { mta } from '@/lib/mta/admin-client';
 import { AdminShell } from '../_components/admin-shell';
 import { BlocklistTable } from './_components/blocklist-table';

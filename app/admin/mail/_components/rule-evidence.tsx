@@ -1,7 +1,7 @@
 import { LocalTime } from '@/components/local-time';
 import type { Lang } from '@/lib/i18n/locales';
 import { messages } from '@/lib/i18n/messages';
-import type { RuleExplanation } from '@/lib/metrics/explain';
+import type { RuleExplanation } from '@/lib/rules/explain';
 import type { ComponentStatus } from '@/lib/status/types';
 
 const T = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNoData, classify, initialRuleState, observe, type RuleConfig, type RuleState } from './rules';
+import { checkNoData, classify, initialRuleState, observe, type RuleConfig, type RuleState } from './engine';
 
 const config: RuleConfig = { degradedAboveS: 300, partialAboveS: 1800, majorAboveS: 3600, enterWindows: 2, leaveAfterS: 300, noDataAfterS: 180 };
 const t0 = new Date('2026-11-29T00:00:00Z');

@@ -3,8 +3,8 @@ import { db } from '../db';
 import { total } from '#contracts/histogram';
 import { flowWindows, lateMailSettings, ruleConfig } from './evaluate';
 import { destinationSchema, type MailFlow } from '#contracts/rollup-schema';
-import type { RuleConfig } from './rules';
-import { flowSignal, type LateMailSettings } from './signals';
+import type { RuleConfig } from './engine';
+import { flowSignal, type LateMailSettings } from '../metrics/signals';
 
 // For staff: what a measured component's status rests on, so that a red (or a green) can be
 // checked and acted on. Never shown on public pages: it names sources and destination domains.

@@ -1,14 +1,15 @@
 import 'server-only';
 import { crashPoint } from '../crash-points';
 import { db, type Db } from '../db';
-import { enqueuePending, resolveRecoveredAutoIncidents, syncAutoIncident, trackOpenWindow, type LateMessageCounter, type PendingNotice } from '../incidents/auto';
+import { resolveRecoveredAutoIncidents, syncAutoIncident, trackOpenWindow, type LateMessageCounter, type PendingNotice } from '../incidents/auto';
+import { enqueueIncidentNotice } from '../notices/enqueue';
 import { noteScanBypass, noteScanResumed } from '../incidents/scan-bypass';
 import type { ComponentStatus } from '../status/types';
 import { env } from '../env';
 import { addInto, bucketOf, countAbove, emptyCounts, readCounts } from '#contracts/histogram';
 import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
-import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './rules';
-import { flowSignal, type FlowWindow, type LateMailSettings } from './signals';
+import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './engine';
+import { flowSignal, type FlowWindow, type LateMailSettings } from '../metrics/signals';
 
 const isMailFlow = (flow: string): flow is MailFlow => (MAIL_FLOWS as readonly string[]).includes(flow);
 
@@ -51,7 +52,9 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
   for (const rule of rules) {
     if (await evaluateRule(rule, now)) changed = true;
   }
-  if (await resolveRecoveredAutoIncidents(now, countLateMessages)) changed = true;
+  const resolved = await resolveRecoveredAutoIncidents(now, countLateMessages);
+  await enqueuePending(resolved);
+  if (resolved.length) changed = true;
   return { changed };
 }
 
@@ -246,6 +249,11 @@ const countLateMessages: LateMessageCounter = async (window, rule) => {
   });
   return rows.reduce((sum, r) => sum + countAbove(readCounts(r.histogram), rule?.degradedAboveS ?? 300), 0);
 };
+
+/** Enqueues the notices of committed updates; a failure is left to the notice sweep. */
+async function enqueuePending(notices: readonly PendingNotice[]): Promise<void> {
+  for (const n of notices) await enqueueIncidentNotice(n.incidentId, n.updateId, n.kind);
+}
 
 /** Whether the component fails to show what its rule says (the "no data" flag, or a status not set by staff). */
 function disagrees(component: { noData: boolean; overrideStatus: string | null; status: string }, ruleStatus: RuleStatus): boolean {
