@@ -7,8 +7,9 @@
 // address is one of TRUSTED_PROXIES.
 //
 // It also answers anonymous GETs of the hottest public URLs (the status page, the Statuspage
-// documents, feeds, badge and widget) from copies kept in memory and rebuilt from Next.js when the
-// data changes (scripts/lib/snapshot.mjs), so that a crowd never queues behind Next.js's handler.
+// documents, feeds, badge and widget, the pages of open incidents, the build's scripts and style
+// sheets) from copies kept in memory and rebuilt from Next.js when the data changes
+// (scripts/lib/snapshot.mjs), so that a crowd never queues behind Next.js's handler.
 //
 //   PORT=3000 HOST=127.0.0.1 node scripts/site-server.mjs
 //
@@ -39,7 +40,7 @@ process.env.__NEXT_PRIVATE_ORIGIN = `http://${shown}:${port}`;
 // lib/env.ts's PAGE_REVALIDATE_SECONDS (which refuses a bad value when Next.js starts): the copies
 // are fetched again at least this often, as Next.js regenerates its pages.
 const revalidateSeconds = Number(process.env.PAGE_REVALIDATE_SECONDS) || 30;
-const snapshot = createSnapshot({ revalidateSeconds });
+const snapshot = createSnapshot({ revalidateSeconds, deploymentId: process.env.NEXT_DEPLOYMENT_ID });
 // lib/cache/refresh.ts calls this after every status change it expires the pages for.
 globalThis[Symbol.for('tayori.status-pages-changed')] = () => snapshot.statusChanged();
 

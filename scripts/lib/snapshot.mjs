@@ -42,7 +42,16 @@ export const SNAPSHOT_URLS = [
   '/badge.svg',
   '/badge.svg?lang=en',
   '/embed.js',
+  '/favicon.svg',
 ];
+
+/**
+ * The build's own files (scripts, style sheets), which every first-time visitor's browser fetches
+ * after the page: named by their content, so a copy fetched once is good until the next build.
+ * Kept as they are first asked for, at most MAX_BUILD_FILES of them (a build has a few dozen).
+ */
+const BUILD_FILES = '/_next/static/';
+const MAX_BUILD_FILES = 300;
 
 /**
  * The Statuspage document that lists the incidents still open. The pages of those incidents are
@@ -100,9 +109,11 @@ function personal(headers) {
 /** Weak comparison, as RFC 9110 requires for If-None-Match (the same rule as lib/api/http.ts). */
 export function etagMatches(ifNoneMatch, etag) {
   if (!ifNoneMatch) return false;
+  // If-None-Match compares weakly (RFC 9110 13.1.2): W/ is ignored on either side.
+  const opaque = etag.replace(/^W\//, '');
   return ifNoneMatch.split(',').some((candidate) => {
     const tag = candidate.trim();
-    return tag === '*' || tag.replace(/^W\//, '') === etag;
+    return tag === '*' || tag.replace(/^W\//, '') === opaque;
   });
 }
 
@@ -168,10 +179,12 @@ async function makeCopy(status, rawHeaders, body, fetchedAt) {
 }
 
 /**
- * @param {{ revalidateSeconds: number, urls?: string[], followUpMs?: number, log?: (line: string) => void }} options
+ * @param {{ revalidateSeconds: number, deploymentId?: string, urls?: string[], followUpMs?: number, log?: (line: string) => void }} options
  */
-export function createSnapshot({ revalidateSeconds, urls = SNAPSHOT_URLS, followUpMs = FOLLOW_UP_MS, log = (line) => console.log(line) }) {
+export function createSnapshot({ revalidateSeconds, deploymentId, urls = SNAPSHOT_URLS, followUpMs = FOLLOW_UP_MS, log = (line) => console.log(line) }) {
   const requestContext = new AsyncLocalStorage();
+  /** Build-file URLs Next.js did not answer with 200 (typos, probes): not asked for again. */
+  const notBuildFiles = new Set();
   /** @type {Map<string, Entry>} */
   const entries = new Map();
   const timers = new Set();
@@ -204,8 +217,10 @@ export function createSnapshot({ revalidateSeconds, urls = SNAPSHOT_URLS, follow
   }
 
   class Entry {
-    constructor(url, { followsData = false } = {}) {
+    constructor(url, { followsData = false, buildFile = false } = {}) {
       this.url = url;
+      /** A build file: fetched once, never again. */
+      this.buildFile = buildFile;
       /** An incident page, kept while its incident is open and for a while after. */
       this.followsData = followsData;
       this.dropAt = null;
@@ -292,14 +307,34 @@ export function createSnapshot({ revalidateSeconds, urls = SNAPSHOT_URLS, follow
     }
   }
 
+  /** Everything that follows the data: not the build's files. */
+  const current = () => [...entries.values()].filter((entry) => !entry.buildFile);
+
   function rebuildAll() {
-    return Promise.all([...entries.values()].map((entry) => entry.rebuild()));
+    return Promise.all(current().map((entry) => entry.rebuild()));
+  }
+
+  /** Keeps a build file after a visitor asked for it (that request went to Next.js). */
+  function keepBuildFile(url) {
+    const [path, query] = url.split('?');
+    // The file as the pages name it: without a query, or with this deployment's id. Any other
+    // query is a way to ask for the same file under endless names, and goes to Next.js.
+    if (query !== undefined && !(deploymentId && query === `dpl=${deploymentId}`)) return;
+    if (!path.startsWith(BUILD_FILES) || !origin || notBuildFiles.has(url)) return;
+    if (current().length + MAX_BUILD_FILES <= entries.size) return;
+    const entry = new Entry(url, { buildFile: true });
+    entries.set(url, entry);
+    entry.rebuild().then(() => {
+      if (entry.copy) return;
+      entries.delete(url);
+      if (notBuildFiles.size < 10 * MAX_BUILD_FILES) notBuildFiles.add(url);
+    });
   }
 
   /** The periodic refresh. Route handlers read Next.js's data cache, which hands out its previous
    * value once while it refreshes itself: those are fetched again shortly after. */
   async function refreshRound() {
-    const results = await Promise.all([...entries.values()].map(async (entry) => [entry, await entry.rebuild()]));
+    const results = await Promise.all(current().map(async (entry) => [entry, await entry.rebuild()]));
     for (const [entry, result] of results) if (result?.dynamic) later(followUpMs, () => entry.rebuild());
   }
 
@@ -358,8 +393,11 @@ export function createSnapshot({ revalidateSeconds, urls = SNAPSHOT_URLS, follow
      */
     serve(req, res) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      const copy = entries.get(req.url)?.copy;
-      if (!copy || personal(req.headers)) return false;
+      const entry = entries.get(req.url);
+      if (!entry && req.method === 'GET') keepBuildFile(req.url);
+      const copy = entry?.copy;
+      // A range of bytes is Next.js's to answer (it says Accept-Ranges for files).
+      if (!copy || personal(req.headers) || req.headers.range !== undefined) return false;
       for (const name of copy.varyOn) if (req.headers[name] !== undefined) return false;
 
       if (etagMatches(req.headers['if-none-match'], copy.etag)) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSnapshot, openIncidentPages, SNAPSHOT_HEADER } from './snapshot.mjs';
+import { createSnapshot, etagMatches, openIncidentPages, SNAPSHOT_HEADER } from './snapshot.mjs';
 
 // The snapshot in front of a stand-in for Next.js's handler that answers as Next.js does (the
 // integration tests put it in front of the real one): what reaches the handler, and what a
@@ -36,9 +36,9 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((f) => f.stop()));
 });
 
-async function startFront(urls = ['/', '/feed.xml']): Promise<Front> {
+async function startFront(urls = ['/', '/feed.xml'], deploymentId?: string): Promise<Front> {
   const origin: Origin = { version: 1, hits: new Map(), inFlight: 0, maxInFlight: 0, renderMs: 0, failWith: null, setCookie: false, staleOnce: false };
-  const snapshot = createSnapshot({ revalidateSeconds: 3600, urls, followUpMs: 300, log: () => {} });
+  const snapshot = createSnapshot({ revalidateSeconds: 3600, deploymentId, urls, followUpMs: 300, log: () => {} });
 
   async function handler(req: http.IncomingMessage, res: http.ServerResponse, fromVisitor: boolean) {
     if (fromVisitor) origin.hits.set(req.url!, (origin.hits.get(req.url!) ?? 0) + 1);
@@ -64,6 +64,17 @@ async function startFront(urls = ['/', '/feed.xml']): Promise<Front> {
       res.setHeader('Content-Type', 'application/json');
       const incidents = origin.version > 1 ? [{ shortlink: 'https://status.example.test/incidents/20261206-delays-in-mail-reception' }] : [];
       res.end(JSON.stringify({ page: {}, incidents }));
+      return;
+    }
+    if (req.url!.startsWith('/_next/static/')) {
+      if (!req.url!.startsWith('/_next/static/chunks/app-')) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      res.setHeader('Content-Type', 'application/javascript; charset=UTF-8');
+      res.setHeader('Accept-Ranges', 'bytes');
+      res.end(`/* build file ${req.url} */`);
       return;
     }
     if (req.url === '/feed.xml') {
@@ -194,6 +205,16 @@ describe('answers from memory', () => {
   });
 });
 
+describe('If-None-Match', () => {
+  it('compares weakly: a weak tag of Next.js (static files) matches with or without W/', () => {
+    expect(etagMatches('"abc"', 'W/"abc"')).toBe(true);
+    expect(etagMatches('W/"abc"', '"abc"')).toBe(true);
+    expect(etagMatches('"x", W/"abc"', 'W/"abc"')).toBe(true);
+    expect(etagMatches('"abd"', 'W/"abc"')).toBe(false);
+    expect(etagMatches(undefined, '"abc"')).toBe(false);
+  });
+});
+
 describe('pages of open incidents', () => {
   it('are read from the unresolved incidents document, in both languages', () => {
     const doc = JSON.stringify({ incidents: [{ shortlink: 'https://status.example.test/en/incidents/20261206-delays-in-mail-reception' }, { shortlink: 'https://status.example.test/incidents/a-b-2' }] });
@@ -217,6 +238,43 @@ describe('pages of open incidents', () => {
     }
     expect(front.snapshot.urls()).toContain(`/en${page}`);
     expect((await get(front, '/incidents/another-one')).headers[SNAPSHOT_HEADER]).toBeUndefined();
+  });
+});
+
+describe('the build’s files', () => {
+  it('are kept once a visitor asked for one, never fetched again on a change', async () => {
+    const front = await startFront(['/'], 'release-7');
+    const file = '/_next/static/chunks/app-1a2b.js';
+    const first = await get(front, file);
+    expect(first.headers[SNAPSHOT_HEADER]).toBeUndefined();
+    expect(hits(front, file)).toBe(1);
+    // The same file as the pages of a deployment with NEXT_DEPLOYMENT_ID name it.
+    const named = `${file}?dpl=release-7`;
+    await get(front, named);
+    await new Promise((r) => setTimeout(r, 100));
+    for (const url of [file, named]) {
+      const before = hits(front, url);
+      const again = await get(front, url);
+      expect(again.headers[SNAPSHOT_HEADER], url).toBeDefined();
+      expect(again.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(again.body.toString()).toBe(`/* build file ${url} */`);
+      expect(hits(front, url)).toBe(before);
+    }
+    const kept = front.snapshot.urls().length;
+    await get(front, '/change', {}, 'POST');
+    expect(front.snapshot.urls()).toHaveLength(kept);
+    // A range is Next.js's to answer.
+    expect((await get(front, file, { range: 'bytes=0-3' })).headers[SNAPSHOT_HEADER]).toBeUndefined();
+  });
+
+  it('are not kept under other names, nor when Next.js has no such file', async () => {
+    const front = await startFront(['/'], 'release-7');
+    for (const url of ['/_next/static/chunks/app-1a2b.js?v=1', '/_next/static/chunks/app-1a2b.js?dpl=other', '/_next/static/chunks/nothing.js']) {
+      await get(front, url);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await get(front, url)).headers[SNAPSHOT_HEADER], url).toBeUndefined();
+      expect(front.snapshot.urls(), url).not.toContain(url);
+    }
   });
 });
 
