@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { encodeWords, foldLines, quoteString, isPlainText } from 'nodemailer/lib/mime-funcs';
+import libmime from 'libmime';
 
 // One notice goes to thousands of subscribers who differ only in the address, the Message-ID and
 // their own links. nodemailer's composer would rebuild the whole MIME tree for every copy (about
 // 2.5 ms each, the bottleneck of a fan-out), so the shared part is encoded once per notice and
-// language with nodemailer's header encoders, and each copy only adds its own headers and
+// language with libmime's header encoders, and each copy only adds its own headers and
 // base64 bodies. The copy goes out as a raw message through the fan-out's sessions (lib/smtp/sender.ts).
 
 export interface MimeParts {
@@ -23,13 +23,21 @@ export interface PreparedMime {
 
 const CRLF = '\r\n';
 
+// Header encoding by libmime (nodemailer's sister library, mailparser's too): for these values it
+// writes what nodemailer's own, private, encoders wrote.
+const foldLines = (line: string, length: number) => libmime.foldLines(line, length);
+const isPlainText = (value: string) => libmime.isPlainText(value);
+/** The whole value as RFC 2047 encoded words. */
+const encodeWords = (value: string, encoding: 'B', maxLength: number) => libmime.encodeWord(value, encoding, maxLength);
+const quoteString = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
 function header(name: string, value: string): string {
   return foldLines(`${name}: ${value}`, 76) + CRLF;
 }
 
 function displayName(name: string): string {
   if (isPlainText(name)) return /^[\w ]*$/.test(name) ? name : quoteString(name);
-  return encodeWords(name, 'B', 52, true);
+  return encodeWords(name, 'B', 52);
 }
 
 export function prepareMime(parts: MimeParts): PreparedMime {
@@ -40,7 +48,7 @@ export function prepareMime(parts: MimeParts): PreparedMime {
   const sharedHeaders =
     header('From', `${displayName(parts.fromName)} <${parts.fromAddress}>`) +
     header('Reply-To', parts.replyTo) +
-    header('Subject', isPlainText(parts.subject) ? parts.subject : encodeWords(parts.subject, 'B', 52, true)) +
+    header('Subject', isPlainText(parts.subject) ? parts.subject : encodeWords(parts.subject, 'B', 52)) +
     Object.entries(parts.headers).map(([k, v]) => header(k, v)).join('') +
     header('MIME-Version', '1.0') +
     header('Content-Type', `multipart/alternative; boundary="${boundary}"`);

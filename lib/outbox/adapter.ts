@@ -16,7 +16,7 @@ export interface OutboxTable<Row> {
   columns: readonly string[];
   /** The row each outbox row belongs to (its subscriber, its endpoint), read in the same claim. */
   owner: { table: string; key: string; columns: readonly string[] };
-  /** The claimed row as its channel uses it; `owner` is undefined if it was deleted meanwhile. */
+  /** The claimed row as its channel uses it, from its columns and its owner's. */
   toRow(columns: Record<string, unknown>, owner: Record<string, unknown>): Row;
 }
 

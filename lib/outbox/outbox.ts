@@ -115,7 +115,11 @@ export class Outbox<Row> {
   /** Claimed but never started: pending again at once, so the next claim takes them without waiting out the lease. */
   async release(rows: Claimed<Row>[]): Promise<void> {
     const byToken = new Map<string, string[]>();
-    for (const r of rows) byToken.set(r.claimToken, [...(byToken.get(r.claimToken) ?? []), r.id]);
+    for (const r of rows) {
+      const ids = byToken.get(r.claimToken);
+      if (ids) ids.push(r.id);
+      else byToken.set(r.claimToken, [r.id]);
+    }
     for (const [claimToken, ids] of byToken) await this.adapter.release(claimToken, ids);
   }
 

@@ -1,5 +1,4 @@
-import DKIM from 'nodemailer/lib/dkim';
-import { Readable } from 'node:stream';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { SmtpSession, type SmtpFailure, type SmtpSessionOptions } from './session';
 import { smtpClientSettings } from './url';
 
@@ -23,7 +22,8 @@ export class SmtpSender {
   private readonly waiting: { resolve: (s: SmtpSession) => void; reject: (e: Error) => void }[] = [];
   private open = 0;
   private closed = false;
-  private readonly dkim: DKIM | null;
+  /** Signs with nodemailer's public DKIM option: a stream transport that hands the signed message back. */
+  private readonly signer: Transporter | null;
 
   /**
    * @param options.dataDir DATA_DIR: where the bundled MTA's submission credential is found
@@ -44,7 +44,7 @@ export class SmtpSender {
       connectionTimeoutMs: 30_000,
       socketTimeoutMs: 60_000,
     };
-    this.dkim = dkim ? new DKIM(dkim) : null;
+    this.signer = dkim ? nodemailer.createTransport({ streamTransport: true, buffer: true, dkim }) : null;
   }
 
   /**
@@ -53,7 +53,7 @@ export class SmtpSender {
    */
   async send(envelope: { from: string; to: string[] }, raw: string, beforeEndOfData?: () => Promise<void>): Promise<void> {
     // DKIM needs the whole message before it emits a byte, so it is signed up front.
-    const signed = this.dkim ? await streamToString(this.dkim.sign(raw)) : raw;
+    const signed = this.signer ? ((await this.signer.sendMail({ envelope, raw })).message as Buffer).toString('utf8') : raw;
     const session = await this.acquire();
     try {
       await session.send(envelope, signed, beforeEndOfData);
@@ -139,13 +139,4 @@ export class SmtpSender {
     });
     return session;
   }
-}
-
-function streamToString(stream: Readable): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.on('error', reject);
-  });
 }
