@@ -4,7 +4,7 @@
 // notice sweep) and the fan-out of notices and webhooks.
 //   node --conditions=react-server --import tsx worker/main.ts
 // SIGTERM/SIGINT: stop taking work, finish the copies in flight, exit. SIGKILL is survivable too
-// (lib/notices/outbox.ts explains how; a rule change is one transaction, lib/rules/evaluate.ts).
+// (lib/outbox/outbox.ts explains how; a rule change is one transaction, lib/rules/evaluate.ts).
 import { runNoticeWorker } from '../lib/notices/worker';
 import { runStatusLoop } from './status-loop';
 
