@@ -73,6 +73,16 @@ describe('rollups', () => {
     const r = w.finish(context);
     expect(r).toMatchObject({ delivered: 2, deferred: 4, bounced: 1, delay_max_s: 12, stage_p95_s: { receive: 0.01, queue: 0.01, scan: null, deliver: 0.01 } });
   });
+
+  it('carries the scan queue when the sender has one, and leaves it out when it has not (Postfix logs)', () => {
+    const withScan = new FlowWindow(0).finish({ ...context, scanQueue: { scanned: 190, ahead: 4200 } });
+    expect(withScan).toMatchObject({ scanned: 190, scan_ahead: 4200 });
+    expect(rollupSchema.parse(withScan)).toMatchObject({ scanned: 190, scan_ahead: 4200 });
+    const without = new FlowWindow(0).finish(context);
+    expect('scanned' in without || 'scan_ahead' in without).toBe(false);
+    expect(rollupSchema.parse(without).scanned).toBeUndefined();
+    expect(rollupSchema.safeParse({ ...without, scanned: -1 }).success).toBe(false);
+  });
 });
 
 describe('a flow queue at a moment', () => {

@@ -54,6 +54,8 @@ export interface RollupContext {
   queue: FlowQueueState;
   scanPolicy: RollupInput['scan_policy'];
   scanBypassing: boolean;
+  /** The spam check's queue (inbound rollups of an MTA that scans; rollup-schema.ts `scanned`, `scan_ahead`). */
+  scanQueue?: { scanned: number; ahead: number };
 }
 
 /** What one flow's mail did in one 10-second window. */
@@ -135,6 +137,7 @@ export class FlowWindow {
       top_destinations: queue.top,
       accepted: this.accepted,
       rejected: { ...this.rejected },
+      ...(context.scanQueue ? { scanned: context.scanQueue.scanned, scan_ahead: context.scanQueue.ahead } : {}),
       scan_policy: context.scanPolicy,
       scan_bypassing: context.scanBypassing,
     };

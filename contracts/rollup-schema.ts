@@ -72,6 +72,17 @@ export const rollupSchema = z
     top_destinations: z.array(destinationSchema).max(20).default([]),
     accepted: count.default(0),
     rejected: z.record(z.string().max(64), count).default({}),
+    /**
+     * Inbound rollups of an MTA that runs the spam check itself (the check is shared by both flows,
+     * so its figures ride on the inbound rollup only): messages that left the scan queue in this
+     * window (taken for a scan, or passed on unscanned by the breaker), and how many of the
+     * messages waiting for a scan at the window's end a message from a new sender would wait
+     * behind (all of them in a FIFO queue; in the fair queue one per sender with mail waiting, plus
+     * those past the priority age). Null or absent from senders that cannot tell (Postfix logs).
+     * The site's arrival estimate (lib/metrics/arrival-estimate.ts) reads them.
+     */
+    scanned: count.nullable().optional(),
+    scan_ahead: count.nullable().optional(),
     scan_policy: z.enum(SCAN_POLICIES),
     scan_bypassing: z.boolean().default(false),
   })

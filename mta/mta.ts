@@ -74,7 +74,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   let queue: QueueManager | undefined;
   const snapshot = () => queue!.snapshot();
   const metrics = new MtaMetrics(snapshot, () => policy.state, () => store.outboxSize());
-  const telemetry = new Telemetry(metrics, store, config.site.sourceId, () => queue!.flowSnapshot(), () => policy.state);
+  const telemetry = new Telemetry(metrics, store, config.site.sourceId, () => queue!.flowSnapshot(), () => policy.state, () => queue!.scanAhead());
   const autoBlock = new AutoBlocker({
     settings: config.policy.autoBlock,
     trusted,

@@ -75,6 +75,8 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
           rejected: JSON.stringify(r.rejected),
           scanPolicy: r.scan_policy,
           scanBypassing: r.scan_bypassing,
+          scanned: r.scanned ?? null,
+          scanAhead: r.scan_ahead ?? null,
         })),
       });
       await foldIntoSeries(tx, fresh);

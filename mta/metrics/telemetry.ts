@@ -20,6 +20,8 @@ export class Telemetry {
   private windows: Record<MailFlow, FlowWindow>;
   private timer: NodeJS.Timeout | undefined;
   private readonly closedListeners: Array<() => void> = [];
+  /** Messages that left the scan queue in the current window (all flows: they share the check). */
+  private scannedInWindow = 0;
 
   constructor(
     private readonly metrics: MtaMetrics,
@@ -27,6 +29,8 @@ export class Telemetry {
     private readonly source: string,
     private readonly flowQueues: () => Record<MailFlow, FlowQueueState>,
     private readonly policy: () => ScanPolicyState,
+    /** How many queued messages a new sender's message would wait behind for its scan (FairQueue.aheadOfNewcomer). */
+    private readonly scanAhead?: () => number,
   ) {
     this.windows = Telemetry.newWindows(windowStartOf(Date.now()));
   }
@@ -60,8 +64,12 @@ export class Telemetry {
     if (start === this.windows.inbound.start) return;
     const queues = this.flowQueues();
     const policy = this.policy();
+    // The spam check serves both flows; its queue's figures ride on the inbound rollup, where the
+    // site estimates when mail sent now will arrive.
+    const scanQueue = this.scanAhead ? { scanned: this.scannedInWindow, ahead: this.scanAhead() } : undefined;
+    this.scannedInWindow = 0;
     for (const flow of MAIL_FLOWS) {
-      const rollup = this.windows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: policy.policy, scanBypassing: policy.bypassing });
+      const rollup = this.windows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: policy.policy, scanBypassing: policy.bypassing, ...(flow === 'inbound' && scanQueue ? { scanQueue } : {}) });
       this.store.enqueueRollup(rollup.window_start, flow, rollup);
     }
     this.windows = Telemetry.newWindows(start);
@@ -113,6 +121,12 @@ export class Telemetry {
   bounced(flow: MailFlow): void {
     this.metrics.outcomes.inc({ outcome: 'bounced' });
     this.current(flow).recordBounced();
+  }
+
+  /** A message left the scan queue: taken for a scan, or passed on unscanned by the breaker. */
+  leftScanQueue(): void {
+    this.rotate();
+    this.scannedInWindow++;
   }
 
   scanVerdict(verdict: 'clean' | 'junk' | 'refused' | 'virus' | 'skipped' | 'failed'): void {

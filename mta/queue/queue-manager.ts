@@ -166,6 +166,7 @@ export class QueueManager {
     while (this.scanning.size < this.d.config.scan.concurrency) {
       const message = this.scanQueue.shift(now);
       if (!message) break;
+      this.d.telemetry.leftScanQueue();
       this.scanning.add(message.id);
       void this.scan(message)
         .catch((error) => {
@@ -207,6 +208,7 @@ export class QueueManager {
     message.scanEnd = now;
     message.scanResult = { check: 'skipped', score: null, spam: false, virus: null, scanners: [], detail: `scan policy ${this.d.policy.state.policy}` };
     message.state = 'deliver';
+    this.d.telemetry.leftScanQueue();
     this.d.telemetry.scanVerdict('skipped');
     void this.d.spool.markScanned(message, 'deliver').catch((error) => this.d.log(`${message.id}: ${(error as Error).message}`));
     this.deliverQueue.push(message);
@@ -498,6 +500,11 @@ export class QueueManager {
     });
     this.d.log(`${message.id}: sender non-delivery notification: ${id}`);
     this.enqueue(accepted);
+  }
+
+  /** How many messages waiting for a scan a new sender's message would wait behind, for the rollups. */
+  scanAhead(now = Date.now()): number {
+    return this.scanQueue.aheadOfNewcomer(now);
   }
 
   /** Each flow's waiting mail, for the rollups. */

@@ -41,4 +41,40 @@ describe('FairQueue', () => {
     expect(q.size).toBe(0);
     expect(q.shift()).toBeUndefined();
   });
+
+  // What the arrival estimate relies on: the count the MTA reports is the number of shifts a
+  // newcomer actually waits for, in each mode.
+  const shiftsBefore = (q: FairQueue<ReturnType<typeof item>>, id: string, now: number) => {
+    let n = 0;
+    while (q.shift(now)!.id !== id) n++;
+    return n;
+  };
+
+  it('counts what a new sender waits behind: everything in fifo mode', () => {
+    const q = new FairQueue('fifo', 0);
+    for (let i = 0; i < 50; i++) q.push(item(`f${i}`, i % 2 ? 'a' : 'b', i));
+    q.shift();
+    expect(q.aheadOfNewcomer(100)).toBe(49);
+    q.push(item('new', 'newcomer', 100));
+    expect(shiftsBefore(q, 'new', 100)).toBe(49);
+  });
+
+  it('counts what a new sender waits behind: one turn per sender in fair mode, plus mail past the priority age', () => {
+    const fresh = new FairQueue('fair', 60_000);
+    for (let i = 0; i < 100; i++) fresh.push(item(`f${i}`, `s${i % 7}`, 1000 + i));
+    fresh.shift(2000);
+    fresh.shift(2000);
+    expect(fresh.aheadOfNewcomer(2000)).toBe(5);
+    fresh.push(item('new', 'newcomer', 2000));
+    expect(shiftsBefore(fresh, 'new', 2000)).toBe(5);
+
+    const aged = new FairQueue('fair', 10_000);
+    for (let i = 0; i < 4; i++) aged.push(item(`old${i}`, 'flood', 0));
+    for (let i = 0; i < 6; i++) aged.push(item(`young${i}`, 'flood', 15_000));
+    aged.push(item('other', 'other', 15_000));
+    // Four past the priority age go first, then one turn each for flood and other.
+    expect(aged.aheadOfNewcomer(16_000)).toBe(6);
+    aged.push(item('new', 'newcomer', 16_000));
+    expect(shiftsBefore(aged, 'new', 16_000)).toBe(6);
+  });
 });

@@ -22,6 +22,10 @@ class Deque<T> {
   peek(): T | undefined {
     return this.items[this.head];
   }
+  /** The items from the head on, without taking them. */
+  *from(): Generator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
+  }
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head++];
@@ -90,6 +94,31 @@ export class FairQueue<T extends Queueable> {
       return this.take(item);
     }
     return undefined;
+  }
+
+  /**
+   * How many waiting items a message from a sender with nothing waiting, joining now, would be
+   * taken after, if nothing else joined: every one in FIFO mode; in fair mode those past the
+   * priority age (they go first) and one turn for each other sender with mail waiting. The site's
+   * arrival estimate divides it by the scan rate.
+   */
+  aheadOfNewcomer(now = Date.now()): number {
+    if (this.mode === 'fifo') return this.size;
+    let aged = 0;
+    let senders = 0;
+    // A new sender joins the rotation at its end: the senders from the current turn on go first.
+    for (let i = this.turn >= this.rotation.length ? 0 : this.turn; i < this.rotation.length; i++) {
+      const queue = this.bySource.get(this.rotation[i]!)!;
+      this.dropTaken(queue);
+      if (queue.length > 0) senders++;
+    }
+    // Arrival order is age order: count from the oldest until one is younger than the priority age.
+    this.dropTaken(this.arrivals);
+    for (const item of this.arrivals.from()) {
+      if (now - item.queuedAt < this.priorityAgeMs) break;
+      if (this.waiting.has(item.id)) aged++;
+    }
+    return Math.min(this.size, aged + senders);
   }
 
   /** Takes an item out without handing it on (a message deleted by the postmaster). */

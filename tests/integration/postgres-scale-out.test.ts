@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { startNoticeWorker, type RunningWorker } from '../support/notice-worker';
-import { makeRollup } from '../support/rollups';
+import { makeRollup, rollupRows } from '../support/rollups';
 import { copyDatabase, freePort, isolatedBuild, isolatedSite, onPostgres, ROOT, siteEnv, startSite, type RunningSite } from '../support/site';
 
 const token = inject('ingestToken');
@@ -64,21 +64,7 @@ describe.skipIf(!onPostgres())(`two processes evaluating the same windows at onc
 
   /** Stores windows as the ingest API does, then lets both processes evaluate at the same moment. */
   async function evaluateTogether(delays: number[]) {
-    await db.mailMetricRollup.createMany({
-      data: rollups('mx-race', base + next * WINDOW, delays).map((r) => ({
-        source: r.source,
-        windowStart: new Date(r.window_start),
-        windowSeconds: r.window_seconds,
-        delivered: r.delivered,
-        delayP50: r.delay_p50_s,
-        delayP95: r.delay_p95_s,
-        delayMax: r.delay_max_s,
-        histogram: JSON.stringify(r.delay_histogram),
-        queueDepth: r.queue_depth,
-        oldestAgeS: r.oldest_age_s,
-        scanPolicy: r.scan_policy,
-      })),
-    });
+    await db.mailMetricRollup.createMany({ data: rollupRows(rollups('mx-race', base + next * WINDOW, delays)) });
     next += delays.length;
     for (const e of evaluators) e.child.stdin!.write('go\n');
     const results = await Promise.all(evaluators.map(async (e) => (await e.lines.next()).value as string));

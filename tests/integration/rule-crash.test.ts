@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type TestDatabase } from '../support/database';
-import { makeRollup } from '../support/rollups';
+import { makeRollup, rollupRows } from '../support/rollups';
 import { copyDatabase, ROOT, siteEnv } from '../support/site';
 
 const WINDOW = 10_000;
@@ -43,21 +43,7 @@ async function prepare(name: string): Promise<{ url: string; db: TestDatabase }>
   // Three windows of twenty messages twelve minutes late: メール受信 enters degraded_performance.
   const base = Math.floor((Date.now() - 5 * 60_000) / WINDOW) * WINDOW;
   const rollups = [0, 1, 2].map((i) => makeRollup('mx-crash', new Date(base + i * WINDOW), Array(20).fill(12 * 60)));
-  await db.mailMetricRollup.createMany({
-    data: rollups.map((r) => ({
-      source: r.source,
-      windowStart: new Date(r.window_start),
-      windowSeconds: r.window_seconds,
-      delivered: r.delivered,
-      delayP50: r.delay_p50_s,
-      delayP95: r.delay_p95_s,
-      delayMax: r.delay_max_s,
-      histogram: JSON.stringify(r.delay_histogram),
-      queueDepth: r.queue_depth,
-      oldestAgeS: r.oldest_age_s,
-      scanPolicy: r.scan_policy,
-    })),
-  });
+  await db.mailMetricRollup.createMany({ data: rollupRows(rollups) });
   return { url, db };
 }
 

@@ -29,3 +29,20 @@ export function makeRollup(source: string, windowStart: Date, delays: number[] =
     scan_bypassing: false,
   };
 }
+
+/** makeRollup's rollups as rows of MailMetricRollup, for tests that store windows without the ingest API. */
+export function rollupRows(rollups: ReturnType<typeof makeRollup>[]) {
+  return rollups.map((r) => ({
+    source: r.source,
+    windowStart: new Date(r.window_start),
+    windowSeconds: r.window_seconds,
+    delivered: r.delivered,
+    delayP50: r.delay_p50_s,
+    delayP95: r.delay_p95_s,
+    delayMax: r.delay_max_s,
+    histogram: JSON.stringify(r.delay_histogram),
+    queueDepth: r.queue_depth,
+    oldestAgeS: r.oldest_age_s,
+    scanPolicy: r.scan_policy,
+  }));
+}

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "MailMetricRollup" ADD COLUMN     "scanAhead" INTEGER,
+ADD COLUMN     "scanned" INTEGER;
+
