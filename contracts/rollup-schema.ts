@@ -32,6 +32,39 @@ export const destinationSchema = z
   .strict();
 export type DestinationInput = z.input<typeof destinationSchema>;
 
+/** The entry of `domains` that sums every hosted domain not listed on its own. */
+export const OTHER_DOMAINS = 'other';
+/** Hosted domains listed on their own per inbound rollup, at most (MTA_DOMAIN_TOP_N); "other" comes on top. */
+export const MAX_LISTED_DOMAINS = 200;
+
+/** A domain name as senders list it: lower case, ASCII (IDN as punycode), no trailing dot, at least two labels. */
+export const LISTED_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * One hosted (recipient) domain's inbound mail in the window, or the sum of the unlisted ones
+ * ("other"). Messages are counted once per domain they were delivered to; waiting mail per
+ * recipient, as top_destinations counts it.
+ */
+export const domainDelaySchema = z
+  .object({
+    domain: z.union([z.literal(OTHER_DOMAINS), z.string().regex(LISTED_DOMAIN, 'must be a lower-case ASCII domain name (IDN as punycode, no trailing dot)')]),
+    delivered: count,
+    /** Delays of the delivered mail, in the rollup's delay buckets (adds up to delivered). */
+    delay_histogram: bucketCounts,
+    delay_max_s: seconds.nullable(),
+    /** Recipients of this domain waiting at the window's end. */
+    waiting: count,
+    /** Their ages in the delay buckets (adds up to waiting). */
+    waiting_histogram: bucketCounts,
+    oldest_age_s: seconds,
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (sum(d.delay_histogram) !== d.delivered) ctx.addIssue({ code: 'custom', path: ['delay_histogram'], message: `adds up to ${sum(d.delay_histogram)}, but delivered is ${d.delivered}` });
+    if (sum(d.waiting_histogram) !== d.waiting) ctx.addIssue({ code: 'custom', path: ['waiting_histogram'], message: `adds up to ${sum(d.waiting_histogram)}, but waiting is ${d.waiting}` });
+  });
+export type DomainDelay = z.output<typeof domainDelaySchema>;
+
 export const rollupSchema = z
   .object({
     source: z.string().trim().min(1).max(100).regex(/^[\w.:@-]+$/, 'may contain letters, digits and . _ : @ - only'),
@@ -70,6 +103,11 @@ export const rollupSchema = z
     destination_histogram: bucketCounts.optional(),
     /** The destinations whose mail has waited longest, at most 20 (for staff). */
     top_destinations: z.array(destinationSchema).max(20).default([]),
+    /**
+     * Inbound only: the busiest hosted domains (at most MAX_LISTED_DOMAINS) and one "other" entry
+     * summing the rest, so the size stays flat however many domains are hosted.
+     */
+    domains: z.array(domainDelaySchema).max(MAX_LISTED_DOMAINS + 1).optional(),
     accepted: count.default(0),
     rejected: z.record(z.string().max(64), count).default({}),
     /**
@@ -95,7 +133,22 @@ export const rollupSchema = z
     if (r.waiting_histogram && sum(r.waiting_histogram) !== r.queue_depth) {
       ctx.addIssue({ code: 'custom', path: ['waiting_histogram'], message: `adds up to ${sum(r.waiting_histogram)}, but queue_depth is ${r.queue_depth}` });
     }
+    if (r.domains) domainProblems(r.domains, r.flow, r.delivered).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
   });
+
+function domainProblems(domains: DomainDelay[], flow: MailFlow, delivered: number): { path: (string | number)[]; message: string }[] {
+  if (flow !== 'inbound') return [{ path: ['domains'], message: 'are sent with inbound rollups only' }];
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Set<string>();
+  domains.forEach((d, i) => {
+    if (seen.has(d.domain)) problems.push({ path: ['domains', i, 'domain'], message: `${d.domain} is listed twice` });
+    seen.add(d.domain);
+    // A message delivered to several hosted domains counts once in each, never more than in all.
+    if (d.delivered > delivered) problems.push({ path: ['domains', i, 'delivered'], message: `is ${d.delivered}, more than the rollup's delivered (${delivered})` });
+  });
+  if (seen.size - (seen.has(OTHER_DOMAINS) ? 1 : 0) > MAX_LISTED_DOMAINS) problems.push({ path: ['domains'], message: `list at most ${MAX_LISTED_DOMAINS} domains besides "${OTHER_DOMAINS}"` });
+  return problems;
+}
 
 export const rollupBatchSchema = z.object({ rollups: z.array(rollupSchema).min(1).max(500) }).strict();
 

@@ -3,7 +3,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { SCAN_POLICIES } from '#contracts/rollup-schema';
+import { DEFAULT_DOMAIN_TOP_N } from '#contracts/rollup-builder';
+import { MAX_LISTED_DOMAINS, SCAN_POLICIES } from '#contracts/rollup-schema';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
@@ -42,6 +43,8 @@ const envSchema = z.object({
     .default(os.hostname()),
   MTA_MAX_MESSAGE_BYTES: positiveInt.default(25 * 1024 * 1024),
   MTA_MAX_RECIPIENTS: positiveInt.default(100),
+  // Hosted domains whose inbound delay the rollups carry on their own; the rest are summed as "other".
+  MTA_DOMAIN_TOP_N: nonNegativeInt.max(MAX_LISTED_DOMAINS).default(DEFAULT_DOMAIN_TOP_N),
   MTA_MAX_CLIENTS: positiveInt.default(500),
   MTA_MAX_CONNECTIONS_PER_IP: nonNegativeInt.default(20),
   MTA_MAX_MESSAGES_PER_MINUTE_PER_IP: nonNegativeInt.default(300),
@@ -197,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ingestToken: e.INGEST_TOKEN,
       sourceId: e.MTA_SOURCE_ID ?? e.MTA_HOSTNAME.slice(0, 100),
       push: e.MTA_ROLLUP_PUSH,
+      domainTopN: e.MTA_DOMAIN_TOP_N,
     },
     scan: {
       policy: e.MTA_SCAN_POLICY,

@@ -75,6 +75,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   const snapshot = () => queue!.snapshot();
   const metrics = new MtaMetrics(snapshot, () => policy.state, () => store.outboxSize());
   const telemetry = new Telemetry(metrics, store, config.site.sourceId, () => queue!.flowSnapshot(), () => policy.state, () => queue!.scanAhead());
+  telemetry.domainTopN = config.site.domainTopN;
   const autoBlock = new AutoBlocker({
     settings: config.policy.autoBlock,
     trusted,

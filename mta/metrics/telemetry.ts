@@ -1,7 +1,7 @@
 // One place where the pipeline reports what happened; feeds both Prometheus and the rollups.
 // Every event belongs to a flow (mta/metrics/flows.ts): each flow has its own rollup per window,
 // built by contracts/rollup-builder.ts as the Postfix shipper's are.
-import { FlowWindow, windowStartOf } from '#contracts/rollup-builder';
+import { DEFAULT_DOMAIN_TOP_N, FlowWindow, windowStartOf } from '#contracts/rollup-builder';
 import type { ScanPolicyState } from '../scan/scan-policy.js';
 import type { StateStore } from '../state/state-store.js';
 import { MAIL_FLOWS, type FlowQueueState, type MailFlow } from './flows.js';
@@ -20,6 +20,8 @@ export class Telemetry {
   private windows: Record<MailFlow, FlowWindow>;
   private timer: NodeJS.Timeout | undefined;
   private readonly closedListeners: Array<() => void> = [];
+  /** Hosted domains listed on their own in inbound rollups (MTA_DOMAIN_TOP_N); the rest count as "other". */
+  domainTopN = DEFAULT_DOMAIN_TOP_N;
   /** Messages that left the scan queue in the current window (all flows: they share the check). */
   private scannedInWindow = 0;
 
@@ -69,7 +71,7 @@ export class Telemetry {
     const scanQueue = this.scanAhead ? { scanned: this.scannedInWindow, ahead: this.scanAhead() } : undefined;
     this.scannedInWindow = 0;
     for (const flow of MAIL_FLOWS) {
-      const rollup = this.windows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: policy.policy, scanBypassing: policy.bypassing, ...(flow === 'inbound' && scanQueue ? { scanQueue } : {}) });
+      const rollup = this.windows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: policy.policy, scanBypassing: policy.bypassing, domainTopN: this.domainTopN, ...(flow === 'inbound' && scanQueue ? { scanQueue } : {}) });
       this.store.enqueueRollup(rollup.window_start, flow, rollup);
     }
     this.windows = Telemetry.newWindows(start);
@@ -98,7 +100,8 @@ export class Telemetry {
     this.metrics.authThrottled.inc({ scope });
   }
 
-  delivered(flow: MailFlow, delaysMs: StageDelays): void {
+  /** `domains`: the recipient domains the message reached in this flow (inbound rollups count each hosted domain's delay). */
+  delivered(flow: MailFlow, delaysMs: StageDelays, domains: Iterable<string> = []): void {
     // Wall-clock steps (NTP) can make a difference negative; a delay is never below zero.
     const seconds = (ms: number) => Math.max(0, ms) / 1000;
     const s = {
@@ -110,7 +113,7 @@ export class Telemetry {
     };
     for (const stage of ['receive', 'queue', 'scan', 'deliver', 'total'] as const) this.metrics.delay.observe({ stage }, s[stage]);
     this.metrics.outcomes.inc({ outcome: 'delivered' });
-    this.current(flow).recordDelivered(s);
+    this.current(flow).recordDelivered(s, domains);
   }
 
   deferred(flow: MailFlow): void {

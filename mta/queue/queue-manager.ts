@@ -439,7 +439,7 @@ export class QueueManager {
       if (inFlow.some((r) => r.state === 'pending')) {
         if (deferred) telemetry.deferred(flow);
       } else if (inFlow.some((r) => r.state === 'delivered')) {
-        telemetry.delivered(flow, this.delays(message, now));
+        telemetry.delivered(flow, this.delays(message, now), inFlow.filter((r) => r.state === 'delivered').map((r) => r.domain));
       }
     }
   }

@@ -38,7 +38,7 @@ class Pipeline {
     readonly io: IngestIo,
   ) {
     this.parser = new PostfixLineParser({ year: options.year, timeZone: options.timeZone });
-    this.builder = new RollupBuilder(options.source, { waitingFlow: options.waitingFlow, nextHops: options.nextHops });
+    this.builder = new RollupBuilder(options.source, { waitingFlow: options.waitingFlow, nextHops: options.nextHops, domainTopN: options.domainTopN });
     // --max-buffered counts windows; each has one rollup per flow.
     this.pusher = new RollupPusher({ endpoint: `${options.site}/api/ingest/mail-metrics`, token: io.token, maxBuffered: options.follow ? options.maxBuffered * MAIL_FLOWS.length : Number.MAX_SAFE_INTEGER });
   }

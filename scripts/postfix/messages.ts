@@ -23,6 +23,8 @@ const MAX_ERROR_CHARS = 300;
 export interface SentDelay {
   delay: number;
   delays: PostfixDelays | null;
+  /** The recipient domains of the flow that were sent to (each hosted domain's delay is the message's). */
+  domains?: string[];
 }
 
 interface TrackedRecipient {
@@ -38,6 +40,8 @@ interface FlowProgress {
   slowest: SentDelay | null;
   /** Delivered has been counted for this flow (once per message and flow). */
   counted: boolean;
+  /** Domains of the recipients of this flow that were sent to. */
+  sentDomains: Set<string>;
 }
 
 interface TrackedMessage {
@@ -171,7 +175,8 @@ export class MessageTracker {
     const before = m.recipients.get(key);
     if (before?.waiting) this.stopWaiting(m, before);
     if (domain) this.destinations[d.flow].touch(domain, time, waiting ? d.detail : undefined);
-    const progress = (m.flows[d.flow] ??= { waiting: 0, slowest: null, counted: false });
+    const progress = (m.flows[d.flow] ??= { waiting: 0, slowest: null, counted: false, sentDomains: new Set() });
+    if (d.status === 'sent' && domain) progress.sentDomains.add(domain);
     const recipient = before ?? (this.trackedRecipients < MAX_TRACKED_RECIPIENTS ? this.newRecipient(m, key) : null);
     if (recipient) {
       Object.assign(recipient, { flow: d.flow, domain, waiting });
@@ -190,7 +195,7 @@ export class MessageTracker {
       const p = m.flows[flow];
       if (!p || p.counted || !p.slowest || p.waiting > 0) continue;
       p.counted = true;
-      finished.push({ flow, sent: p.slowest });
+      finished.push({ flow, sent: { ...p.slowest, domains: [...p.sentDomains] } });
     }
     return finished;
   }
@@ -223,7 +228,7 @@ export class MessageTracker {
     const finished: { flow: MailFlow; sent: SentDelay }[] = [];
     for (const flow of MAIL_FLOWS) {
       const p = m.flows[flow];
-      if (p && !p.counted && p.slowest) finished.push({ flow, sent: p.slowest });
+      if (p && !p.counted && p.slowest) finished.push({ flow, sent: { ...p.slowest, domains: [...p.sentDomains] } });
     }
     this.forget(queueId);
     return finished;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
+import { DEFAULT_DOMAIN_TOP_N } from '#contracts/rollup-builder';
+import { MAIL_FLOWS, MAX_LISTED_DOMAINS, type MailFlow } from '#contracts/rollup-schema';
 import { parseNextHopRule, type NextHopRule } from './flows.js';
 import { isValidTimeZone } from './timestamps.js';
 
@@ -31,6 +32,9 @@ domains), and sends them to the status site (POST <site>/api/ingest/mail-metrics
                         as amavisd-new: not a delivery, the mail comes back as a new message).
                         Repeatable. Otherwise the agent decides: local, virtual, lmtp, pipe,
                         discard inbound; smtp outbound
+  --domain-top-n N      hosted domains whose inbound delay the rollups carry on their own, the
+                        busiest first; the rest are summed as "other" (0 to ${MAX_LISTED_DOMAINS}, default
+                        $MTA_DOMAIN_TOP_N, else ${DEFAULT_DOMAIN_TOP_N}), as the bundled MTA's MTA_DOMAIN_TOP_N
   --tz ZONE             IANA zone of year-less syslog stamps ("Nov 29 06:32:11")
                         (default: this machine's zone, $TZ)
   --year YYYY           year of the first year-less stamp (default: the current year; the year
@@ -68,6 +72,8 @@ export interface IngestOptions {
   /** Where mail of no known flow counts (rollups.ts). */
   waitingFlow: MailFlow;
   nextHops: NextHopRule[];
+  /** Hosted domains listed on their own in inbound rollups (rollup-builder.ts domainBreakdown). */
+  domainTopN: number;
   dryRun: boolean;
   timeZone: string | undefined;
   year: number | undefined;
@@ -107,6 +113,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'dry-run': { type: 'boolean' },
         'waiting-flow': { type: 'string' },
         'next-hop': { type: 'string', multiple: true },
+        'domain-top-n': { type: 'string' },
         tz: { type: 'string' },
         year: { type: 'string' },
         'max-buffered': { type: 'string' },
@@ -143,6 +150,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new UsageError(`--next-hop ${(error as Error).message}`);
     }
   });
+  const topNRaw = v['domain-top-n'] ?? (env.MTA_DOMAIN_TOP_N || undefined);
+  const domainTopN = topNRaw === undefined ? DEFAULT_DOMAIN_TOP_N : Number(topNRaw);
+  if (!Number.isInteger(domainTopN) || domainTopN < 0 || domainTopN > MAX_LISTED_DOMAINS) throw new UsageError(`--domain-top-n / MTA_DOMAIN_TOP_N must be a whole number from 0 to ${MAX_LISTED_DOMAINS}, got "${topNRaw}"`);
   const year = v.year === undefined ? undefined : Number(v.year);
   if (year !== undefined && !(Number.isInteger(year) && year >= 1970 && year <= 9999)) throw new UsageError(`--year must be a year such as 2026, got "${v.year}"`);
 
@@ -154,6 +164,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     source,
     waitingFlow: waitingFlow as MailFlow,
     nextHops,
+    domainTopN,
     dryRun: v['dry-run'] ?? false,
     timeZone: v.tz,
     year,

@@ -53,6 +53,8 @@ export interface RollupOptions {
   waitingFlow?: MailFlow;
   /** --next-hop rules: next hops that are mailbox servers, filters or otherwise not what their agent says. */
   nextHops?: readonly NextHopRule[];
+  /** Hosted domains listed on their own in inbound rollups (--domain-top-n). */
+  domainTopN?: number;
 }
 
 export class RollupBuilder {
@@ -60,6 +62,7 @@ export class RollupBuilder {
   private readonly tracker: MessageTracker;
   private readonly waitingFlow: MailFlow;
   private readonly nextHops: readonly NextHopRule[];
+  private readonly domainTopN: number | undefined;
   /** Windows before this start have been handed out. */
   private handedOutBefore = -Infinity;
   private newest = -Infinity;
@@ -71,6 +74,7 @@ export class RollupBuilder {
   ) {
     this.waitingFlow = options.waitingFlow ?? 'inbound';
     this.nextHops = options.nextHops ?? [];
+    this.domainTopN = options.domainTopN;
     this.tracker = new MessageTracker(this.waitingFlow);
   }
 
@@ -108,7 +112,7 @@ export class RollupBuilder {
         case 'delivered': {
           const stages = t.sent.delays;
           // Postfix has no content-scan stage of its own (a content_filter is a hop and a second message).
-          f.recordDelivered(stages ? { total: t.sent.delay, receive: stages.beforeQmgr, queue: stages.inQmgr, deliver: round(stages.connSetup + stages.transmission) } : { total: t.sent.delay });
+          f.recordDelivered(stages ? { total: t.sent.delay, receive: stages.beforeQmgr, queue: stages.inQmgr, deliver: round(stages.connSetup + stages.transmission) } : { total: t.sent.delay }, t.sent.domains);
           break;
         }
         // One count per message and window: Postfix may log several lines for one attempt.
@@ -200,7 +204,7 @@ export class RollupBuilder {
   private finish(w: WindowState): RollupBody[] {
     const queues = w.queueAtEnd ?? this.tracker.queueAt(w.start + WINDOW_MS);
     return MAIL_FLOWS.map((flow) => {
-      const body = w.flows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: 'enabled', scanBypassing: false });
+      const body = w.flows[flow].finish({ source: this.source, flow, queue: queues[flow], scanPolicy: 'enabled', scanBypassing: false, domainTopN: this.domainTopN });
       // The contract is the site's: fail here, with the field, rather than have the site refuse a batch.
       const checked = rollupSchema.safeParse(body);
       if (!checked.success) throw new Error(`internal error: ${flow} rollup for ${body.window_start} does not fit the site's schema: ${checked.error.message}`);
