@@ -5,6 +5,7 @@
 // so an MTA on another host that answers differently is a clear error, not a guessed field.
 // tests/integration/mta/admin-contract.test.ts calls every endpoint of a real MTA against them.
 import { z } from 'zod';
+import { MAX_MESSAGE_ID, parseMessageId } from './message-id';
 import { SCAN_POLICIES } from './rollup-schema';
 
 export { SCAN_POLICIES };
@@ -102,6 +103,39 @@ const scanPolicyState = z.object({
 });
 
 const hostedDomain = z.object({ name: z.string(), verify_recipients: z.boolean(), mailboxes: z.array(z.string()) });
+
+/**
+ * Where a traced message is for one recipient (the site's mail trace page): waiting for the spam
+ * check, being checked, being delivered, delivered, deferred (a later attempt is planned), bounced
+ * (returned as undeliverable) or held (not delivered: a virus, or spam over the reject score).
+ */
+export const TRACE_STAGES = ['scan_waiting', 'scanning', 'delivering', 'delivered', 'deferred', 'bounced', 'held'] as const;
+export type TraceStage = (typeof TRACE_STAGES)[number];
+/** Why a delivery was put off, by the class of the status only (never the remote server's text). */
+export const DEFERRAL_REASONS = ['destination_unreachable', 'receiver_deferred', 'mailbox_full', 'mailbox_unavailable'] as const;
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number];
+
+/** found: false for an unknown message and for a known one asked about with another recipient alike. */
+export const traceAnswer = z.discriminatedUnion('found', [
+  z.object({ found: z.literal(false) }),
+  z.object({
+    found: z.literal(true),
+    stage: z.enum(TRACE_STAGES),
+    received_at: isoTime,
+    scan_started_at: isoTime.nullable(),
+    scan_ended_at: isoTime.nullable(),
+    /** Delivered without the spam check (scan policy bypass). */
+    scan_skipped: z.boolean(),
+    delivered_at: isoTime.nullable(),
+    /** From received to delivered. */
+    delay_s: seconds.nullable(),
+    /** The latest deferral; next_attempt_at only while the message is still deferred. */
+    deferral: z.object({ reason: z.enum(DEFERRAL_REASONS), at: isoTime, next_attempt_at: isoTime.nullable(), attempts: count }).nullable(),
+    /** When it was bounced or held. */
+    finished_at: isoTime.nullable(),
+  }),
+]);
+export type TraceAnswer = z.infer<typeof traceAnswer>;
 
 // ------------------------------------------------------------------------------ endpoints
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -293,6 +327,25 @@ export const mtaAdminApi = {
     path: '/api/events',
     query: z.object({ limit, kind: z.string().optional() }),
     response: z.object({ events: z.array(mtaEvent) }),
+    success: [200],
+  }),
+  /**
+   * Where a message is, found by its Message-ID and one recipient together (POST, so that neither
+   * ends up in a URL or an access log). Both are needed: the MTA keeps only a keyed hash of the pair.
+   */
+  traceMessage: spec({
+    method: 'POST',
+    path: '/api/trace',
+    body: z.object({
+      message_id: z.string().max(MAX_MESSAGE_ID + 64).transform((v, ctx) => {
+        const parsed = parseMessageId(v);
+        if (parsed.ok) return parsed.value;
+        ctx.addIssue({ code: 'custom', message: 'must be a Message-ID (RFC 5322 msg-id, at most 998 characters)' });
+        return z.NEVER;
+      }),
+      recipient: z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an address'),
+    }),
+    response: traceAnswer,
     success: [200],
   }),
 } as const satisfies Record<string, EndpointSpec>;

@@ -75,6 +75,8 @@ const envSchema = z.object({
   MTA_AUTO_BLOCK_MINUTES: minutes.default(60),
   // The operator event log (blocklist changes, scan policy switches); 0 = kept for ever.
   MTA_EVENT_RETENTION_DAYS: nonNegativeInt.default(365),
+  // The mail trace's records (Message-ID and recipient, hashed, with each stage's time).
+  MTA_TRACE_RETENTION_DAYS: positiveInt.max(3650).default(7),
   MTA_REVERSE_DNS: flag.default(false),
   MTA_TLS_KEY: optionalText,
   MTA_TLS_CERT: optionalText,
@@ -185,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       submissionPassword: e.MTA_SUBMISSION_PASSWORD,
       eventRetentionDays: e.MTA_EVENT_RETENTION_DAYS,
     },
+    trace: { retentionDays: e.MTA_TRACE_RETENTION_DAYS },
     http: { host: e.MTA_HTTP_HOST, port: e.MTA_HTTP_PORT, adminToken: e.MTA_ADMIN_TOKEN },
     paths: {
       dataDir,

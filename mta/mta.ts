@@ -23,6 +23,8 @@ import { SmtpIngress } from './smtp/smtp-ingress.js';
 import { Spool } from './spool/spool.js';
 import { StateStore } from './state/state-store.js';
 import { startEventRetention } from './state/event-retention.js';
+import { MessageTrace } from './state/message-trace.js';
+import { startTraceRetention } from './state/trace-retention.js';
 import { readOrCreateToken, restrictToOwner } from './tokens.js';
 
 export interface RunningMta {
@@ -57,6 +59,8 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   };
 
   const store = new StateStore(paths.stateDir);
+  const trace = new MessageTrace(paths.stateDir, config.trace.retentionDays);
+  trace.onError = (error) => log(`trace: a record could not be written: ${error.message}`);
   const spool = new Spool(paths.spoolDir);
   const blocklist = new Blocklist(config.policy.blocklist);
   const blocklistKeeper = new BlocklistKeeper(store, blocklist, log);
@@ -92,6 +96,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
     maildir: new MaildirStore(paths.mailDir, config.smtp.hostname),
     relay,
     recipients,
+    trace,
     log,
   });
   const q = queue;
@@ -109,10 +114,11 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   telemetry.start();
   blocklistKeeper.start();
   const stopEventRetention = startEventRetention(store, config.policy.eventRetentionDays, log);
+  const stopTraceRetention = startTraceRetention(trace, config.trace.retentionDays, log);
 
   const authThrottle = new AuthThrottle(config.policy.authThrottle);
-  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, autoBlock, authThrottle, submissionPassword, limits, trusted, recipients, telemetry, onAccepted: (m) => q.enqueue(m), scanInline: (input) => q.scanInline(input), log });
-  const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist: blocklistKeeper, recipients, metrics, log });
+  const ingress = new SmtpIngress({ config, passwordHash: (address) => store.passwordHash(address), spool, blocklist, autoBlock, authThrottle, submissionPassword, limits, trusted, recipients, telemetry, onAccepted: (m, messageId) => { trace.received(m, messageId); q.enqueue(m); }, scanInline: (input) => q.scanInline(input), log });
+  const admin = new AdminServer({ config, adminToken, store, spool, queue: q, policy, blocklist: blocklistKeeper, recipients, metrics, trace, log });
   await ingress.listen();
   await admin.listen();
   const httpAddress = admin.server.address();
@@ -132,11 +138,13 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
         telemetry.stop();
         blocklistKeeper.stop();
         stopEventRetention();
+        stopTraceRetention();
         pusher?.stop();
         relay.close();
         await admin.close();
         await spool.close();
         store.close();
+        trace.close();
         log('stopped');
       })();
       return stopping;

@@ -11,6 +11,7 @@ import type { RecipientPolicy } from '../policy/recipient-policy.js';
 import type { QueueManager } from '../queue/queue-manager.js';
 import type { ScanPolicyController } from '../scan/scan-policy.js';
 import type { Spool } from '../spool/spool.js';
+import type { MessageTrace } from '../state/message-trace.js';
 import type { StateStore } from '../state/state-store.js';
 import { HttpError } from './http-error.js';
 
@@ -24,6 +25,7 @@ export interface AdminDependencies {
   blocklist: BlocklistKeeper;
   recipients: RecipientPolicy;
   metrics: MtaMetrics;
+  trace: MessageTrace;
   log: (line: string) => void;
 }
 
@@ -160,5 +162,8 @@ export function adminHandlers(d: AdminDependencies): JsonHandlers {
     },
 
     events: ({ query }) => ({ body: { events: store.listEvents(query.limit, query.kind) } }),
+
+    // Neither value is logged: the log would then say who wrote to whom.
+    traceMessage: ({ body }) => ({ body: d.trace.lookup(body.message_id, body.recipient) }),
   };
 }

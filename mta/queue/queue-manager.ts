@@ -10,6 +10,7 @@ import type { Relay, RecipientOutcome } from '../deliver/relay.js';
 import { flowOf, flowQueueStates, RecentDestinations, type FlowQueueState, type MailFlow } from '../metrics/flows.js';
 import type { QueueSnapshot } from '../metrics/metrics.js';
 import type { Telemetry } from '../metrics/telemetry.js';
+import type { MessageTrace } from '../state/message-trace.js';
 import type { RecipientPolicy } from '../policy/recipient-policy.js';
 import { FairQueue } from '../scan/fair-queue.js';
 import { runScanners, type ScanInput, type ScanVerdict, type Scanner } from '../scan/scanner.js';
@@ -27,6 +28,8 @@ export interface QueueDependencies {
   maildir: MaildirStore;
   relay: Relay;
   recipients: RecipientPolicy;
+  /** The mail trace's records (each stage's time per recipient), when kept. */
+  trace?: MessageTrace;
   log: (line: string) => void;
 }
 
@@ -91,6 +94,7 @@ export class QueueManager {
     if (this.scanning.has(id) || this.delivering.has(id)) return 'busy';
     this.forget(message);
     for (const r of message.recipients) if (r.state === 'pending') this.finishRecipient(r, 'bounced', { address: r.address, outcome: 'bounced', status: '5.0.0', diagnostic: 'deleted from the queue by the postmaster' });
+    this.d.trace?.recipientsChanged(message);
     await this.d.spool.recordAttempt(message, true);
     this.d.log(`${id}: from=<${message.mailFrom}> deleted from the queue`);
     return 'removed';
@@ -113,6 +117,7 @@ export class QueueManager {
       failed.push({ address: r.address, status: '5.0.0', diagnostic });
     }
     for (const flow of new Set(message.recipients.filter((r) => failed.some((f) => f.address === r.address)).map(flowOf))) this.d.telemetry.bounced(flow);
+    this.d.trace?.recipientsChanged(message);
     this.d.log(`${id}: to=${failed.map((b) => `<${b.address}>`).join(',')} status=bounced (${failed[0]?.diagnostic ?? reason})`);
     if (body && failed.length) await this.sendBounce(message, body, failed);
     await this.d.spool.recordAttempt(message, true);
@@ -208,6 +213,7 @@ export class QueueManager {
     message.scanEnd = now;
     message.scanResult = { check: 'skipped', score: null, spam: false, virus: null, scanners: [], detail: `scan policy ${this.d.policy.state.policy}` };
     message.state = 'deliver';
+    this.d.trace?.scanned(message, 'deliver', true);
     this.d.telemetry.leftScanQueue();
     this.d.telemetry.scanVerdict('skipped');
     void this.d.spool.markScanned(message, 'deliver').catch((error) => this.d.log(`${message.id}: ${(error as Error).message}`));
@@ -270,6 +276,7 @@ export class QueueManager {
   private async scan(message: QueuedMessage): Promise<void> {
     const { config, spool, telemetry } = this.d;
     message.scanStart = Date.now();
+    this.d.trace?.scanStarted(message);
     const body = spool.body(message);
     if (!body) {
       this.messages.delete(message.id);
@@ -290,6 +297,7 @@ export class QueueManager {
     if (outcome === 'quarantine') {
       message.state = 'quarantined';
       this.messages.delete(message.id);
+      this.d.trace?.scanned(message, 'held');
       await spool.quarantine(message);
       this.d.log(`${message.id}: from=<${message.mailFrom}> quarantined, virus ${result.virus}`);
       return;
@@ -297,12 +305,14 @@ export class QueueManager {
     if (outcome === 'refuse') {
       message.state = 'discarded';
       this.messages.delete(message.id);
+      this.d.trace?.scanned(message, 'held');
       await spool.markScanned(message, 'discarded');
       this.d.log(`${message.id}: from=<${message.mailFrom}> refused as spam, score ${result.score} >= ${config.scan.rejectScore}`);
       return;
     }
     if (result.check === 'failed') this.d.log(`${message.id}: scan failed, delivering unscanned: ${result.detail}`);
     message.state = 'deliver';
+    this.d.trace?.scanned(message, 'deliver');
     await spool.markScanned(message, 'deliver');
     this.deliverQueue.push(message);
   }
@@ -396,6 +406,7 @@ export class QueueManager {
       }
     }
     this.reportFlows(message, pending, bouncedNow, deferred, now);
+    this.d.trace?.recipientsChanged(message, outcomes, now);
     if (bouncedNow.length > 0) {
       this.d.log(`${message.id}: to=${bouncedNow.map((b) => `<${b.address}>`).join(',')} status=bounced (${bouncedNow[0]!.diagnostic})`);
       await this.sendBounce(message, body, bouncedNow);

@@ -26,6 +26,7 @@ import type { ScanInput } from '../scan/scanner.js';
 import type { IncomingBody } from '../spool/incoming-body.js';
 import { fileBody, inMemoryBody } from '../spool/message-body.js';
 import { newQueueId, type QueuedMessage, type Recipient, type ScanResult, type Spool } from '../spool/spool.js';
+import { messageIdOf } from '../state/message-trace.js';
 import { tokensEqual } from '../tokens.js';
 import { installAuthGate } from './auth-gate.js';
 import { installEnhancedReplies, smtpError } from './enhanced-replies.js';
@@ -49,7 +50,8 @@ export interface IngressDependencies {
   trusted: NetworkList;
   recipients: RecipientPolicy;
   telemetry: Telemetry;
-  onAccepted: (message: QueuedMessage) => void;
+  /** messageId: the text's Message-ID, canonical (contracts/message-id.ts), for the mail trace. */
+  onAccepted: (message: QueuedMessage, messageId: string | undefined) => void;
   /** MTA_SCAN_INLINE: scan before the 250; undefined = scan after queueing instead */
   scanInline?: (input: ScanInput) => Promise<InlineScan | undefined>;
   log: (line: string) => void;
@@ -415,6 +417,8 @@ export class SmtpIngress {
       this.d.log(`${id}: from=<${mailFrom}> refused at DATA as spam, score ${inline.result.score}`);
       throw new Refusal(this.reject('spam', 550, `5.7.1 Message content rejected as spam (score ${inline.result.score})`));
     }
+    // Read before the message is on disk: once it is, nothing may fail between the write and the 250.
+    const messageId = await messageIdOf(text).catch(() => undefined);
     const accepted = await this.d.spool.accept({
       id,
       state: inline ? 'deliver' : 'scan',
@@ -432,6 +436,6 @@ export class SmtpIngress {
       recipients,
     });
     telemetry.accepted(recipients.map(flowOf));
-    this.d.onAccepted(accepted);
+    this.d.onAccepted(accepted, messageId);
   }
 }

@@ -61,7 +61,8 @@ function submitter() {
 describe('the admin API contract', () => {
   it('answers every endpoint as the contract says, with mail waiting, quarantined and refused', async () => {
     const inbound = nodemailer.createTransport({ host: '127.0.0.1', port: mta.smtpPort, ignoreTLS: true });
-    for (const n of [1, 2]) await submitter().sendMail({ from: `info@${DEMO}`, to: `customer${n}@example.com`, subject: 'Status update', text: 'x' });
+    const submitted: Array<{ messageId: string }> = [];
+    for (const n of [1, 2]) submitted.push(await submitter().sendMail({ from: `info@${DEMO}`, to: `customer${n}@example.com`, subject: 'Status update', text: 'x' }));
     await inbound.sendMail({ from: 'promo@example.net', to: `user3@${DEMO}`, subject: 'gtube', text: GTUBE });
     await inbound.sendMail({ from: 'virus@example.net', to: `user1@${DEMO}`, subject: 'invoice', text: 'see attachment', attachments: [{ filename: 'invoice.com', content: EICAR }] });
     const queue = await waitFor('deferred, quarantined and refused mail', async () => {
@@ -72,6 +73,9 @@ describe('the admin API contract', () => {
     expect(queue.top_sources.client_ips).toEqual([{ client_ip: '127.0.0.1', queued: 2 }]);
     expect((await call('health')).json).toMatchObject({ status: 'ok', queue_depth: 2 });
     await call('metrics');
+    const traced = await call('traceMessage', { body: { message_id: submitted[0]!.messageId, recipient: 'Customer1@example.com' } });
+    expect(traced.json).toMatchObject({ found: true, stage: 'deferred', deferral: { reason: 'receiver_deferred', attempts: 1 } });
+    expect((await call('traceMessage', { body: { message_id: submitted[0]!.messageId, recipient: 'customer2@example.com' } })).json).toEqual({ found: false });
 
     const [first, second] = queue.messages as Array<{ id: string }>;
     expect((await call('deleteMessage', { params: { id: first!.id }, query: { actor: 'ops' } })).json).toEqual({ deleted: first!.id });
@@ -121,6 +125,9 @@ describe('the admin API contract', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.json.issues.map((i: { field: string }) => i.field)).toEqual(['kind', 'actor']);
     expect((await failure('POST', '/api/queue/NOSUCHID/bounce', {})).status).toBe(404);
+    const badTrace = await failure('POST', '/api/trace', { message_id: 'not a message id', recipient: 'nobody' });
+    expect(badTrace.status).toBe(400);
+    expect(badTrace.json.issues.map((i: { field: string }) => i.field)).toEqual(['message_id', 'recipient']);
     expect((await failure('PUT', '/api/mailboxes/nobody@nowhere.test/password', { password: 'correct horse battery staple' })).status).toBe(404);
     expect((await failure('DELETE', '/api/blocklist/999999')).status).toBe(404);
     const wrongType = await fetch(`http://127.0.0.1:${mta.httpPort}/api/flush`, { method: 'POST', headers: { authorization: `Bearer ${mta.adminToken}`, 'content-type': 'text/plain' }, body: 'now' });
