@@ -62,6 +62,12 @@ export const queuedMessage = z.object({
   attempts: count,
   next_attempt_at: isoTime.nullable(),
   last_error: z.string().nullable(),
+  /**
+   * "submission": the status site's own mail (notices, confirmations), submitted with its
+   * credential, delivered ahead of the scan queue (docs/mta.md, "The priority lane"). Absent from
+   * MTAs older than the lane: standard.
+   */
+  lane: z.enum(['submission', 'standard']).optional(),
 });
 
 /** A message held in the quarantine (a virus) or kept as refused spam. */

@@ -23,6 +23,7 @@ export class MtaMetrics {
   readonly autoBlocks: client.Counter<'trigger'>;
   readonly authFailures: client.Counter;
   readonly authThrottled: client.Counter<'scope'>;
+  readonly laneMessages: client.Counter<'lane'>;
 
   constructor(snapshot: () => QueueSnapshot, policy: () => ScanPolicyState, outboxSize: () => number) {
     const registers = [this.registry];
@@ -34,12 +35,14 @@ export class MtaMetrics {
     this.autoBlocks = new client.Counter({ name: 'tayori_mta_auto_blocks_total', help: 'Client IPs put on the blocklist automatically, by what they did too much of (messages, rejected_recipients, auth_failures)', labelNames: ['trigger'], registers });
     this.authFailures = new client.Counter({ name: 'tayori_mta_auth_failures_total', help: 'SMTP AUTH logins refused for wrong credentials', registers });
     this.authThrottled = new client.Counter({ name: 'tayori_mta_auth_throttled_total', help: 'SMTP AUTH logins refused for now (454) after too many failures of the client or for the user name', labelNames: ['scope'], registers });
+    this.laneMessages = new client.Counter({ name: 'tayori_mta_lane_messages_total', help: 'Messages accepted per lane: submission (the status site\'s own mail, ahead of the scan queue) or standard', labelNames: ['lane'], registers });
     this.delay = new client.Histogram({ name: 'tayori_mta_delay_seconds', help: 'Per-message delay by stage (receive, queue, scan, deliver) and total', labelNames: ['stage'], buckets: DELAY_BUCKETS_S, registers });
     // Series exist from the start (at zero), so dashboards and rate() work before the first event.
     for (const stage of STAGES) this.delay.zero({ stage });
     for (const outcome of ['delivered', 'deferred', 'bounced']) this.outcomes.inc({ outcome }, 0);
     for (const trigger of ['messages', 'rejected_recipients', 'auth_failures']) this.autoBlocks.inc({ trigger }, 0);
     for (const scope of ['client', 'user']) this.authThrottled.inc({ scope }, 0);
+    for (const lane of ['submission', 'standard']) this.laneMessages.inc({ lane }, 0);
     new client.Gauge({
       name: 'tayori_mta_queue_messages',
       help: 'Messages in the queue by state',

@@ -2,6 +2,7 @@
 // Every event belongs to a flow (mta/metrics/flows.ts): each flow has its own rollup per window,
 // built by contracts/rollup-builder.ts as the Postfix shipper's are.
 import { DEFAULT_DOMAIN_TOP_N, FlowWindow, windowStartOf } from '#contracts/rollup-builder';
+import type { Lane } from '../queue/lanes.js';
 import type { ScanPolicyState } from '../scan/scan-policy.js';
 import type { StateStore } from '../state/state-store.js';
 import { MAIL_FLOWS, type FlowQueueState, type MailFlow } from './flows.js';
@@ -78,9 +79,13 @@ export class Telemetry {
     for (const listener of this.closedListeners) listener();
   }
 
-  /** An accepted message counts once in each flow it has recipients in. */
-  accepted(flows: Iterable<MailFlow>): void {
+  /**
+   * An accepted message counts once in each flow it has recipients in, whatever its lane: the
+   * status site's own mail is mail to these mailboxes too (see docs/mta.md on the delay figures).
+   */
+  accepted(flows: Iterable<MailFlow>, lane: Lane = 'standard'): void {
     this.metrics.accepted.inc();
+    this.metrics.laneMessages.inc({ lane });
     for (const flow of new Set(flows)) this.current(flow).recordAccepted();
   }
 

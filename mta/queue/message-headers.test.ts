@@ -7,6 +7,11 @@ describe('scan headers', () => {
     expect(withoutSpamHeaders(input).toString()).toBe('Subject: hi\r\nFrom: a@example.org\r\n\r\nX-Spam-Status: in the body stays\r\n');
   });
 
+  it('strips a sender’s X-Tayori-Lane header, which only the MTA writes for the status site’s own mail', () => {
+    const input = Buffer.from('Subject: urgent\r\nX-Tayori-Lane: submission\r\nx-tayori-lane :\r\n submission\r\nX-Tayori-Laneway: kept\r\n\r\nbody\r\n');
+    expect(withoutSpamHeaders(input).toString()).toBe('Subject: urgent\r\nX-Tayori-Laneway: kept\r\n\r\nbody\r\n');
+  });
+
   it('writes SpamAssassin-style verdict headers', () => {
     expect(scanHeaders({ check: 'done', score: 7.25, spam: true, virus: null, scanners: ['builtin'], detail: 'SUBJ_ALL_CAPS,GTUBE' }, 5)).toBe(
       'X-Spam-Check: done (builtin)\r\nX-Spam-Status: Yes, score=7.3 required=5.0 tests=SUBJ_ALL_CAPS,GTUBE\r\nX-Spam-Score: 7.3\r\nX-Spam-Flag: YES\r\n',

@@ -1,6 +1,15 @@
-// Header work done at delivery: the scan verdict headers, and removal of any X-Spam-* headers a
-// sender put in themselves (otherwise a spammer could mark their own mail as checked and clean).
+// Header work done at delivery: the scan verdict headers, and removal of any X-Spam-* and
+// X-Tayori-Lane headers a sender put in themselves (otherwise a spammer could mark their own mail
+// as checked and clean, or as the status site's own).
 import type { ScanResult } from '../spool/spool.js';
+
+/** Headers only this MTA may write: a sender's copies of them are dropped. */
+const OURS = /^(?:x-spam-|x-tayori-lane[ \t]*:)/i;
+
+/** Whether a header block has any header only this MTA may write (see withoutSpamHeaders). */
+export function hasOwnHeaders(headers: string): boolean {
+  return /^(?:x-spam-|x-tayori-lane[ \t]*:)/im.test(headers);
+}
 
 export function splitHeaders(message: Buffer): { headers: string; bodyOffset: number } {
   let end = message.indexOf('\r\n\r\n');
@@ -16,7 +25,7 @@ export function splitHeaders(message: Buffer): { headers: string; bodyOffset: nu
 
 export function withoutSpamHeaders(message: Buffer): Buffer {
   const { headers, bodyOffset } = splitHeaders(message);
-  if (!/^x-spam-/im.test(headers)) return message;
+  if (!hasOwnHeaders(headers)) return message;
   const kept: string[] = [];
   let dropping = false;
   for (const line of headers.split(/\r?\n/)) {
@@ -24,7 +33,7 @@ export function withoutSpamHeaders(message: Buffer): Buffer {
       if (!dropping) kept.push(line);
       continue;
     }
-    dropping = /^x-spam-/i.test(line);
+    dropping = OURS.test(line);
     if (!dropping) kept.push(line);
   }
   return Buffer.concat([Buffer.from(`${kept.join('\r\n')}\r\n\r\n`, 'latin1'), message.subarray(bodyOffset)]);

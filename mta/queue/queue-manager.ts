@@ -1,5 +1,7 @@
 // Moves accepted mail through the stages: wait for a scan (fair queue) -> scan (bounded pool)
-// -> deliver (Maildir or relay) -> done, deferred with backoff, or bounced with a DSN.
+// -> deliver (Maildir or relay) -> done, deferred with backoff, or bounced with a DSN. The status
+// site's own mail (the priority lane, lanes.ts) arrives already past the scan and is delivered
+// before anything else waiting for a delivery slot.
 // Every stage change is timestamped so each delay splits into receive/queue/scan/deliver.
 import type { QueuedMessageSummary } from '#contracts/mta-admin-api';
 import type { MtaConfig } from '../config.js';
@@ -17,7 +19,8 @@ import { runScanners, type ScanInput, type ScanVerdict, type Scanner } from '../
 import type { ScanPolicyController } from '../scan/scan-policy.js';
 import { DeliveryContent, headerBlock, type MessageBody } from '../spool/message-body.js';
 import { newQueueId, type QueuedMessage, type Recipient, type ScanResult, type Spool } from '../spool/spool.js';
-import { scanHeaders, withoutSpamHeaders } from './message-headers.js';
+import { laneHeader, laneOf } from './lanes.js';
+import { hasOwnHeaders, scanHeaders, withoutSpamHeaders } from './message-headers.js';
 
 export interface QueueDependencies {
   config: MtaConfig;
@@ -39,6 +42,8 @@ export class QueueManager {
   private readonly messages = new Map<string, QueuedMessage>();
   private readonly scanQueue: FairQueue<QueuedMessage>;
   private readonly deliverQueue = new FairQueue<QueuedMessage>('fifo', 0);
+  /** The priority lane's mail waiting for a delivery slot: served before deliverQueue. */
+  private readonly laneDeliverQueue = new FairQueue<QueuedMessage>('fifo', 0);
   private readonly deferred = new Set<string>();
   private readonly scanning = new Set<string>();
   private readonly delivering = new Set<string>();
@@ -65,8 +70,13 @@ export class QueueManager {
     this.messages.set(message.id, message);
     if (message.state === 'scan') this.scanQueue.push(message);
     else if (message.state === 'deferred') this.deferred.add(message.id);
-    else this.deliverQueue.push(message);
+    else this.queueForDelivery(message);
     if (pump) this.pump();
+  }
+
+  private queueForDelivery(message: QueuedMessage): void {
+    if (laneOf(message) === 'submission') this.laneDeliverQueue.push(message);
+    else this.deliverQueue.push(message);
   }
 
   private tick(): void {
@@ -78,7 +88,7 @@ export class QueueManager {
       } else if (message.nextAttemptAt <= now) {
         this.deferred.delete(id);
         message.state = 'deliver';
-        this.deliverQueue.push(message);
+        this.queueForDelivery(message);
       }
     }
     this.pump();
@@ -130,6 +140,7 @@ export class QueueManager {
     this.deferred.delete(message.id);
     this.scanQueue.remove(message.id);
     this.deliverQueue.remove(message.id);
+    this.laneDeliverQueue.remove(message.id);
   }
 
   /** Retries all deferred mail now (the admin "flush"). */
@@ -141,7 +152,7 @@ export class QueueManager {
       if (!message) continue;
       message.nextAttemptAt = 0;
       message.state = 'deliver';
-      this.deliverQueue.push(message);
+      this.queueForDelivery(message);
     }
     await this.d.spool.flushDeferred();
     this.pump();
@@ -190,7 +201,7 @@ export class QueueManager {
         });
     }
     while (this.delivering.size < this.d.config.delivery.concurrency) {
-      const message = this.deliverQueue.shift(now);
+      const message = this.laneDeliverQueue.shift(now) ?? this.deliverQueue.shift(now);
       if (!message) break;
       this.delivering.add(message.id);
       void this.deliver(message)
@@ -323,10 +334,10 @@ export class QueueManager {
    */
   private async contentFor(message: QueuedMessage, body: MessageBody): Promise<DeliveryContent> {
     if (message.internal) return new DeliveryContent(Buffer.alloc(0), body, 0);
-    const verdict = Buffer.from(scanHeaders(message.scanResult, this.d.config.scan.junkScore));
+    const verdict = Buffer.from(laneHeader(message) + scanHeaders(message.scanResult, this.d.config.scan.junkScore));
     const block = await headerBlock(body);
     // No end of the headers in the first MiB: nothing that looks like a header block to clean.
-    if (!block || !/^x-spam-/im.test(block.headers.toString('latin1'))) return new DeliveryContent(verdict, body, 0);
+    if (!block || !hasOwnHeaders(block.headers.toString('latin1'))) return new DeliveryContent(verdict, body, 0);
     const cleaned = withoutSpamHeaders(Buffer.concat([block.headers, Buffer.from('\r\n\r\n')]));
     return new DeliveryContent(Buffer.concat([verdict, cleaned]), body, block.bodyOffset);
   }
@@ -417,7 +428,7 @@ export class QueueManager {
       const delivered = message.recipients.filter((r) => r.state === 'delivered');
       if (delivered.length > 0) {
         const d = this.delays(message, now);
-        this.d.log(`${message.id}: from=<${message.mailFrom}> to=${delivered.map((r) => `<${r.address}>`).join(',')} delays=${fmt(d.receive)}/${fmt(d.queue)}/${fmt(d.scan)}/${fmt(d.deliver)} total=${fmt(d.total)} status=sent`);
+        this.d.log(`${message.id}: from=<${message.mailFrom}> to=${delivered.map((r) => `<${r.address}>`).join(',')} delays=${fmt(d.receive)}/${fmt(d.queue)}/${fmt(d.scan)}/${fmt(d.deliver)} total=${fmt(d.total)} status=sent${laneOf(message) === 'submission' ? ' lane=submission' : ''}`);
       }
     }
     await spool.recordAttempt(message, finished);
@@ -575,6 +586,7 @@ export class QueueManager {
         attempts: m.attempts,
         next_attempt_at: m.state === 'deferred' ? new Date(m.nextAttemptAt).toISOString() : null,
         last_error: m.lastError,
+        lane: laneOf(m),
       }));
   }
 

@@ -9,7 +9,8 @@
 // as SUBMISSION_USER with the password generated in the data directory: that session may relay,
 // is exempt from the per-client message limit (a notice goes to thousands of subscribers a minute)
 // and gives its connection slot back, and an automatic block of 127.0.0.1 or ::1 does not keep it
-// out, so that a local process that gets loopback blocked cannot silence the site's notices.
+// out, so that a local process that gets loopback blocked cannot silence the site's notices. Its
+// mail takes the priority lane (queue/lanes.ts): no content scan, delivered ahead of the scan queue.
 import fs from 'node:fs';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { SUBMISSION_USER, type MtaConfig } from '../config.js';
@@ -25,6 +26,7 @@ import { splitAddress, type RecipientPolicy } from '../policy/recipient-policy.j
 import type { ScanInput } from '../scan/scanner.js';
 import type { IncomingBody } from '../spool/incoming-body.js';
 import { fileBody, inMemoryBody } from '../spool/message-body.js';
+import { laneScanResult, SUBMISSION_SOURCE_KEY } from '../queue/lanes.js';
 import { newQueueId, type QueuedMessage, type Recipient, type ScanResult, type Spool } from '../spool/spool.js';
 import { messageIdOf } from '../state/message-trace.js';
 import { tokensEqual } from '../tokens.js';
@@ -406,7 +408,9 @@ export class SmtpIngress {
     const finished = await incoming.finish();
     const text = 'data' in finished ? inMemoryBody(finished.data) : fileBody(finished.file, finished.size);
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const inline = config.scan.inline && this.d.scanInline
+    // The priority lane is decided by the login alone; a header claiming it is removed at delivery.
+    const lane = this.isSubmission(client, session);
+    const inline = !lane && config.scan.inline && this.d.scanInline
       ? await this.d.scanInline({ queueId: id, mailFrom, recipients: rcpts, clientIp: client.ip, helo: session.hostNameAppearsAs || '', message: text })
       : undefined;
     if (inline?.outcome === 'quarantine') {
@@ -421,21 +425,22 @@ export class SmtpIngress {
     const messageId = await messageIdOf(text).catch(() => undefined);
     const accepted = await this.d.spool.accept({
       id,
-      state: inline ? 'deliver' : 'scan',
-      scanResult: inline?.result ?? null,
-      scanStart: inline?.scanStart ?? null,
-      scanEnd: inline?.scanEnd ?? null,
+      state: inline || lane ? 'deliver' : 'scan',
+      scanResult: lane ? laneScanResult() : (inline?.result ?? null),
+      scanStart: lane ? Date.now() : (inline?.scanStart ?? null),
+      scanEnd: lane ? Date.now() : (inline?.scanEnd ?? null),
       clientIp: client.ip,
       helo: session.hostNameAppearsAs || '',
       mailFrom,
-      sourceKey: client.ip,
+      sourceKey: lane ? SUBMISSION_SOURCE_KEY : client.ip,
       size: finished.size,
       body: 'data' in finished ? finished.data : { file: finished.file },
       receivedAt: client.transactionStartedAt || now.getTime(),
       internal: false,
       recipients,
     });
-    telemetry.accepted(recipients.map(flowOf));
+    telemetry.accepted(recipients.map(flowOf), lane ? 'submission' : 'standard');
+    if (lane) this.d.log(`${id}: from=<${mailFrom}> lane=submission (logged in as ${SUBMISSION_USER}: no content scan, delivered ahead of the scan queue)`);
     this.d.onAccepted(accepted, messageId);
   }
 }
