@@ -118,7 +118,26 @@ const schemas = {
     incidents: { type: 'array', items: ref('Incident'), description: 'Unresolved incidents' },
     scheduled_maintenances: { type: 'array', items: ref('ScheduledMaintenance'), description: 'Upcoming and in-progress maintenance' },
     status: ref('Status'),
+    tayori_arrival_estimate: { oneOf: [ref('TayoriArrivalEstimate'), { type: 'null' }] },
   }),
+  TayoriArrivalEstimate: object(
+    {
+      component_id: { type: 'string', description: 'The inbound mail component' },
+      as_of: time,
+      expected_delay_s: { type: ['integer', 'null'], minimum: 0, description: 'Seconds mail sent at as_of is expected to take to reach its mailbox; null: no estimate' },
+      no_estimate_reason: { enum: ['not_enough_data', 'no_drain', null] },
+      backlog_messages: { type: 'integer', minimum: 0 },
+      backlog_clears_at: nullableTime,
+      arrivals_per_minute: { type: ['number', 'null'], minimum: 0 },
+      drain_per_minute: { type: ['number', 'null'], minimum: 0 },
+      basis: { enum: ['scan_queue', 'whole_queue', null] },
+      text: { type: 'string', description: 'The estimate as the status page words it, e.g. 「いま送信されたメールは約23分後に届く見込みです。滞留は 14:05 ごろに解消する見込みです。」' },
+    },
+    {
+      description:
+        "Tayori's extension, not part of Statuspage's API, present in summary.json only and null unless inbound mail is delayed (its component degraded or worse, or an open incident names it): when mail sent now should reach its mailbox, from the last minute of the MTAs' rollups (the messages ahead of a new sender at the spam check and the rate the check works them off, or for senders that cannot tell, every waiting message and the rate mail left the queue), and when the backlog should be gone (null while it is not shrinking). No number is made up: without enough data, or while nothing is processed, expected_delay_s is null and no_estimate_reason says why.",
+    },
+  ),
   StatusDocument: object({ page: ref('Page'), status: ref('Status') }),
   ComponentsDocument: object({ page: ref('Page'), components: { type: 'array', items: ref('Component') } }),
   IncidentsDocument: object({ page: ref('Page'), incidents: { type: 'array', items: ref('Incident') } }),

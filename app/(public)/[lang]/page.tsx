@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
+import { ArrivalEstimateNote } from '@/components/arrival-estimate';
 import { ComponentList } from '@/components/component-list';
 import { IncidentCard } from '@/components/incident-card';
 import { LocalTime } from '@/components/local-time';
@@ -13,6 +14,7 @@ import { messages } from '@/lib/i18n/messages';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import { getCurrentIncidents } from '@/lib/incidents/queries';
 import { getActiveAndUpcomingMaintenance } from '@/lib/maintenance/queries';
+import { getArrivalEstimate } from '@/lib/metrics/arrival-queries';
 import { getDelaySeries, getUptime } from '@/lib/metrics/queries';
 import { overallStatus } from '@/lib/status/indicator';
 import { pageMetadata } from '@/lib/site/metadata';
@@ -32,13 +34,15 @@ export async function generateMetadata({ params }: { params: Promise<{ lang: str
 export default async function StatusPage({ params }: { params: Promise<{ lang: string }> }) {
   const lang: Lang = await resolveLang(params);
   const t = messages(lang);
-  const [groups, incidents, uptime, inboundDelay, outboundDelay, maintenance] = await Promise.all([
+  const [groups, incidents, uptime, inboundDelay, outboundDelay, maintenance, arrivalEstimate] = await Promise.all([
     getComponentGroups(),
     getCurrentIncidents(RECENT_DAYS),
     getUptime(),
     getDelaySeries('24h', 'inbound'),
     getDelaySeries('24h', 'outbound'),
     getActiveAndUpcomingMaintenance(),
+    // Null unless inbound mail is delayed.
+    getArrivalEstimate(),
   ]);
   // One chart pair per measured mail flow: inbound (メール受信) first, then outbound (メール送信).
   const measured = groups
@@ -60,6 +64,8 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
           <StatusIcon tone={tone} />
           <p className="status-banner-text">{t.overall[overall.description]}</p>
         </section>
+
+        <ArrivalEstimateNote estimate={arrivalEstimate} lang={lang} headingId="arrival-estimate-heading" />
 
         {incidents.unresolved.length > 0 && (
           <section aria-labelledby="unresolved-heading" className="unresolved">

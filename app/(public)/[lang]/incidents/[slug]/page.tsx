@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ArrivalEstimateNote } from '@/components/arrival-estimate';
 import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
 import { LocalTime } from '@/components/local-time';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
@@ -12,8 +13,10 @@ import { messages } from '@/lib/i18n/messages';
 import { resolveLang } from '@/lib/i18n/params';
 import { getIncident, getIncidentSlugs } from '@/lib/incidents/queries';
 import { getComponentGroups } from '@/lib/components/queries';
+import { getArrivalEstimate } from '@/lib/metrics/arrival-queries';
 import { getIncidentSeries } from '@/lib/metrics/queries';
 import { pageMetadata } from '@/lib/site/metadata';
+import { isUnresolved } from '@/lib/status/types';
 
 export const revalidate = 30;
 
@@ -44,6 +47,8 @@ export default async function IncidentPage({ params }: { params: Params }) {
   const affectedFlows = incident.components.map((c) => flows.get(c.slug)).filter(Boolean);
   const flow = affectedFlows.includes('outbound') && !affectedFlows.includes('inbound') ? 'outbound' : 'inbound';
   const chart = await getIncidentSeries(incident.startedAt, incident.windows.at(-1)?.endAt ?? incident.resolvedAt, flow);
+  // While this incident is open and concerns inbound mail: when mail sent now should arrive.
+  const arrivalEstimate = isUnresolved(incident.status) && affectedFlows.includes('inbound') ? await getArrivalEstimate() : null;
   const reportHtml = pick(lang, incident.reportHtmlJa, incident.reportHtmlEn);
   const showingFallback = lang === 'en' && !incident.reportHtmlEn && incident.reportHtmlJa;
 
@@ -124,6 +129,8 @@ export default async function IncidentPage({ params }: { params: Params }) {
             </table>
           )}
         </section>
+
+        <ArrivalEstimateNote estimate={arrivalEstimate} lang={lang} headingId="arrival-estimate-heading" />
 
         {chart && (
           <section aria-labelledby="incident-chart-heading">
