@@ -106,6 +106,14 @@ const envSchema = z.object({
   MTA_BUILTIN_SCAN_COST_MS: nonNegativeInt.default(0),
   MTA_SCHEDULER: z.enum(['fair', 'fifo']).default('fair'),
   MTA_PRIORITY_AGE_S: seconds.default(600),
+  // Known senders first (mta/reputation): off puts every sender in one class, as before.
+  MTA_REPUTATION: flag.default(true),
+  MTA_REPUTATION_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
+  MTA_REPUTATION_MAX_ENTRIES: positiveInt.default(200_000),
+  MTA_REPUTATION_MIN_AGE_S: seconds.default(3600),
+  // The breaker's second step: unknown senders' mail skips the scan only after this long, and only
+  // while no known sender's mail waits (default: twice MTA_SCAN_AUTO_BYPASS_AGE_S).
+  MTA_SCAN_AUTO_BYPASS_UNKNOWN_AGE_S: z.coerce.number().positive().optional(),
   MTA_DELIVERY_CONCURRENCY: positiveInt.default(32),
   MTA_BACKOFF_MIN_S: z.coerce.number().positive().default(300),
   MTA_BACKOFF_MAX_S: z.coerce.number().positive().default(4000),
@@ -219,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       builtinCostMs: e.MTA_BUILTIN_SCAN_COST_MS,
       scheduler: e.MTA_SCHEDULER,
       priorityAgeMs: e.MTA_PRIORITY_AGE_S * 1000,
+      reputation: { enabled: e.MTA_REPUTATION, halfLifeDays: e.MTA_REPUTATION_HALF_LIFE_DAYS, maxEntries: e.MTA_REPUTATION_MAX_ENTRIES, minAgeMs: e.MTA_REPUTATION_MIN_AGE_S * 1000 },
+      autoBypassUnknownAgeMs: (e.MTA_SCAN_AUTO_BYPASS_UNKNOWN_AGE_S ?? e.MTA_SCAN_AUTO_BYPASS_AGE_S * 2) * 1000,
       spamd: { host: e.SPAMD_HOST, port: e.SPAMD_PORT },
       rspamdUrl: e.RSPAMD_URL.replace(/\/+$/, ''),
       clamd: { host: e.CLAMD_HOST, port: e.CLAMD_PORT },

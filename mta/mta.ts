@@ -16,6 +16,8 @@ import { BlocklistKeeper } from './policy/blocklist-keeper.js';
 import { ClientLimits } from './policy/client-limits.js';
 import { NetworkList } from './policy/ip-ranges.js';
 import { RecipientPolicy } from './policy/recipient-policy.js';
+import { ReputationStore } from './reputation/reputation-store.js';
+import { reputationCounters, SenderReputation } from './reputation/sender-reputation.js';
 import { QueueManager } from './queue/queue-manager.js';
 import { createScanners } from './scan/create-scanners.js';
 import { ScanPolicyController } from './scan/scan-policy.js';
@@ -86,6 +88,9 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
     keeper: blocklistKeeper,
     onBlocked: (_entry, measurement) => metrics.autoBlocks.inc({ trigger: measurement.trigger }),
   });
+  const reputationStore = config.scan.reputation.enabled ? new ReputationStore(store.db, config.scan.reputation) : undefined;
+  const reputation = reputationStore ? new SenderReputation(reputationStore, reputationCounters(metrics.registry, () => reputationStore.size)) : undefined;
+  reputation?.start();
   const relay = new Relay(config.delivery.relayUrl, config.smtp.hostname, config.delivery.concurrency);
   queue = new QueueManager({
     config,
@@ -97,6 +102,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
     relay,
     recipients,
     trace,
+    reputation,
     log,
   });
   const q = queue;
@@ -134,6 +140,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
       stopping ??= (async () => {
         await ingress.close();
         await q.stop();
+        reputation?.stop();
         telemetry.rotate();
         telemetry.stop();
         blocklistKeeper.stop();

@@ -14,7 +14,8 @@ import type { QueueSnapshot } from '../metrics/metrics.js';
 import type { Telemetry } from '../metrics/telemetry.js';
 import type { MessageTrace } from '../state/message-trace.js';
 import type { RecipientPolicy } from '../policy/recipient-policy.js';
-import { FairQueue } from '../scan/fair-queue.js';
+import type { SenderReputation } from '../reputation/sender-reputation.js';
+import { FairQueue, KnownFirstQueue, type SenderClassName } from '../scan/fair-queue.js';
 import { runScanners, type ScanInput, type ScanVerdict, type Scanner } from '../scan/scanner.js';
 import type { ScanPolicyController } from '../scan/scan-policy.js';
 import { DeliveryContent, headerBlock, type MessageBody } from '../spool/message-body.js';
@@ -33,6 +34,8 @@ export interface QueueDependencies {
   recipients: RecipientPolicy;
   /** The mail trace's records (each stage's time per recipient), when kept. */
   trace?: MessageTrace;
+  /** Known senders first (mta/reputation); without it every sender is treated as known, as before. */
+  reputation?: SenderReputation;
   log: (line: string) => void;
 }
 
@@ -40,7 +43,7 @@ const fmt = (ms: number) => (Math.max(0, ms) / 1000).toFixed(2);
 
 export class QueueManager {
   private readonly messages = new Map<string, QueuedMessage>();
-  private readonly scanQueue: FairQueue<QueuedMessage>;
+  private readonly scanQueue: KnownFirstQueue<QueuedMessage>;
   private readonly deliverQueue = new FairQueue<QueuedMessage>('fifo', 0);
   /** The priority lane's mail waiting for a delivery slot: served before deliverQueue. */
   private readonly laneDeliverQueue = new FairQueue<QueuedMessage>('fifo', 0);
@@ -53,7 +56,7 @@ export class QueueManager {
   private readonly recentDestinations = new RecentDestinations();
 
   constructor(private readonly d: QueueDependencies) {
-    this.scanQueue = new FairQueue<QueuedMessage>(d.config.scan.scheduler, d.config.scan.priorityAgeMs);
+    this.scanQueue = new KnownFirstQueue<QueuedMessage>(d.config.scan.scheduler, d.config.scan.priorityAgeMs);
   }
 
   /** Picks up everything a previous run accepted and did not finish. */
@@ -68,10 +71,29 @@ export class QueueManager {
 
   enqueue(message: QueuedMessage, pump = true): void {
     this.messages.set(message.id, message);
-    if (message.state === 'scan') this.scanQueue.push(message);
+    if (!message.recovered) this.learnFromAccepted(message);
+    if (message.state === 'scan') this.scanQueue.push(message, this.senderClass(message));
     else if (message.state === 'deferred') this.deferred.add(message.id);
     else this.queueForDelivery(message);
     if (pump) this.pump();
+  }
+
+  private senderClass(message: QueuedMessage): SenderClassName {
+    return this.d.reputation ? this.d.reputation.classify(message) : 'known';
+  }
+
+  /** What a newly accepted message teaches: whom a customer writes to, and an inline scan's verdict. */
+  private learnFromAccepted(message: QueuedMessage): void {
+    const reputation = this.d.reputation;
+    if (!reputation || message.internal) return;
+    reputation.customerSent(message);
+    if (message.scanResult?.check === 'done') this.learnFromScan(message, message.scanResult.spam || message.scanResult.virus !== null);
+  }
+
+  private learnFromScan(message: QueuedMessage, spam: boolean): void {
+    const newlyKnown = this.d.reputation?.scanned(message, spam);
+    // The rest of a sender's waiting mail moves up as soon as its first message proved clean.
+    if (newlyKnown) this.scanQueue.promote(newlyKnown);
   }
 
   private queueForDelivery(message: QueuedMessage): void {
@@ -170,18 +192,24 @@ export class QueueManager {
     const { policy } = this.d;
     policy.evaluate(this.oldestScanWaitMs(now), now);
     if (policy.state.policy === 'bypass') {
-      for (const message of this.scanQueue.drain()) this.bypassScan(message, now);
+      for (const { item, cls } of this.scanQueue.drain()) this.bypassScan(item, now, cls);
     } else if (policy.bypassing) {
-      // auto: only mail that has already waited too long skips the scan; fresher mail is still scanned.
-      let oldest: QueuedMessage | undefined;
-      while ((oldest = this.scanQueue.oldest()) && now - oldest.queuedAt >= this.d.config.scan.autoBypassAgeMs) {
-        this.scanQueue.shift(Number.POSITIVE_INFINITY);
-        this.bypassScan(oldest, now);
+      // auto: while the scan stage is overloaded, known senders' mail skips it at once, so that the
+      // whole stage works through the newcomers' backlog. Unknown mail skips it only while no known
+      // mail waits, and only once it has waited the (longer) unknown age: a flood of newcomers is
+      // scanned, not let into the mailboxes, for as long as anything else could give way.
+      let known: QueuedMessage | undefined;
+      while ((known = this.scanQueue.shiftOldest('known'))) this.bypassScan(known, now, 'known');
+      let unknown: QueuedMessage | undefined;
+      while ((unknown = this.scanQueue.oldestOf('unknown')) && now - unknown.queuedAt >= this.d.config.scan.autoBypassUnknownAgeMs) {
+        this.scanQueue.shiftOldest('unknown');
+        this.bypassScan(unknown, now, 'unknown');
       }
     }
     while (this.scanning.size < this.d.config.scan.concurrency) {
-      const message = this.scanQueue.shift(now);
-      if (!message) break;
+      const next = this.scanQueue.shift(now);
+      if (!next) break;
+      const message = next.item;
       this.d.telemetry.leftScanQueue();
       this.scanning.add(message.id);
       void this.scan(message)
@@ -190,7 +218,7 @@ export class QueueManager {
           this.d.log(`${message.id}: scan stage failed, retrying in 30 s: ${(error as Error).message}`);
           setTimeout(() => {
             if (!this.stopping && this.messages.has(message.id)) {
-              this.scanQueue.push(message);
+              this.scanQueue.push(message, next.cls);
               this.pump();
             }
           }, 30_000).unref();
@@ -219,7 +247,8 @@ export class QueueManager {
     }
   }
 
-  private bypassScan(message: QueuedMessage, now: number): void {
+  private bypassScan(message: QueuedMessage, now: number, cls: SenderClassName): void {
+    this.d.reputation?.skipped(cls);
     message.scanStart = now;
     message.scanEnd = now;
     message.scanResult = { check: 'skipped', score: null, spam: false, virus: null, scanners: [], detail: `scan policy ${this.d.policy.state.policy}` };
@@ -305,6 +334,7 @@ export class QueueManager {
     message.scanEnd = Date.now();
     message.scanResult = result;
     telemetry.scanVerdict(this.verdictName(result, outcome));
+    if (result.check === 'done') this.learnFromScan(message, outcome !== 'deliver' || result.spam);
     if (outcome === 'quarantine') {
       message.state = 'quarantined';
       this.messages.delete(message.id);

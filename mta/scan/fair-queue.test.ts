@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FairQueue } from './fair-queue.js';
+import { FairQueue, KnownFirstQueue } from './fair-queue.js';
 
 const item = (id: string, sourceKey: string, queuedAt: number) => ({ id, sourceKey, queuedAt });
 
@@ -76,5 +76,57 @@ describe('FairQueue', () => {
     expect(aged.aheadOfNewcomer(16_000)).toBe(6);
     aged.push(item('new', 'newcomer', 16_000));
     expect(shiftsBefore(aged, 'new', 16_000)).toBe(6);
+  });
+});
+
+describe('KnownFirstQueue', () => {
+  it('scans every known sender’s mail before a flood of newcomers, whenever it arrives', () => {
+    const q = new KnownFirstQueue('fair', 600_000);
+    // 3,000 newcomers, one message each (a flood no per-client limit sees), then one correspondent.
+    for (let i = 0; i < 3000; i++) q.push(item(`s${i}`, `10.0.${i >> 8}.${i & 255}`, i), 'unknown');
+    q.push(item('reply', '198.51.100.20', 5000), 'known');
+    expect(q.shift(6000)).toEqual({ item: item('reply', '198.51.100.20', 5000), cls: 'known' });
+    expect(q.shift(6000)!.item.id).toBe('s0');
+    expect(q.size).toBe(2999);
+    expect(q.oldest()!.id).toBe('s1');
+  });
+
+  it('stays fair within each class: a busy known sender takes turns with other known senders', () => {
+    const q = new KnownFirstQueue('fair', 600_000);
+    for (let i = 0; i < 5; i++) q.push(item(`k${i}`, 'busy-partner', i), 'known');
+    q.push(item('quiet', 'other-partner', 10), 'known');
+    q.push(item('u', 'newcomer', 0), 'unknown');
+    expect([1, 2, 3].map(() => q.shift(20)!.item.id)).toEqual(['k0', 'quiet', 'k1']);
+  });
+
+  it('moves a newcomer’s waiting mail up once the sender is known', () => {
+    const q = new KnownFirstQueue('fair', 600_000);
+    q.push(item('a1', 'flood', 0), 'unknown');
+    q.push(item('b1', 'partner', 1), 'unknown');
+    q.push(item('b2', 'partner', 2), 'unknown');
+    expect(q.promote((m) => m.sourceKey === 'partner')).toBe(2);
+    expect(q.sizeOf('known')).toBe(2);
+    expect([1, 2, 3].map(() => q.shift(10)!.item.id)).toEqual(['b1', 'b2', 'a1']);
+  });
+
+  it('gives the breaker the oldest of one class, and drains both oldest first', () => {
+    const q = new KnownFirstQueue('fair', 600_000);
+    q.push(item('u1', 'x', 1), 'unknown');
+    q.push(item('k1', 'y', 2), 'known');
+    q.push(item('u2', 'z', 3), 'unknown');
+    expect(q.oldestOf('known')!.id).toBe('k1');
+    expect(q.shiftOldest('known')!.id).toBe('k1');
+    expect(q.oldestOf('known')).toBeUndefined();
+    q.push(item('k2', 'y', 4), 'known');
+    expect(q.drain().map((e) => `${e.item.id}:${e.cls}`)).toEqual(['u1:unknown', 'u2:unknown', 'k2:known']);
+    expect(q.size).toBe(0);
+  });
+
+  it('serves both classes in plain arrival order in fifo mode (the 2014 replay)', () => {
+    const q = new KnownFirstQueue('fifo', 0);
+    q.push(item('u1', 'x', 1), 'unknown');
+    q.push(item('k1', 'y', 2), 'known');
+    q.push(item('u2', 'x', 3), 'unknown');
+    expect([1, 2, 3].map(() => q.shift()!.item.id)).toEqual(['u1', 'k1', 'u2']);
   });
 });

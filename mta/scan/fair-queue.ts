@@ -2,6 +2,8 @@
 // so one flooding source cannot starve everyone else, and anything that has waited longer than
 // the priority age goes first (the 2014 remediation "deliver delayed mail early").
 // 'fifo' mode is the 2014 behaviour, kept so a drill can replay it.
+// KnownFirstQueue puts two of these one behind the other: mail from known senders
+// (mta/reputation) is scanned before any newcomer's, each class taking turns among its own sources.
 
 export interface Queueable {
   id: string;
@@ -134,6 +136,14 @@ export class FairQueue<T extends Queueable> {
     return all;
   }
 
+  /** Takes out every waiting item that matches, oldest first (mail moving to another class). */
+  extract(match: (item: T) => boolean): T[] {
+    const out: T[] = [];
+    for (const item of this.arrivals.from()) if (this.waiting.has(item.id) && match(item)) out.push(item);
+    for (const item of out) this.waiting.delete(item.id);
+    return out;
+  }
+
   private take(item: T): T {
     this.waiting.delete(item.id);
     return item;
@@ -141,5 +151,97 @@ export class FairQueue<T extends Queueable> {
 
   private dropTaken(queue: Deque<T>): void {
     while (queue.length > 0 && !this.waiting.has(queue.peek()!.id)) queue.shift();
+  }
+}
+
+export type SenderClassName = 'known' | 'unknown';
+
+/**
+ * The scan queue with reputation: known senders' mail (customers, their correspondents, senders
+ * with clean history) goes before any unknown sender's, so a flood spread over thousands of
+ * newcomers cannot make customers' usual mail wait. Within each class the FairQueue rules hold
+ * (turns between sources, long-waiting mail first). Unknown mail is served whenever no known mail
+ * waits; known mail is what people expect promptly, and there is far less of it than of a flood.
+ */
+export class KnownFirstQueue<T extends Queueable> {
+  private readonly known: FairQueue<T>;
+  private readonly unknown: FairQueue<T>;
+
+  /** ordered = false (the 2014 FIFO replay): classes are kept apart for the breaker, but served in arrival order. */
+  constructor(mode: 'fair' | 'fifo', priorityAgeMs: number, private readonly ordered = mode === 'fair') {
+    this.known = new FairQueue<T>(mode, priorityAgeMs);
+    this.unknown = new FairQueue<T>(mode, priorityAgeMs);
+  }
+
+  get size(): number {
+    return this.known.size + this.unknown.size;
+  }
+
+  sizeOf(cls: SenderClassName): number {
+    return this.queue(cls).size;
+  }
+
+  push(item: T, cls: SenderClassName): void {
+    this.queue(cls).push(item);
+  }
+
+  /** The item that has waited longest, of either class. */
+  oldest(): T | undefined {
+    const k = this.known.oldest();
+    const u = this.unknown.oldest();
+    if (!k || !u) return k ?? u;
+    return k.queuedAt <= u.queuedAt ? k : u;
+  }
+
+  oldestOf(cls: SenderClassName): T | undefined {
+    return this.queue(cls).oldest();
+  }
+
+  /** The next item to scan, and its class. */
+  shift(now = Date.now()): { item: T; cls: SenderClassName } | undefined {
+    if (!this.ordered) {
+      const oldest = this.oldest();
+      if (!oldest) return undefined;
+      const cls = oldest === this.known.oldest() ? 'known' : 'unknown';
+      return { item: this.queue(cls).shift(Number.POSITIVE_INFINITY)!, cls };
+    }
+    const known = this.known.shift(now);
+    if (known) return { item: known, cls: 'known' };
+    const unknown = this.unknown.shift(now);
+    return unknown ? { item: unknown, cls: 'unknown' } : undefined;
+  }
+
+  /** What a first-time (unknown) sender's message would wait behind: all known mail, then its turn among the unknown. */
+  aheadOfNewcomer(now = Date.now()): number {
+    return this.known.size + this.unknown.aheadOfNewcomer(now);
+  }
+
+  /** Takes the oldest item of one class. */
+  shiftOldest(cls: SenderClassName): T | undefined {
+    return this.queue(cls).shift(Number.POSITIVE_INFINITY);
+  }
+
+  remove(id: string): boolean {
+    return this.known.remove(id) || this.unknown.remove(id);
+  }
+
+  /** Unknown mail that matches moves to the known class (its sender just became known). */
+  promote(match: (item: T) => boolean): number {
+    const moved = this.unknown.extract(match);
+    for (const item of moved) this.known.push(item);
+    return moved.length;
+  }
+
+  /** Takes every waiting item at once (scan bypass), oldest first, with its class. */
+  drain(): Array<{ item: T; cls: SenderClassName }> {
+    const all = [
+      ...this.known.drain().map((item) => ({ item, cls: 'known' as const })),
+      ...this.unknown.drain().map((item) => ({ item, cls: 'unknown' as const })),
+    ];
+    return all.sort((a, b) => a.item.queuedAt - b.item.queuedAt);
+  }
+
+  private queue(cls: SenderClassName): FairQueue<T> {
+    return cls === 'known' ? this.known : this.unknown;
   }
 }

@@ -439,6 +439,9 @@ export class SmtpIngress {
       internal: false,
       recipients,
     });
+    // A customer logged in with their own mailbox's credentials: a known sender to the scan queue,
+    // and whom they write to becomes known too (mta/reputation).
+    accepted.authenticated = Boolean(session.user) && !this.isSubmission(client, session);
     telemetry.accepted(recipients.map(flowOf), lane ? 'submission' : 'standard');
     if (lane) this.d.log(`${id}: from=<${mailFrom}> lane=submission (logged in as ${SUBMISSION_USER}: no content scan, delivered ahead of the scan queue)`);
     this.d.onAccepted(accepted, messageId);

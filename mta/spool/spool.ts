@@ -64,6 +64,11 @@ export interface QueuedMessage {
   recipients: Recipient[];
   /** Picked up from the spool after a restart: a delivery may already have happened. */
   recovered?: boolean;
+  /**
+   * Sent by a customer logged in with their mailbox's credentials (not the site's submission user).
+   * Kept in memory only: after a restart the sender's history decides (mta/reputation).
+   */
+  authenticated?: boolean;
   /** The text is a file in bodies/ (a large message), not a column of the row. */
   bodyInFile: boolean;
 }
