@@ -31,6 +31,18 @@ describe('arrival estimate', () => {
     expect(e.backlog).toBe(9150);
   });
 
+  it('measures the check’s pace only while mail waited for it, not while it idled before the flood', () => {
+    // Three quiet windows (2 accepted and scanned each, nothing waiting), then the flood: 520 in,
+    // 200 scanned a window. The minute's average (≈ 10 a second) would double the estimate.
+    const forming = windows((i) => (i < 3 ? { accepted: 2, scanned: 2, queueDepth: 0, scanAhead: 0 } : { accepted: 520, scanned: 200, queueDepth: (i - 2) * 320, scanAhead: (i - 2) * 320 }));
+    const e = estimateArrival(forming);
+    expect(e.backlog).toBe(960);
+    // Busy windows only (the last two): 20 scanned a second.
+    expect(e.delayS).toBe(48);
+    expect(e.drainPerMinute).toBe(1200);
+    expect(e.clearsAt).toBeNull();
+  });
+
   it('says when the backlog clears once it shrinks, from the rate it shrinks at', () => {
     // 3 a second in, 30 a second out: the queue shrinks by 27 a second.
     const draining = windows((i) => ({ accepted: 30, scanned: 300, queueDepth: 5400 - i * 270, scanAhead: 5400 - i * 270 }));

@@ -7,13 +7,15 @@
 // - Mail sent now waits for the spam check behind what the MTA reports as ahead of a new sender
 //   (`scan_ahead`: the whole scan queue in a FIFO queue, as in 2014; in Tayori's fair queue one
 //   message per sender with mail waiting, plus mail past the priority age), and that queue is
-//   worked off at the rate the check managed over the last minute. After the check, delivery to a
-//   mailbox takes seconds, so the scan queue is the wait.
+//   worked off at the rate the check managed over the last minute while mail waited for it (a
+//   window that began with nothing waiting shows the arrivals, not what the check can do). After
+//   the check, delivery to a mailbox takes seconds, so the scan queue is the wait.
 // - A sender that cannot report its scan queue (Postfix logs) is read as one FIFO queue: mail sent
 //   now waits behind every message queued, worked off at the rate mail left the queue lately.
 // - Several MTAs share the inbound mail: their queues and rates are added up.
-// - The backlog clears at the rate it shrank over the last minute; while it does not shrink there
-//   is no clearing time, and while nothing drains there is no estimate at all, never a made-up one.
+// - The backlog clears at the rate mail left the queue over the last minute, less the rate it
+//   arrived over the last half minute; while that is not positive there is no clearing time, and
+//   while nothing drains there is no estimate at all, never a made-up one.
 // - The breaker (MTA_SCAN_POLICY=auto) may pass old mail on unscanned sooner than this; the
 //   estimate does not count on it.
 
@@ -56,8 +58,6 @@ export const ESTIMATE_SPAN_WINDOWS = 6;
 /** Two windows give one interval of queue change: fewer is not enough to say anything. */
 export const MIN_WINDOWS = 2;
 
-const perMinute = (n: number, seconds: number) => Math.round((n / seconds) * 60 * 10) / 10;
-
 /**
  * The estimate from the newest windows (any order; gaps allowed, the span is measured in time).
  * The caller passes recent windows only: a stale minute says nothing about now.
@@ -71,24 +71,32 @@ export function estimateArrival(windows: readonly InboundWindow[]): ArrivalEstim
   const none = (reason: NoEstimateReason, rates: Partial<ArrivalEstimate> = {}): ArrivalEstimate => ({ asOf, delayS: null, reason, clearsAt: null, backlog, arrivalsPerMinute: null, drainPerMinute: null, basis: null, ...rates });
   if (recent.length < MIN_WINDOWS) return none('not_enough_data');
 
-  // From the first window's end to the last one's: what arrived, and how the queue changed.
-  const first = recent[0]!;
-  const later = recent.slice(1);
-  const spanS = (asOf.getTime() - (first.start.getTime() + first.seconds * 1000)) / 1000;
-  const arrivals = later.reduce((sum, w) => sum + w.accepted, 0);
-  // Whatever left the queue (delivered, bounced, refused or quarantined after the check, deleted):
-  // what came in minus what the queue grew by. A count that says less than nothing left is noise.
-  const drained = Math.max(0, arrivals - (backlog - first.queueDepth));
-  const arrivalRate = arrivals / spanS;
-  const drainRate = drained / spanS;
-  const rates = { arrivalsPerMinute: perMinute(arrivals, spanS), drainPerMinute: perMinute(drained, spanS) };
+  // Each later window against the one before it: what arrived, and what left the queue (delivered,
+  // bounced, refused or quarantined after the check, deleted): what came in minus what the queue
+  // grew by. A count that says less than nothing left is noise.
+  const steps = recent.slice(1).map((w, i) => {
+    const before = recent[i]!;
+    return { w, before, drained: Math.max(0, w.accepted - (w.queueDepth - before.queueDepth)) };
+  });
+  // Capacity shows only while mail waits: in a window that started with an empty queue, what left
+  // is what arrived. Rates come from the windows that started with mail waiting, when there are any.
+  const rate = (values: { n: number; seconds: number; busy: boolean }[]) => {
+    const busy = values.some((v) => v.busy) ? values.filter((v) => v.busy) : values;
+    const seconds = busy.reduce((sum, v) => sum + v.seconds, 0);
+    return seconds > 0 ? busy.reduce((sum, v) => sum + v.n, 0) / seconds : 0;
+  };
+  const drainRate = rate(steps.map((s) => ({ n: s.drained, seconds: s.w.seconds, busy: s.before.queueDepth > 0 })));
+  // Arrivals change at once when a flood starts or stops: the last half minute says more than the minute.
+  const lately = steps.slice(-3);
+  const arrivalRate = lately.reduce((sum, s) => sum + s.w.accepted, 0) / lately.reduce((sum, s) => sum + s.w.seconds, 0);
+  const rates = { arrivalsPerMinute: Math.round(arrivalRate * 600) / 10, drainPerMinute: Math.round(drainRate * 600) / 10 };
 
   const clearsAt = backlog === 0 ? asOf : drainRate > arrivalRate ? new Date(asOf.getTime() + (backlog / (drainRate - arrivalRate)) * 1000) : null;
 
-  const scanKnown = newest.scanAhead !== null && later.every((w) => w.scanned !== null);
+  const scanKnown = newest.scanAhead !== null && steps.every((s) => s.w.scanned !== null && s.before.scanAhead !== null);
   if (scanKnown) {
     const ahead = newest.scanAhead!;
-    const scanRate = later.reduce((sum, w) => sum + w.scanned!, 0) / spanS;
+    const scanRate = rate(steps.map((s) => ({ n: s.w.scanned!, seconds: s.w.seconds, busy: s.before.scanAhead! > 0 })));
     if (ahead === 0) return { asOf, delayS: 0, reason: null, clearsAt, backlog, ...rates, basis: 'scan_queue' };
     if (scanRate <= 0) return none('no_drain', rates);
     return { asOf, delayS: Math.round(ahead / scanRate), reason: null, clearsAt, backlog, ...rates, basis: 'scan_queue' };

@@ -44,6 +44,10 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     ['  first notice in the mailbox after', (a) => `${num(since(a.timeline.firstNotice, a.timeline.thresholdCrossed))} s`],
     ['delay back under the threshold (s)', (a) => num(a.timeline.recovered)],
     ['  recovery notice in the mailbox after', (a) => `${num(since(a.timeline.recoveryNotice, a.timeline.recovered))} s`],
+    ['arrival estimate at the backlog peak (s in)', (a) => (a.arrival ? `${num(a.arrival.at)} (${a.arrival.backlog} waiting)` : '—')],
+    ['  estimate shown (API)', (a) => (a.arrival ? (a.arrival.estimateS === null ? 'no estimate' : `${a.arrival.estimateS} s`) : '—')],
+    ['  delay of mail accepted then (median)', (a) => (a.arrival?.actualS != null ? `${num(a.arrival.actualS)} s (${a.arrival.probes})` : '—')],
+    ['  estimate error', (a) => (a.arrival?.errorPct != null ? `${a.arrival.errorPct >= 0 ? '+' : ''}${num(a.arrival.errorPct, 0)} %` : '—')],
     ['spam check skipped by the breaker (s)', (a) => num(a.timeline.scanSkipped)],
     ['  note on the status page after', (a) => `${num(since(a.timeline.scanNoteShown, a.timeline.scanSkipped))} s`],
     ['spam check back (s)', (a) => num(a.timeline.scanResumed)],
@@ -73,7 +77,9 @@ export function resultLine(legacy: ArmResult, tayori: ArmResult): string {
     ` tayori_p95_s=${num(tayori.legit.delay.p95)} tayori_max_s=${num(tayori.legit.delay.max)} tayori_lost=${tayori.legit.lost}` +
     ` detect_s=${num(h.detect)} first_notice_s=${num(h.firstNotice)} recovery_notice_s=${num(h.recoveryNotice)}` +
     ` page_p99_ms=${direct?.p99Ms ?? '—'} page_errors=${direct?.errors ?? '—'}` +
-    ` proxy_page_p99_ms=${proxied?.p99Ms ?? '—'} proxy_page_errors=${proxied?.errors ?? '—'}`
+    ` proxy_page_p99_ms=${proxied?.p99Ms ?? '—'} proxy_page_errors=${proxied?.errors ?? '—'}` +
+    // The arrival estimate is checked where mail is delayed: the 2014 setup's arm.
+    ` eta_error_pct=${num(legacy.arrival?.errorPct, 0)}`
   );
 }
 

@@ -4,6 +4,7 @@
 // observed from outside: SMTP replies, files in Maildirs, the public API, the subscriber's inbox.
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { checkArrivalEstimate, watchArrivalEstimate, type ArrivalCheck } from './arrival';
 import { MaildirWatcher } from './maildirs';
 import { startNoticeInbox, type ReceivedNotice } from './notice-inbox';
 import { loadPage, startProxy, watchPublicStatus, type LoadResult } from './observe';
@@ -51,6 +52,8 @@ export interface ArmResult {
   /** Legitimate delay by acceptance time, for the chart: [seconds since flood start, max delay s]. */
   series: [number, number][];
   notices: ReceivedNotice[];
+  /** The arrival estimate the API showed at the backlog's peak, beside the delay mail accepted then had (null: never shown). */
+  arrival: ArrivalCheck | null;
 }
 
 export const SUBSCRIBER = 'watcher@subscriber.test';
@@ -139,6 +142,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   const maildirs = new MaildirWatcher(stack.mailRoot);
   const scanner = setInterval(() => maildirs.scan(), 1000);
   const status = watchPublicStatus(stack.siteUrl);
+  const estimates = watchArrivalEstimate(stack.siteUrl);
   const specs = trafficSpecs(s);
   let proxy: Awaited<ReturnType<typeof startProxy>> = null;
   try {
@@ -263,10 +267,12 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       load: loadResult,
       series: [...buckets].sort((a, b) => a[0] - b[0]),
       notices: mine,
+      arrival: checkArrivalEstimate(estimates.samples, allAcceptedLegit, (m) => (maildirs.byId.has(m.id) ? delayOf(m) : null), floodStart),
     };
   } finally {
     clearInterval(scanner);
     status.stop();
+    estimates.stop();
     proxy?.stop();
     await stack.shutdown();
     await inbox.stop();

@@ -64,6 +64,13 @@ describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
       expect(tayori.load.nginx.errors).toBe(0);
     }
     expect(resultLine(legacy, tayori)).toMatch(/^RESULT simulate:spam-flood legacy_p95_s=\d/);
+    // While the 2014 setup's mail was delayed the API said when mail sent then would arrive, and
+    // the replay measured what mail accepted then really took. Its accuracy is reported
+    // (eta_error_pct, README), not asserted: the machine's load moves both figures.
+    expect(legacy.arrival).not.toBeNull();
+    expect(legacy.arrival!.text).toMatch(/^いま送信されたメール/);
+    expect(legacy.arrival!.actualS).not.toBeNull();
+    expect(resultLine(legacy, tayori)).toMatch(/ eta_error_pct=(-?\d+|—)( |$)/);
   }, 900_000);
 });
 
