@@ -3,6 +3,7 @@ import { env } from '../env';
 import { db } from '../db';
 import { lockMetricSeries } from '../db-dialect';
 import { addInto, emptyCounts, readCounts } from '#contracts/histogram';
+import { foldDomainSeries, pruneDomainSeries } from './domain-series';
 import { bucketStart, RESOLUTIONS } from './resolutions';
 import type { Rollup } from '#contracts/rollup-schema';
 
@@ -32,7 +33,8 @@ const rollupKey = (source: string, flow: string, windowStart: Date) => `${source
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /**
- * Stores rollups and folds the new ones into the 1-minute, 1-hour and 1-day series of their flow.
+ * Stores rollups and folds the new ones into the 1-minute, 1-hour and 1-day series of their flow
+ * (and each listed hosted domain's minute and hour series, domain-series.ts).
  * A (source, flow, window) already stored counts as a duplicate and changes nothing, so re-sent
  * rollups are safe.
  */
@@ -80,6 +82,7 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
         })),
       });
       await foldIntoSeries(tx, fresh);
+      await foldDomainSeries(tx, fresh);
     }
     return { accepted: fresh.length, duplicates: rollups.length - fresh.length };
   });
@@ -148,6 +151,7 @@ export async function pruneMetrics(now = new Date()): Promise<void> {
   await db.mailMetricRollup.deleteMany({ where: { windowStart: { lt: before(env.METRICS_RETENTION_RAW_DAYS) } } });
   await db.mailMetricBucket.deleteMany({ where: { resolution: '1m', bucketStart: { lt: before(env.METRICS_RETENTION_1M_DAYS) } } });
   await db.mailMetricBucket.deleteMany({ where: { resolution: '1h', bucketStart: { lt: before(env.METRICS_RETENTION_1H_DAYS) } } });
+  await pruneDomainSeries(now);
 }
 
 async function pruneIfDue() {

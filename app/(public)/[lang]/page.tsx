@@ -10,6 +10,7 @@ import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { COMPONENT_TONE, INDICATOR_TONE, StatusIcon } from '@/components/status-icon';
 import { getComponentGroups } from '@/lib/components/queries';
 import { localePath, pick, type Lang } from '@/lib/i18n/locales';
+import { domainLookupMessages } from '@/lib/i18n/domain-lookup-messages';
 import { messages } from '@/lib/i18n/messages';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import { getCurrentIncidents } from '@/lib/incidents/queries';
@@ -114,6 +115,13 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
               <h2 id={`${prefix}delay-heading`}>{t.mailChartsHeading(t.ranges['24h'], flow)}</h2>
               <DelayChart series={series} lang={lang} title={t.delayChartTitle(t.ranges['24h'], flow)} id={`${prefix}delay-24h`} />
               <QueueChart series={series} lang={lang} title={t.queueChartTitle(t.ranges['24h'], flow)} id={`${prefix}queue-24h`} />
+              {flow === 'inbound' && (
+                <p>
+                  <Link href={localePath(lang, '/mail/domain')} data-testid="domain-lookup-link">
+                    {domainLookupMessages(lang, (s) => String(s)).statusPageLink} →
+                  </Link>
+                </p>
+              )}
               <p>
                 <Link href={localePath(lang, `/components/${c.slug}`)}>
                   {pick(lang, c.nameJa, c.nameEn)} · {t.componentDetails}: {t.ranges['7d']} / {t.ranges['30d']} →
