@@ -28,3 +28,9 @@ export async function listAudit(limit = 200, before?: Date): Promise<AuditEntryD
   const rows = await db.auditLog.findMany({ where: before ? { at: { lt: before } } : {}, orderBy: { at: 'desc' }, take: limit });
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
+
+/** Entries with one of `actions` between two moments, oldest first. */
+export async function listAuditBetween(from: Date, to: Date, actions: string[]): Promise<AuditEntryDto[]> {
+  const rows = await db.auditLog.findMany({ where: { at: { gte: from, lte: to }, action: { in: actions } }, orderBy: { at: 'asc' }, take: 1000 });
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}

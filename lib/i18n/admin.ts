@@ -84,6 +84,12 @@ const WORDS = {
   showNotice: ['送信内容と宛先数を確認', 'Show the notice and its recipients'],
   notices: ['送信した通知', 'Notices sent'],
   notifyReport: ['公開時に購読者へお詫びと報告を送る（【お詫び】）', 'Send subscribers the apology and report when publishing ([Apology])'],
+  draftReport: ['データから下書きを作成', 'Draft from the data'],
+  draftReportHelp: [
+    '発生日時・遅延・対処・メールの損失を記録から下書きします（入力中の文面を置き換えます。保存するまで反映されません）。【要記入】の箇所は担当者が記入してください。',
+    'Drafts the period, delay, actions and mail loss from the records (replaces what the editor holds; nothing is saved until you save). Parts marked [Staff to write] are for you to write.',
+  ],
+  drafted: ['データから下書きしました。確認・編集してから保存してください。', 'Drafted from the data. Check and edit it, then save.'],
   pending: ['送信待ち', 'pending'],
   sent: ['送信済み', 'sent'],
   failed: ['失敗', 'failed'],

@@ -121,11 +121,12 @@ describe('draftReport', () => {
   });
 
   it('says what is unknown: no stage figures, an unreadable event log, no defences', () => {
-    const { ja, en } = draftReport(evidence({ stages: null, defences: [], defenceGaps: ['MTAのイベントログ'] }));
+    const { ja, en } = draftReport(evidence({ stages: null, defences: [], defenceGaps: ['mta_events'] }));
     expect(ja).toContain('所要時間は記録されていません');
     expect(en).toContain('was not recorded');
+    expect(splitReport(en).sections.actions!.body).toContain('The mail system’s event log could not be read');
     expect(splitReport(ja).sections.actions!.body).toContain('設定変更（SPAMチェック・ブロックリスト）の記録はありません');
-    expect(splitReport(ja).sections.actions!.body).toContain('【要記入】MTAのイベントログの記録を読めなかった');
+    expect(splitReport(ja).sections.actions!.body).toContain('【要記入】メールシステムのイベントログを読めなかった');
   });
 
   it('formats delays as people say them', () => {

@@ -30,6 +30,11 @@ export interface StageEvidence {
 }
 
 export type DefenceKind = 'scan_policy' | 'blocklist' | 'flush';
+export type DefenceSource = 'mta_events' | 'audit_log';
+const SOURCE_NAMES: Record<DefenceSource, { ja: string; en: string }> = {
+  mta_events: { ja: 'メールシステムのイベントログ', en: 'mail system’s event log' },
+  audit_log: { ja: '管理画面の操作記録', en: 'console’s audit log' },
+};
 
 /** A defence switched during the incident: from the MTA's event log or the console's audit log. */
 export interface DefenceEvidence {
@@ -74,8 +79,8 @@ export interface ReportEvidence {
   lateMessages: number | null;
   stages: StageEvidence | null;
   defences: DefenceEvidence[];
-  /** Sources of defences that could not be read, with why (the MTA's event log may be unreachable). */
-  defenceGaps: string[];
+  /** Records of defences that could not be read (the MTA's event log may be unreachable). */
+  defenceGaps: DefenceSource[];
   accounting: AccountingEvidence | null;
 }
 
@@ -190,7 +195,7 @@ function defenceLine(d: DefenceEvidence, lang: 'ja' | 'en', tz: string): string 
 function defenceList(e: ReportEvidence, lang: 'ja' | 'en'): string {
   const lines = e.defences.map((d) => defenceLine(d, lang, e.timeZone));
   if (!lines.length) lines.push(lang === 'ja' ? '- 障害期間中、メールシステムの設定変更（SPAMチェック・ブロックリスト）の記録はありません。' : '- No changes to the mail system (spam check, blocklist) were recorded during the incident.');
-  for (const gap of e.defenceGaps) lines.push(lang === 'ja' ? `- ${STAFF_MARK.ja}${gap}の記録を読めなかったため、ここにない対処があれば追記してください。` : `- ${STAFF_MARK.en} The ${gap} could not be read: add any action missing here.`);
+  for (const gap of e.defenceGaps) lines.push(lang === 'ja' ? `- ${STAFF_MARK.ja}${SOURCE_NAMES[gap].ja}を読めなかったため、ここにない対処があれば追記してください。` : `- ${STAFF_MARK.en} The ${SOURCE_NAMES[gap].en} could not be read: add any action missing here.`);
   lines.push(lang === 'ja' ? `- ${STAFF_MARK.ja}上記以外に実施した対処（調査、増強など）があれば追記してください。` : `- ${STAFF_MARK.en} Add any other action taken (investigation, added capacity, …).`);
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ export { AUTO_BLOCK_ACTOR, type BlocklistEntry, type QueuedMessageSummary } from
 export type QueueSummary = ResponseOf<'queue'>;
 export type BlocklistListing = ResponseOf<'blocklist'>;
 export type ScanPolicyState = ResponseOf<'scanPolicy'>;
+export type MtaEvent = ResponseOf<'events'>['events'][number];
 
 export class MtaError extends Error {
   constructor(
@@ -75,4 +76,6 @@ export const mta = {
   flush: (actor: string) => call('flush', { body: { actor } }),
   deleteMessage: (id: string, actor: string) => call('deleteMessage', { params: { id }, query: { actor } }),
   bounceMessage: (id: string, reason: string, actor: string) => call('bounceMessage', { params: { id }, body: { reason, actor } }),
+  /** The MTA's event log, newest first (at most 1000). */
+  events: (limit = 1000, kind?: string) => call('events', { query: { limit: String(limit), ...(kind ? { kind } : {}) } }),
 };

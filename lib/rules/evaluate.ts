@@ -10,6 +10,7 @@ import { addInto, bucketOf, countAbove, emptyCounts, readCounts } from '#contrac
 import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
 import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './engine';
 import { flowSignal, type FlowWindow, type LateMailSettings } from '../metrics/signals';
+import { draftReportIfEmpty } from './report-evidence';
 
 const isMailFlow = (flow: string): flow is MailFlow => (MAIL_FLOWS as readonly string[]).includes(flow);
 
@@ -55,7 +56,20 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
   const resolved = await resolveRecoveredAutoIncidents(now, countLateMessages);
   await enqueuePending(resolved);
   if (resolved.length) changed = true;
+  for (const { incidentId } of resolved) await draftReportQuietly(incidentId, now);
   return { changed };
+}
+
+/**
+ * The final report's draft, from the evidence, for staff to edit and publish. A failure (the
+ * MTA's admin API down, a busy database) leaves the report empty: the console drafts on demand.
+ */
+async function draftReportQuietly(incidentId: string, now: Date): Promise<void> {
+  try {
+    await draftReportIfEmpty(incidentId, now);
+  } catch (error) {
+    console.error(`drafting the report of incident ${incidentId} failed: ${(error as Error).message}`);
+  }
 }
 
 type RuleRow = Awaited<ReturnType<typeof db.componentMetricRule.findMany<{ include: { component: true } }>>>[number];

@@ -79,6 +79,9 @@ export class Stack {
       SITE_URL: this.siteUrl,
       NOTICE_TOKEN_SECRET: 'simulate-notice-secret-0123456789abcdef',
       NOTICE_FROM_ADDRESS: 'status@tayori.test',
+      // The console and the report drafts read this stack's MTA (its event log, blocklist, queue).
+      MTA_ADMIN_URL: `http://127.0.0.1:${this.ports.mtaHttp}`,
+      MTA_ADMIN_TOKEN: ADMIN_TOKEN,
       ...this.options.siteEnv,
     };
   }

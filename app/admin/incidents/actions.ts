@@ -23,6 +23,8 @@ import {
 import { incidentSlugBase } from '@/lib/incidents/slug';
 import { enqueueIncidentNotice } from '@/lib/notices/enqueue';
 import { previewIncidentNotice, type NoticePreview } from '@/lib/notices/preview';
+import { draftReport } from '@/lib/incidents/report-draft';
+import { draftReportIfEmpty, gatherReportEvidence } from '@/lib/rules/report-evidence';
 import { ComponentStatus, IncidentImpact, IncidentStatus } from '@/lib/status/types';
 
 export interface FormState {
@@ -110,6 +112,8 @@ export async function postUpdateAction(_: FormState, formData: FormData): Promis
   const notify = formData.get('notify') === 'yes';
   const { update, incident } = await postIncidentUpdate(incidentId, { ...input, components: componentChanges(formData), notify });
   await audit(staff, 'incident.update', { type: 'incident', id: incidentId }, { updateId: update.id, status: input.status }, await clientIp());
+  // Resolved: the final report starts as a draft from the evidence, unless staff have written one.
+  if (input.status === 'resolved') await draftReportIfEmpty(incidentId).catch((error: Error) => console.error(`drafting the report of incident ${incidentId} failed: ${error.message}`));
   if (notify && incident.published) {
     const noticeId = await enqueueIncidentNotice(incidentId, update.id);
     await audit(staff, 'incident.notify', { type: 'incident', id: incidentId }, { noticeId, updateId: update.id }, await clientIp());
@@ -186,6 +190,15 @@ export async function saveReportAction(_: FormState, formData: FormData): Promis
     refreshStatusPages();
   }
   return { ok: t.saved, values: submitted(formData) };
+}
+
+/** A draft of the final report from the evidence, for the editor; nothing is saved. */
+export async function draftReportAction(incidentId: string): Promise<{ ja: string; en: string } | { error: string }> {
+  await authorizeAction('editor');
+  const parsed = id.safeParse(incidentId);
+  const evidence = parsed.success ? await gatherReportEvidence(parsed.data) : null;
+  if (!evidence) return { error: adminText(await adminLang()).required };
+  return draftReport(evidence);
 }
 
 /** The exact mail per language (subject, text and HTML parts) and the number of recipients, for what the form holds now. */

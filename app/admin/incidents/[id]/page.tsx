@@ -117,7 +117,7 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
           incidentId={incident.id}
           reportJa={incident.reportJa || template.ja}
           reportEn={incident.reportEn || template.en}
-          t={{ reportJa: t.reportJa, reportEn: t.reportEn, preview: t.preview, saveReport: t.saveReport, publishReport: t.publishReport, confirmCheck: t.confirmCheck, notifyReport: t.notifyReport }}
+          t={{ reportJa: t.reportJa, reportEn: t.reportEn, preview: t.preview, saveReport: t.saveReport, publishReport: t.publishReport, confirmCheck: t.confirmCheck, notifyReport: t.notifyReport, draftReport: t.draftReport, draftReportHelp: t.draftReportHelp, drafted: t.drafted }}
         />
       </section>
     </AdminShell>

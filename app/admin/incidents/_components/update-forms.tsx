@@ -1,7 +1,7 @@
 'use client';
 
-import { useActionState, useEffect, useRef, useState } from 'react';
-import { correctUpdateAction, postUpdateAction, previewMarkdownAction, saveReportAction, type FormState } from '../actions';
+import { useActionState, useEffect, useRef, useState, useTransition } from 'react';
+import { correctUpdateAction, draftReportAction, postUpdateAction, previewMarkdownAction, saveReportAction, type FormState } from '../actions';
 import { BilingualBodies, ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
 import { NotifyChoice, type NotifyText } from './notify';
 
@@ -103,18 +103,52 @@ function MarkdownWithPreview({ name, label, defaultValue, previewLabel }: { name
   );
 }
 
-export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId: string; reportJa: string; reportEn: string; t: { reportJa: string; reportEn: string; preview: string; saveReport: string; publishReport: string; confirmCheck: string; notifyReport: string } }) {
+export interface ReportEditorText {
+  reportJa: string;
+  reportEn: string;
+  preview: string;
+  saveReport: string;
+  publishReport: string;
+  confirmCheck: string;
+  notifyReport: string;
+  draftReport: string;
+  draftReportHelp: string;
+  drafted: string;
+}
+
+export function ReportEditor({ incidentId, reportJa, reportEn, t }: { incidentId: string; reportJa: string; reportEn: string; t: ReportEditorText }) {
   const [state, action, pending] = useActionState<FormState, FormData>(saveReportAction, {});
+  // A draft from the data replaces what the editor holds (a new key starts the fields from it); saving stays with staff.
+  const [draft, setDraft] = useState<{ ja: string; en: string; version: number; error?: string } | null>(null);
+  const [drafting, startDrafting] = useTransition();
   const f = state.fields ?? {};
   const v = state.values ?? {};
+  const requestDraft = () =>
+    startDrafting(async () => {
+      const result = await draftReportAction(incidentId);
+      setDraft((before) => ('error' in result ? { ja: before?.ja ?? '', en: before?.en ?? '', version: before?.version ?? 0, error: result.error } : { ...result, version: (before?.version ?? 0) + 1 }));
+    });
+  const version = draft?.version ?? 0;
   return (
     <form action={action} className="stack report-editor" noValidate>
       <input type="hidden" name="incidentId" value={incidentId} />
       {state.ok && <p className="form-ok">{state.ok}</p>}
       {state.error && <p className="form-error">{state.error}</p>}
+      <div className="row-actions">
+        <button type="button" className="secondary" data-action="draft-report" onClick={requestDraft} disabled={drafting || pending}>
+          {t.draftReport}
+        </button>
+        <span className="hint">{t.draftReportHelp}</span>
+      </div>
+      {draft?.error && <p className="form-error">{draft.error}</p>}
+      {version > 0 && !draft?.error && (
+        <p className="form-ok" role="status">
+          {t.drafted}
+        </p>
+      )}
       <div className="two-col">
-        <MarkdownWithPreview name="reportJa" label={t.reportJa} defaultValue={v.reportJa ?? reportJa} previewLabel={t.preview} />
-        <MarkdownWithPreview name="reportEn" label={t.reportEn} defaultValue={v.reportEn ?? reportEn} previewLabel={t.preview} />
+        <MarkdownWithPreview key={`ja-${version}`} name="reportJa" label={t.reportJa} defaultValue={version > 0 ? draft!.ja : (v.reportJa ?? reportJa)} previewLabel={t.preview} />
+        <MarkdownWithPreview key={`en-${version}`} name="reportEn" label={t.reportEn} defaultValue={version > 0 ? draft!.en : (v.reportEn ?? reportEn)} previewLabel={t.preview} />
       </div>
       <label>
         <input type="checkbox" name="notify" value="yes" defaultChecked={v.notify !== undefined ? v.notify === 'yes' : true} /> {t.notifyReport}
