@@ -49,9 +49,9 @@ const CONTENT_SECURITY_POLICY = [
 // Device features a status page never asks for.
 const PERMISSIONS_POLICY = ['accelerometer', 'camera', 'geolocation', 'gyroscope', 'magnetometer', 'microphone', 'payment', 'usb'].map((f) => `${f}=()`).join(', ');
 
-// Pages that stay out of shared caches although they are cheap to render: the subscription form
-// carries server action ids of this build, which a cached copy would post to the next one.
-const PRIVATE_PAGES = ['/subscribe', '/en/subscribe'];
+// Pages that stay out of shared caches although they are cheap to render: the subscription and
+// mail trace forms carry server action ids of this build, which a cached copy would post to the next one.
+const PRIVATE_PAGES = ['/subscribe', '/en/subscribe', '/mail/trace', '/en/mail/trace'];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -76,6 +76,8 @@ const schema = z.object({
   NOTICE_CONFIRM_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(300),
   SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
   SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  /** Lookups on the mail trace page ("where is my mail?") per client address and hour. */
+  MAIL_TRACE_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
   NOTICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   /** Rows claimed per round; at most 500 so the claim's id list stays under SQLite's 999 bound parameters. */
   NOTICE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(200),

@@ -12,6 +12,7 @@ import { getComponentGroups } from '@/lib/components/queries';
 import { localePath, pick, type Lang } from '@/lib/i18n/locales';
 import { domainLookupMessages } from '@/lib/i18n/domain-lookup-messages';
 import { messages } from '@/lib/i18n/messages';
+import { mailTraceMessages } from '@/lib/i18n/mail-trace-messages';
 import { langParams, resolveLang } from '@/lib/i18n/params';
 import { getCurrentIncidents } from '@/lib/incidents/queries';
 import { getActiveAndUpcomingMaintenance } from '@/lib/maintenance/queries';
@@ -127,6 +128,11 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
                   {pick(lang, c.nameJa, c.nameEn)} · {t.componentDetails}: {t.ranges['7d']} / {t.ranges['30d']} →
                 </Link>
               </p>
+              {flow === 'inbound' && (
+                <p>
+                  <Link href={localePath(lang, '/mail/trace')}>{mailTraceMessages(lang).statusPageLink} →</Link>
+                </p>
+              )}
             </section>
           );
         })}
