@@ -20,7 +20,11 @@ export interface NoticeInbox {
   stop: () => Promise<void>;
 }
 
-export async function startNoticeInbox(port: number, keep?: { dir: string; address: string }): Promise<NoticeInbox> {
+/**
+ * @param onlyDomain when set, recipients of other domains are refused (550): the stand-in is then
+ *   the MTA's smarthost, which the 2014 setup's bounces to forged senders reach too.
+ */
+export async function startNoticeInbox(port: number, keep?: { dir: string; address: string }, onlyDomain?: string): Promise<NoticeInbox> {
   if (keep) mkdirSync(keep.dir, { recursive: true });
   const notices: ReceivedNotice[] = [];
   const server = new SMTPServer({
@@ -28,6 +32,10 @@ export async function startNoticeInbox(port: number, keep?: { dir: string; addre
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      if (onlyDomain && !address.address.toLowerCase().endsWith(`@${onlyDomain}`)) return callback(Object.assign(new Error('5.1.1 no such user here'), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

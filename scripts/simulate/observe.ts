@@ -9,6 +9,8 @@ import { ROOT } from './stack';
 export interface PublicTimeline {
   /** First time an unresolved incident about the delay was served. */
   incidentShownAt?: number;
+  /** When that incident was opened (its created_at). */
+  incidentOpenedAt?: number;
   /** First time the spam-check note (an incident of impact "none") was served, and when it went. */
   scanNoteShownAt?: number;
   scanNoteClearedAt?: number;
@@ -25,9 +27,13 @@ export function watchPublicStatus(siteUrl: string): { timeline: PublicTimeline; 
         if (res.ok) {
           // The simulation's site has no other incidents: the first unresolved one with an impact
           // is the flood's delay; one without an impact is the note that the spam check is off.
-          const body = (await res.json()) as { incidents: Array<{ impact: string }> };
+          const body = (await res.json()) as { incidents: Array<{ impact: string; created_at: string }> };
           const now = Date.now();
-          if (body.incidents.some((i) => i.impact !== 'none') && !timeline.incidentShownAt) timeline.incidentShownAt = now;
+          const delay = body.incidents.find((i) => i.impact !== 'none');
+          if (delay && !timeline.incidentShownAt) {
+            timeline.incidentShownAt = now;
+            timeline.incidentOpenedAt = Date.parse(delay.created_at);
+          }
           const note = body.incidents.some((i) => i.impact === 'none');
           if (note && !timeline.scanNoteShownAt) timeline.scanNoteShownAt = now;
           if (!note && timeline.scanNoteShownAt && !timeline.scanNoteClearedAt) timeline.scanNoteClearedAt = now;

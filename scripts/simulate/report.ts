@@ -42,6 +42,8 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     [`delay over ${s.thresholdS} s (s into the flood)`, (a) => num(a.timeline.thresholdCrossed)],
     ['  incident on the status page after', (a) => `${num(since(a.timeline.incidentShown, a.timeline.thresholdCrossed))} s`],
     ['  first notice in the mailbox after', (a) => `${num(since(a.timeline.firstNotice, a.timeline.thresholdCrossed))} s`],
+    ['  opening notice to a hosted mailbox after', (a) => (a.hostedNotice ? `${num(a.hostedNotice.afterOpenedS)} s${a.hostedNotice.lane ? ' (lane)' : ''}` : '—')],
+    ['    legitimate mail queued before it, overtaken', (a) => (a.hostedNotice ? `${a.hostedNotice.overtook}` : '—')],
     ['delay back under the threshold (s)', (a) => num(a.timeline.recovered)],
     ['  recovery notice in the mailbox after', (a) => `${num(since(a.timeline.recoveryNotice, a.timeline.recovered))} s`],
     ['arrival estimate at the backlog peak (s in)', (a) => (a.arrival ? `${num(a.arrival.at)} (${a.arrival.backlog} waiting)` : '—')],
@@ -76,6 +78,8 @@ export function resultLine(legacy: ArmResult, tayori: ArmResult): string {
     `RESULT simulate:spam-flood legacy_p95_s=${num(legacy.legit.delay.p95)} legacy_max_s=${num(legacy.legit.delay.max)} legacy_lost=${legacy.legit.lost}` +
     ` tayori_p95_s=${num(tayori.legit.delay.p95)} tayori_max_s=${num(tayori.legit.delay.max)} tayori_lost=${tayori.legit.lost}` +
     ` detect_s=${num(h.detect)} first_notice_s=${num(h.firstNotice)} recovery_notice_s=${num(h.recoveryNotice)}` +
+    // The subscriber whose mailbox is on the flooded MTA: their 【障害発生】, from the incident's opening.
+    ` legacy_onsystem_notice_s=${num(legacy.hostedNotice?.afterOpenedS)} tayori_onsystem_notice_s=${num(tayori.hostedNotice?.afterOpenedS)}` +
     ` page_p99_ms=${direct?.p99Ms ?? '—'} page_errors=${direct?.errors ?? '—'}` +
     ` proxy_page_p99_ms=${proxied?.p99Ms ?? '—'} proxy_page_errors=${proxied?.errors ?? '—'}` +
     // The arrival estimate is checked where mail is delayed: the 2014 setup's arm.

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { checkArrivalEstimate, watchArrivalEstimate, type ArrivalCheck } from './arrival';
+import { readHostedMailbox } from './hosted-subscriber';
 import { MaildirWatcher } from './maildirs';
 import { startNoticeInbox, type ReceivedNotice } from './notice-inbox';
 import { loadPage, startProxy, watchPublicStatus, type LoadResult } from './observe';
@@ -52,14 +53,36 @@ export interface ArmResult {
   /** Legitimate delay by acceptance time, for the chart: [seconds since flood start, max delay s]. */
   series: [number, number][];
   notices: ReceivedNotice[];
+  /** The subscriber whose mailbox is on the flooded MTA (null: no 【障害発生】 reached them). */
+  hostedNotice: HostedNoticeResult | null;
   /** The arrival estimate the API showed at the backlog's peak, beside the delay mail accepted then had (null: never shown). */
   arrival: ArrivalCheck | null;
 }
 
-export const SUBSCRIBER = 'watcher@subscriber.test';
+export interface HostedNoticeResult {
+  /** Seconds from the incident's opening (its created_at) to the notice in their mailbox. */
+  afterOpenedS: number | null;
+  folder: 'INBOX' | 'Junk';
+  /** It came through the MTA's priority lane (X-Tayori-Lane: submission). */
+  lane: boolean;
+  /** Legitimate messages the MTA accepted at least a second before the notice, delivered after it. */
+  overtook: number;
+  /** Legitimate messages accepted in the 10 s before the notice, and how many of them it overtook. */
+  queuedAlongside: number;
+  overtookAlongside: number;
+}
 
-/** Stages the site's database: the scenario's rule thresholds and one Japanese subscriber. */
-export function stageSiteDatabase(file: string, s: Scenario, extraSubscribers = 0): void {
+export const SUBSCRIBER = 'watcher@subscriber.test';
+/** A subscriber whose mailbox is on the flooded MTA: their notices queue where the delay is. */
+export const HOSTED_SUBSCRIBER = 'watcher@demo.tayori.test';
+/** The MTA's submission password in the replay (the site and worker log in with it, as `npm start` does). */
+const SUBMISSION_PASSWORD = 'simulate-submission-password-0123456789';
+
+/**
+ * Stages the site's database: the scenario's rule thresholds and one Japanese subscriber (and,
+ * with `hostedSubscriber`, a second one whose mailbox is on the MTA).
+ */
+export function stageSiteDatabase(file: string, s: Scenario, extraSubscribers = 0, hostedSubscriber = false): void {
   const db = new Database(file);
   try {
     db.prepare(
@@ -69,6 +92,7 @@ export function stageSiteDatabase(file: string, s: Scenario, extraSubscribers = 
     const insert = db.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, tokenVersion, hardBounces, createdAt, updatedAt, confirmedAt) VALUES (?, ?, ?, 'active', 1, 1, 0, ?, ?, ?)");
     db.transaction(() => {
       insert.run('simwatcher', SUBSCRIBER, 'ja', now, now, now);
+      if (hostedSubscriber) insert.run('simhosted', HOSTED_SUBSCRIBER, 'ja', now, now, now);
       for (let i = 0; i < extraSubscribers; i++) insert.run(`simsub${i}`, `reader${i}@subscriber.test`, i % 3 ? 'ja' : 'en', now, now, now);
     })();
   } finally {
@@ -84,28 +108,39 @@ export function stats(values: number[]): DelayStats {
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1]! };
 }
 
-export const isOpenedNotice = (n: ReceivedNotice) => n.subject.startsWith('【障害発生】') || n.subject.startsWith('[Incident]');
+export const isOpenedNotice = (n: Pick<ReceivedNotice, 'subject'>) => n.subject.startsWith('【障害発生】') || n.subject.startsWith('[Incident]');
 export const isRecoveryNotice = (n: ReceivedNotice) => n.subject.startsWith('【復旧】') || n.subject.startsWith('[Resolved]');
 
-/** Starts a stack for `setup` with the scenario's mailboxes, subscriber and rules. */
-export async function startWorld(setup: Setup, s: Scenario, dirs: { workDir: string; distDir: string; templateDb: string }, extraSubscribers = 0) {
+/**
+ * Starts a stack for `setup` with the scenario's mailboxes, subscriber and rules. With
+ * `hostedSubscriber`, notices go out as with `npm start`: the worker submits them to the MTA with
+ * the site's credential, the MTA delivers the hosted subscriber's copy and relays the other to the
+ * outside subscriber's server (which refuses everything else, such as the 2014 setup's bounces).
+ * Without it (the chaos run, which kills the MTA), the worker sends straight to that server.
+ */
+export async function startWorld(setup: Setup, s: Scenario, dirs: { workDir: string; distDir: string; templateDb: string }, extraSubscribers = 0, options: { hostedSubscriber?: boolean } = {}) {
+  const hosted = options.hostedSubscriber ?? false;
   const inboxPort = await freePort();
-  const inbox = await startNoticeInbox(inboxPort, { dir: path.join(dirs.workDir, 'subscriber-mailbox'), address: SUBSCRIBER });
+  const inbox = await startNoticeInbox(inboxPort, { dir: path.join(dirs.workDir, 'subscriber-mailbox'), address: SUBSCRIBER }, hosted ? SUBSCRIBER.split('@')[1] : undefined);
+  // A short lease: copies a killed worker had claimed go out again within seconds, not minutes.
+  const siteEnv: Record<string, string> = { SMTP_URL: inbox.url, RULE_TICK_SECONDS: '2', AUTO_RESOLVE_MINUTES: String(s.autoResolveMinutes), NOTICE_POLL_MS: '200', NOTICE_LEASE_SECONDS: '10' };
   const stack = new Stack({
     name: setup,
     workDir: dirs.workDir,
     distDir: dirs.distDir,
     templateDb: dirs.templateDb,
-    // A short lease: copies a killed worker had claimed go out again within seconds, not minutes.
-    siteEnv: { SMTP_URL: inbox.url, RULE_TICK_SECONDS: '2', AUTO_RESOLVE_MINUTES: String(s.autoResolveMinutes), NOTICE_POLL_MS: '200', NOTICE_LEASE_SECONDS: '10' },
-    mtaEnv: mtaSettings(setup, s),
+    siteEnv,
+    mtaEnv: { ...mtaSettings(setup, s), ...(hosted ? { MTA_SUBMISSION_PASSWORD: SUBMISSION_PASSWORD, SMTP_RELAY_URL: inbox.url } : {}) },
   });
   try {
     await stack.prepare();
-    stageSiteDatabase(stack.databaseFile, s, extraSubscribers);
+    if (hosted) siteEnv.SMTP_URL = `smtp://tayori-submission:${SUBMISSION_PASSWORD}@127.0.0.1:${stack.ports.smtp}`;
+    stageSiteDatabase(stack.databaseFile, s, extraSubscribers, hosted);
     await stack.start('mta');
-    for (let i = 1; i <= s.mailboxes; i++) {
-      const res = await stack.mtaApi('POST', '/api/mailboxes', { address: `sim${String(i).padStart(3, '0')}@demo.tayori.test` });
+    const mailboxes = hosted ? [HOSTED_SUBSCRIBER] : [];
+    for (let i = 1; i <= s.mailboxes; i++) mailboxes.push(`sim${String(i).padStart(3, '0')}@demo.tayori.test`);
+    for (const address of mailboxes) {
+      const res = await stack.mtaApi('POST', '/api/mailboxes', { address });
       if (res.status >= 300) throw new Error(`could not create a mailbox: ${res.status} ${JSON.stringify(res.json)}`);
     }
     await stack.start('site');
@@ -138,7 +173,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   const { setup, scenario: s } = input;
   const log = input.log ?? (() => {});
   const started = Date.now();
-  const { stack, inbox } = await startWorld(setup, s, input);
+  const { stack, inbox } = await startWorld(setup, s, input, 0, { hostedSubscriber: true });
   const maildirs = new MaildirWatcher(stack.mailRoot);
   const scanner = setInterval(() => maildirs.scan(), 1000);
   const status = watchPublicStatus(stack.siteUrl);
@@ -219,6 +254,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     const crossed = late.length ? Math.min(...late.map((m) => m.acceptedAt! + thresholdMs)) : null;
     const recovered = late.length ? Math.max(...late.map((m) => maildirs.byId.get(m.id)![0]!.deliveredAt)) : null;
     const mine = inbox.notices.filter((n) => n.to === SUBSCRIBER);
+    const hostedNotice = await hostedNoticeResult(stack.mailRoot, status.timeline.incidentOpenedAt, allAcceptedLegit, (m) => maildirs.byId.get(m.id)?.[0]?.deliveredAt);
     const firstNotice = mine.find(isOpenedNotice)?.receivedAt ?? null;
     const recoveryNotice = mine.find(isRecoveryNotice)?.receivedAt ?? null;
     const rel = (t: number | null | undefined) => (t ? (t - floodStart) / 1000 : null);
@@ -267,6 +303,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       load: loadResult,
       series: [...buckets].sort((a, b) => a[0] - b[0]),
       notices: mine,
+      hostedNotice,
       arrival: checkArrivalEstimate(estimates.samples, allAcceptedLegit, (m) => (maildirs.byId.has(m.id) ? delayOf(m) : null), floodStart),
     };
   } finally {
@@ -278,6 +315,28 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     await inbox.stop();
     log(`${setup}: stack stopped; logs in ${path.join(input.workDir)}`);
   }
+}
+
+/**
+ * The hosted subscriber's 【障害発生】: how long after the incident opened it was in their mailbox,
+ * and whether it overtook legitimate mail the MTA had accepted before it (mail that waits in the
+ * queue the notice announces).
+ */
+async function hostedNoticeResult(mailRoot: string, openedAt: number | undefined, legit: SentMessage[], deliveredAt: (m: SentMessage) => number | undefined): Promise<HostedNoticeResult | null> {
+  const notice = (await readHostedMailbox(mailRoot, HOSTED_SUBSCRIBER)).find(isOpenedNotice);
+  if (!notice) return null;
+  // acceptedAt is the Received: header's time, to the second: a second's margin keeps "before" true.
+  const before = notice.acceptedAt === null ? [] : legit.filter((m) => m.acceptedAt! < notice.acceptedAt! - 1000);
+  const alongside = before.filter((m) => m.acceptedAt! >= notice.acceptedAt! - 11_000);
+  const later = (m: SentMessage) => (deliveredAt(m) ?? Number.POSITIVE_INFINITY) > notice.deliveredAt;
+  return {
+    afterOpenedS: openedAt === undefined ? null : (notice.deliveredAt - openedAt) / 1000,
+    folder: notice.folder,
+    lane: notice.lane === 'submission',
+    overtook: before.filter(later).length,
+    queuedAlongside: alongside.length,
+    overtookAlongside: alongside.filter(later).length,
+  };
 }
 
 function sleep(ms: number) {

@@ -49,6 +49,12 @@ describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
     // The status site saw the 2014 setup's delay: incident shown, opened and recovery notices received.
     expect(legacy.timeline.incidentShown).not.toBeNull();
     expect(legacy.notices.map((n) => n.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^【障害発生】/), expect.stringMatching(/^【復旧】/)]));
+    // The subscriber whose mailbox is on the flooded MTA got 【障害発生】 through the MTA's priority
+    // lane, ahead of legitimate mail the one FIFO queue had accepted before it and still held.
+    const hosted = legacy.hostedNotice;
+    expect(hosted).toMatchObject({ lane: true, folder: 'INBOX' });
+    expect(hosted!.queuedAlongside).toBeGreaterThan(0);
+    expect(hosted!.overtookAlongside).toBeGreaterThan(0);
     const h = headline(legacy, tayori);
     expect(h.detect).not.toBeNull();
     expect(h.firstNotice).not.toBeNull();
@@ -93,6 +99,9 @@ describe.skipIf(!onSqlite)('a flood from thousands of quiet senders (short)', ()
     expect(t.incidentShown).not.toBeNull();
     expect(t.incidentShown! - t.thresholdCrossed!).toBeLessThan(60);
     expect(arm.notices.map((n) => n.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^【障害発生】/), expect.stringMatching(/^【復旧】/)]));
+    // Subscribers on the flooded MTA too: their notice took the priority lane past the backlog.
+    expect(arm.hostedNotice).toMatchObject({ lane: true, folder: 'INBOX' });
+    expect(arm.hostedNotice!.afterOpenedS).not.toBeNull();
     // The breaker skipped the scan for a while: the page said so within seconds, and said when it came back.
     expect(t.scanSkipped).not.toBeNull();
     expect(arm.spam.inbox).toBeGreaterThan(0);
