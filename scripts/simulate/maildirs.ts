@@ -9,6 +9,8 @@ export interface Delivery {
   folder: 'INBOX' | 'Junk';
   mailbox: string;
   deliveredAt: number;
+  /** Delivered without a spam check (X-Spam-Check: skipped): the breaker, a bypass or the priority lane. */
+  unscanned: boolean;
 }
 
 export class MaildirWatcher {
@@ -54,7 +56,7 @@ export class MaildirWatcher {
       this.seen.add(key);
       const id = /^X-Sim-Id: (.+)$/im.exec(head)?.[1]?.trim();
       if (!id) continue;
-      const delivery: Delivery = { id, kind: /^X-Sim-Kind: (.+)$/im.exec(head)?.[1]?.trim() ?? '?', folder, mailbox, deliveredAt: mtime };
+      const delivery: Delivery = { id, kind: /^X-Sim-Kind: (.+)$/im.exec(head)?.[1]?.trim() ?? '?', folder, mailbox, deliveredAt: mtime, unscanned: /^X-Spam-Check: skipped/im.test(head) };
       this.deliveries.push(delivery);
       this.byId.set(id, [...(this.byId.get(id) ?? []), delivery]);
     }

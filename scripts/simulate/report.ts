@@ -34,10 +34,12 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     ['  delay p50', (a) => `${num(a.legit.delay.p50)} s`],
     ['  delay p95', (a) => `${num(a.legit.delay.p95)} s`],
     ['  delay max', (a) => `${num(a.legit.delay.max)} s`],
+    ['  delivered without a spam check', (a) => String(a.legit.unscanned)],
     ['spam offered', (a) => String(a.spam.sent)],
     ['  refused (SMTP)', (a) => String(a.spam.refused)],
     ['  accepted', (a) => String(a.spam.accepted)],
     ['  delivered to INBOX / to Junk', (a) => `${a.spam.inbox} / ${a.spam.junk}`],
+    ['  to INBOX unscanned (all from unknown senders)', (a) => String(a.spam.unscannedInbox)],
     ['  clients blocked automatically', (a) => String(a.spam.autoBlocked)],
     [`delay over ${s.thresholdS} s (s into the flood)`, (a) => num(a.timeline.thresholdCrossed)],
     ['  incident on the status page after', (a) => `${num(since(a.timeline.incidentShown, a.timeline.thresholdCrossed))} s`],
@@ -82,6 +84,8 @@ export function resultLine(legacy: ArmResult, tayori: ArmResult): string {
     ` legacy_onsystem_notice_s=${num(legacy.hostedNotice?.afterOpenedS)} tayori_onsystem_notice_s=${num(tayori.hostedNotice?.afterOpenedS)}` +
     ` page_p99_ms=${direct?.p99Ms ?? '—'} page_errors=${direct?.errors ?? '—'}` +
     ` proxy_page_p99_ms=${proxied?.p99Ms ?? '—'} proxy_page_errors=${proxied?.errors ?? '—'}` +
+    // Spam let into inboxes without a scan: every spam sender of the replay is unknown (no history).
+    ` tayori_unscanned_unknown_spam=${tayori.spam.unscannedInbox}` +
     // The arrival estimate is checked where mail is delayed: the 2014 setup's arm.
     ` eta_error_pct=${num(legacy.arrival?.errorPct, 0)}`
   );

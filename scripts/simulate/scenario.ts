@@ -58,7 +58,9 @@ export const DEFAULT_SCENARIO: Scenario = {
 /**
  * A flood that nothing refuses or blocks: thousands of senders that each send little, to
  * mailboxes that exist. Only the queue and the breaker stand between it and legitimate mail, and
- * the status page must see the delay whatever the flood looks like.
+ * the status page must see the delay whatever the flood looks like. The legitimate senders are
+ * customers' correspondents who wrote before (history.ts): Tayori scans them first and keeps its
+ * breaker away from the newcomers (mta/reputation).
  */
 export const QUIET_FLOOD: Partial<Scenario> = { spamSenders: 3000, spamUnknownShare: 0 };
 
@@ -92,7 +94,9 @@ export function mtaSettings(setup: Setup, s: Scenario): Record<string, string> {
     return { ...scan, MTA_SCHEDULER: 'fifo', MTA_RECIPIENT_VERIFICATION: 'off', MTA_BLOCKLIST: 'off', MTA_AUTO_BLOCK: 'off', MTA_SCAN_POLICY: 'enabled' };
   }
   // Tayori's defaults (fair scheduling, recipient verification, automatic blocking) and the breaker.
-  return { ...scan, MTA_SCAN_POLICY: 'auto', MTA_SCAN_AUTO_BYPASS_AGE_S: String(s.scanBypassAgeS) };
+  // History counts once it is as old as the warm-up: the correspondence sent before it (history.ts)
+  // stands for the weeks of mail a real MTA would have seen, nothing sent during the run does.
+  return { ...scan, MTA_SCAN_POLICY: 'auto', MTA_SCAN_AUTO_BYPASS_AGE_S: String(s.scanBypassAgeS), MTA_REPUTATION_MIN_AGE_S: String(s.warmUpS) };
 }
 
 /** Parses `--name value` pairs over a scenario's fields (numbers only). */

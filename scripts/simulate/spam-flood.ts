@@ -10,6 +10,7 @@ import { MaildirWatcher } from './maildirs';
 import { startNoticeInbox, type ReceivedNotice } from './notice-inbox';
 import { loadPage, startProxy, watchPublicStatus, type LoadResult } from './observe';
 import { mtaSettings, type Scenario, type Setup } from './scenario';
+import { sendHistory } from './history';
 import { freePort, Stack, waitFor } from './stack';
 import { loopbackAddresses, startTraffic, type SentMessage } from './traffic';
 
@@ -32,8 +33,10 @@ export interface DelayStats {
 export interface ArmResult {
   setup: Setup;
   realSeconds: number;
-  legit: { sent: number; accepted: number; refused: number; failed: number; delivered: number; lost: number; duplicates: number; junked: number; delay: DelayStats };
-  spam: { sent: number; refused: number; failed: number; accepted: number; inbox: number; junk: number; autoBlocked: number };
+  /** unscanned: legitimate mail of the whole run delivered without a scan (the breaker passing known senders on). */
+  legit: { sent: number; accepted: number; refused: number; failed: number; delivered: number; lost: number; duplicates: number; junked: number; delay: DelayStats; unscanned: number };
+  /** unscannedInbox: spam in an INBOX without a scan; every spam sender is unknown (none has history). */
+  spam: { sent: number; refused: number; failed: number; accepted: number; inbox: number; junk: number; autoBlocked: number; unscannedInbox: number };
   /** Seconds from the start of the flood (null: did not happen). */
   timeline: {
     thresholdCrossed: number | null;
@@ -182,6 +185,8 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   let proxy: Awaited<ReturnType<typeof startProxy>> = null;
   try {
     proxy = await startProxy(stack.ports.site, await freePort());
+    const history = await sendHistory(stack.ports.smtp, specs.legit, (id) => (maildirs.scan(), maildirs.byId.has(id)), s.drainTimeoutS * 1000);
+    log(`${setup}: history: ${history.delivered} of ${history.sent} earlier messages from the legitimate senders delivered`);
     log(`${setup}: warming up for ${s.warmUpS} s with legitimate mail only`);
     const legit = startTraffic(stack.ports.smtp, specs.legit);
     await sleep(s.warmUpS * 1000);
@@ -279,6 +284,8 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
         duplicates: allAcceptedLegit.filter((m) => (maildirs.byId.get(m.id)?.length ?? 0) > 1).length,
         junked: deliveredFloodLegit.filter((m) => maildirs.byId.get(m.id)![0]!.folder === 'Junk').length,
         delay: stats(deliveredFloodLegit.map(delayOf)),
+        // Over the whole run: the breaker may pass correspondents' mail on after the flood too.
+        unscanned: allAcceptedLegit.filter((m) => maildirs.byId.get(m.id)?.[0]?.unscanned).length,
       },
       spam: {
         sent: spam.messages.length,
@@ -288,6 +295,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
         inbox: spamDeliveries.filter((d) => d.folder === 'INBOX').length,
         junk: spamDeliveries.filter((d) => d.folder === 'Junk').length,
         autoBlocked: blocked,
+        unscannedInbox: spamDeliveries.filter((d) => d.folder === 'INBOX' && d.unscanned).length,
       },
       timeline: {
         thresholdCrossed: rel(crossed),
