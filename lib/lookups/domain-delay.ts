@@ -69,16 +69,11 @@ export async function lookupDomainDelay(raw: string, now = new Date()): Promise<
   if (!(await allowLookup(now))) return { status: 'rate_limited', retryAfterS: LOOKUP_WINDOW_S };
   const name = normaliseDomain(raw);
   if (!name.ok) return { status: 'invalid', problem: name.problem };
-  // Both answers are computed every time: the work, and so the time, does not depend on whether
-  // the domain is listed.
-  const [own, ownSeries, all, allSeries, context] = await Promise.all([
-    domainRecentMail(name.domain, now),
-    domainSeriesToday(name.domain, now),
-    overallRecentMail(now),
-    overallSeriesToday(now),
-    inboundRuleAndIncident(),
-  ]);
-  const [recent, series]: [RecentMail, DelaySeries] = own ? [own, ownSeries] : [all, allSeries];
+  // The overall answer is computed every time, so a name without figures of its own (unknown, not
+  // hosted, or in "other" now though listed earlier today) costs the same work, and time, as any
+  // other such name. Only a domain that gets its own answer costs its own chart besides.
+  const [own, all, allSeries, context] = await Promise.all([domainRecentMail(name.domain, now), overallRecentMail(now), overallSeriesToday(now), inboundRuleAndIncident()]);
+  const [recent, series]: [RecentMail, DelaySeries] = own ? [own, await domainSeriesToday(name.domain, now)] : [all, allSeries];
   const delayS = inboundSignal(recent.window, lateMailSettings()).value;
   return {
     status: 'answer',

@@ -2,7 +2,7 @@
 // processes, the MTA pushing its rollups, real SMTP. Three hosted domains: demo.tayori.test gets a
 // message a second, slow.tayori.test cannot be written to (its mail waits), quiet.tayori.test gets
 // one message and, with MTA_DOMAIN_TOP_N=2, is only ever counted in "other". The rule's first
-// threshold is 10 s so that minutes fit in seconds.
+// threshold is 5 s, one window enough, so that minutes fit in seconds.
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -11,7 +11,7 @@ import { openDatabase, type TestDatabase } from '../support/database';
 import { freePort, isolatedSite, startSite, type RunningSite } from '../support/site';
 import { DEMO, startMta, waitFor, type MtaProcess } from './mta/helpers';
 
-const THRESHOLD_S = 10;
+const THRESHOLD_S = 5;
 const SLOW = 'slow.tayori.test';
 const QUIET = 'quiet.tayori.test';
 let site: RunningSite;
@@ -38,7 +38,7 @@ const answerText = (html: string) => {
 beforeAll(async () => {
   const isolated = isolatedSite('domain-delay');
   db = openDatabase(isolated.DATABASE_URL);
-  await db.componentMetricRule.updateMany({ where: { metric: 'mail_delay' }, data: { degradedAboveS: THRESHOLD_S, partialAboveS: THRESHOLD_S * 30, majorAboveS: THRESHOLD_S * 60, leaveAfterS: 600, noDataAfterS: 3600 } });
+  await db.componentMetricRule.updateMany({ where: { metric: 'mail_delay' }, data: { degradedAboveS: THRESHOLD_S, partialAboveS: THRESHOLD_S * 60, majorAboveS: THRESHOLD_S * 120, enterWindows: 1, leaveAfterS: 600, noDataAfterS: 3600 } });
   const smtpPort = await freePort();
   site = await startSite({ ...isolated, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, RULE_TICK_SECONDS: '1', AUTO_RESOLVE_MINUTES: '600' });
   mta = await startMta({
