@@ -76,7 +76,7 @@ describe('rollups to the status site', () => {
 
     const rollup = await waitFor('a rollup with a delivery', () => site.all().find((r) => r.delivered >= 1), 30_000);
     expect(site.requests[0]!.auth).toBe(`Bearer ${token}`);
-    expect(Object.keys(rollup).sort()).toEqual(['accepted', 'bounced', 'deferred', 'delay_histogram', 'delay_max_s', 'delay_p50_s', 'delay_p95_s', 'delivered', 'oldest_age_s', 'queue_depth', 'rejected', 'scan_bypassing', 'scan_policy', 'source', 'stage_p95_s', 'window_seconds', 'window_start', 'flow', 'waiting_histogram', 'destination_histogram', 'top_destinations', 'domains'].sort());
+    expect(Object.keys(rollup).sort()).toEqual(['accepted', 'bounced', 'deferred', 'delay_histogram', 'delay_max_s', 'delay_p50_s', 'delay_p95_s', 'delivered', 'oldest_age_s', 'queue_depth', 'rejected', 'scan_bypassing', 'scan_policy', 'source', 'stage_p95_s', 'window_seconds', 'window_start', 'flow', 'waiting_histogram', 'destination_histogram', 'top_destinations', 'domains', 'scanned', 'scan_ahead'].sort());
     // The hosted domain's own delay rides along (issue 16): delivered once, nothing waiting.
     expect(rollup.domains).toEqual([expect.objectContaining({ domain: DEMO, delivered: 1, waiting: 0 })]);
     // Mail for a hosted mailbox is inbound; the same window has an outbound rollup, empty.
