@@ -124,6 +124,21 @@ describe('automatic incident from measured mail delay', () => {
     expect(window.messagesAffected).toBe(80);
   });
 
+  it('drafts the final report from the records, for staff to finish and publish', async () => {
+    const incident = (await until(autoIncident, (i) => Boolean(i?.reportJa), 'the draft'))!;
+    expect(incident.postmortemPublishedAt).toBeNull();
+    expect(incident.reportJa).toContain('メール受信において、最大約45分の遅延が発生しておりました。遅延の基準（約5分）を超えて配信されたメールは80通です。');
+    expect(incident.reportEn).toContain('80 messages were delivered later than the delay threshold (about 5 minutes)');
+    expect(incident.reportJa).toContain('## 3. 原因\n\n【要記入】');
+    // No MTA runs here: the draft says its event log could not be read rather than "nothing was done".
+    expect(incident.reportJa).toContain('メールシステムのイベントログを読めなかった');
+    // The pushed windows stop minutes before the resolution: the loss cannot be told, and the draft says so.
+    expect(incident.reportJa).toContain('メールの損失の有無をデータから確認できません');
+    expect(incident.reportJa).not.toContain('損失はありません');
+    const drafted = await db.auditLog.findFirstOrThrow({ where: { action: 'incident.report_drafted', targetId: incident.id } });
+    expect(JSON.parse(drafted.details).evidence.lateMessages).toBe(80);
+  });
+
   it('shows "no data", never "operational", when no source reports any more', async () => {
     await db.componentMetricRule.updateMany({ data: { noDataAfterS: 1 } });
     await until(inbound, (c) => c.noData, 'no data');
