@@ -3,7 +3,6 @@ import type { Lang } from './locales';
 // Strings of the "delay for my domain" lookup (page and API). The answer for a domain that is not
 // measured on its own never says why (unknown, not hosted here, or too little mail): one wording.
 
-type Seconds = (s: number | null) => string;
 /** lib/lookups/domain-name.ts's refusals, and the rate limit's. */
 export type DomainLookupError = 'empty' | 'too_long' | 'malformed' | 'rate_limited';
 
@@ -36,10 +35,9 @@ export interface DomainLookupMessages {
   chartOwn: string;
   chartAll: string;
   queueTitle: string;
-  seconds: Seconds;
 }
 
-export function domainLookupMessages(lang: Lang, seconds: Seconds): DomainLookupMessages {
+export function domainLookupMessages(lang: Lang): DomainLookupMessages {
   if (lang === 'ja') {
     return {
       title: 'ドメインごとのメール受信の遅延',
@@ -73,7 +71,6 @@ export function domainLookupMessages(lang: Lang, seconds: Seconds): DomainLookup
       chartOwn: 'このドメイン宛てのメールの受信から配送までの時間（10分ごと）',
       chartAll: 'メール受信全体の受信から配送までの時間（10分ごと）',
       queueTitle: '今日の配送待ちのメール',
-      seconds,
     };
   }
   return {
@@ -108,6 +105,5 @@ export function domainLookupMessages(lang: Lang, seconds: Seconds): DomainLookup
     chartOwn: 'Time from receipt to mailbox of mail to this domain (per 10 minutes)',
     chartAll: 'Time from receipt to mailbox of all inbound mail (per 10 minutes)',
     queueTitle: 'Mail waiting today',
-    seconds,
   };
 }

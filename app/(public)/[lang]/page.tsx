@@ -119,7 +119,7 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
               {flow === 'inbound' && (
                 <p>
                   <Link href={localePath(lang, '/mail/domain')} data-testid="domain-lookup-link">
-                    {domainLookupMessages(lang, (s) => String(s)).statusPageLink} →
+                    {domainLookupMessages(lang).statusPageLink} →
                   </Link>
                 </p>
               )}

@@ -1,4 +1,3 @@
-import { formatSeconds } from '@/components/charts/delay-chart';
 import { NO_STORE } from '@/lib/http/cache-control';
 import { domainLookupMessages } from '@/lib/i18n/domain-lookup-messages';
 import { isLang } from '@/lib/i18n/locales';
@@ -15,7 +14,7 @@ export async function GET(request: Request) {
   const params = new URL(request.url).searchParams;
   const langParam = params.get('lang') ?? 'ja';
   const lang = isLang(langParam) ? langParam : 'ja';
-  const t = domainLookupMessages(lang, (s) => formatSeconds(s, lang));
+  const t = domainLookupMessages(lang);
   const names = params.getAll('domain');
   const result = await lookupDomainDelay(names.length === 1 ? names[0]! : '');
   const headers = { 'Cache-Control': NO_STORE, 'Content-Type': 'application/json; charset=utf-8' };

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
-import { formatSeconds } from '@/components/charts/delay-chart';
 import { domainLookupMessages } from '@/lib/i18n/domain-lookup-messages';
 import { resolveLang } from '@/lib/i18n/params';
 import { lookupDomainDelay } from '@/lib/lookups/domain-delay';
@@ -16,13 +15,13 @@ type Props = { params: Promise<{ lang: string }>; searchParams: Promise<{ domain
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const lang = await resolveLang(params);
-  const t = domainLookupMessages(lang, (s) => formatSeconds(s, lang));
+  const t = domainLookupMessages(lang);
   return pageMetadata(lang, '/mail/domain', t.title, t.intro);
 }
 
 export default async function DomainDelayPage({ params, searchParams }: Props) {
   const lang = await resolveLang(params);
-  const t = domainLookupMessages(lang, (s) => formatSeconds(s, lang));
+  const t = domainLookupMessages(lang);
   const raw = (await searchParams).domain;
   // A repeated parameter is no name at all, as an empty one.
   const asked = typeof raw === 'string' ? raw : Array.isArray(raw) ? '' : null;

@@ -1,11 +1,12 @@
 import Link from 'next/link';
-import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
+import { DelayChart, formatSeconds, QueueChart } from '@/components/charts/delay-chart';
 import { localePath, pick, type Lang } from '@/lib/i18n/locales';
 import type { DomainLookupMessages } from '@/lib/i18n/domain-lookup-messages';
 import { RECENT_MINUTES } from '@/lib/metrics/domain-delay';
 import type { DomainDelayAnswer } from '@/lib/lookups/domain-delay';
 
 export function DomainAnswer({ lang, t, answer: a }: { lang: Lang; t: DomainLookupMessages; answer: DomainDelayAnswer }) {
+  const seconds = (s: number | null) => formatSeconds(s, lang);
   const own = a.scope === 'domain';
   const incidentText = !a.incident ? t.noIncident : own ? (a.late ? t.incidentOwnConcerned : t.incidentOwnNotConcerned) : t.incidentAll;
   return (
@@ -17,14 +18,14 @@ export function DomainAnswer({ lang, t, answer: a }: { lang: Lang; t: DomainLook
         <li data-testid="domain-p95">
           {a.deliveredCount > 0 ? (
             <>
-              {t.p95(RECENT_MINUTES)} <strong>{t.seconds(a.p95S)}</strong>
+              {t.p95(RECENT_MINUTES)} <strong>{seconds(a.p95S)}</strong>
             </>
           ) : (
             t.noneDelivered(RECENT_MINUTES)
           )}
         </li>
-        <li data-testid="domain-waiting">{a.waiting > 0 ? t.waiting(a.waiting, t.seconds(a.oldestWaitingS)) : t.nothingWaiting}</li>
-        <li data-testid="domain-late">{a.late ? t.late(t.seconds(a.delayS)) : t.onTime}</li>
+        <li data-testid="domain-waiting">{a.waiting > 0 ? t.waiting(a.waiting, seconds(a.oldestWaitingS)) : t.nothingWaiting}</li>
+        <li data-testid="domain-late">{a.late ? t.late(seconds(a.delayS)) : t.onTime}</li>
       </ul>
       <p data-testid="domain-incident" role="status">
         {incidentText}
