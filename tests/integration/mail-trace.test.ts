@@ -59,6 +59,12 @@ afterAll(async () => {
 });
 
 describe('where is my mail?', () => {
+  it('is linked from the inbound mail section of the status page, in both languages', async () => {
+    const inbound = (html: string) => /<section[^>]*data-flow="inbound"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(inbound(await (await fetch(`${site.url}/`)).text())).toContain('<a href="/mail/trace">自分宛てのメールの配送状況を確認する');
+    expect(inbound(await (await fetch(`${site.url}/en`)).text())).toContain('<a href="/en/mail/trace">Where is my mail? Check a message');
+  });
+
   it('shows each stage: waiting for the check, delivered with the delay, deferred with why and when next; never the subject or the sender', async () => {
     const waiting = await lookUp(sent.waiting.messageId, sent.waiting.to);
     expect(waiting.status).toBe(200);
