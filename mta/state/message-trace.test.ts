@@ -69,6 +69,28 @@ describe('the mail trace records', () => {
     expect(trace.lookup('other@mail.example.org', 'user1@demo.tayori.test')).toEqual({ found: false });
   });
 
+  it('tells held (virus or refused spam), bounced and delivered without the scan apart', () => {
+    const t0 = Date.now() - 10_000;
+    const held = message(t0, [recipient(0, 'user1@demo.tayori.test')]);
+    trace.received(held, 'held@example.org');
+    held.scanStart = t0 + 100;
+    held.scanEnd = t0 + 200;
+    trace.scanned(held, 'held');
+    expect(trace.lookup('held@example.org', 'user1@demo.tayori.test')).toMatchObject({ stage: 'held', delivered_at: null, finished_at: new Date(t0 + 200).toISOString() });
+
+    const returned = { ...message(t0, [recipient(0, 'partner@remote.example', 'relay')]), id: 'Q2' };
+    trace.received(returned, 'returned@example.org');
+    returned.recipients[0]!.state = 'bounced';
+    trace.recipientsChanged(returned, new Map(), t0 + 5000);
+    expect(trace.lookup('returned@example.org', 'partner@remote.example')).toMatchObject({ stage: 'bounced', finished_at: new Date(t0 + 5000).toISOString(), deferral: null });
+
+    const bypassed = { ...message(t0, [recipient(0, 'user2@demo.tayori.test')]), id: 'Q3' };
+    trace.received(bypassed, 'bypassed@example.org');
+    bypassed.scanStart = bypassed.scanEnd = t0 + 300;
+    trace.scanned(bypassed, 'deliver', true);
+    expect(trace.lookup('bypassed@example.org', 'user2@demo.tayori.test')).toMatchObject({ stage: 'delivering', scan_skipped: true });
+  });
+
   it('keeps neither the Message-ID nor the recipient in its files, only a keyed hash; the key is owner-only', () => {
     trace.received(message(Date.now(), [recipient(0, 'user1@demo.tayori.test')]), MID);
     trace.close();
