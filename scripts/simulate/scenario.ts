@@ -19,6 +19,8 @@ export interface Scenario {
   scanCostMs: number;
   /** Tayori's breaker: mail that has waited this long for a scan skips it (MTA_SCAN_AUTO_BYPASS_AGE_S). */
   scanBypassAgeS: number;
+  /** Its second step: unknown senders' mail skips the scan after this long, if nothing known waits (MTA_SCAN_AUTO_BYPASS_UNKNOWN_AGE_S). */
+  scanBypassUnknownAgeS: number;
   /** The status rule's first threshold (p95 delay), and how long health must last before recovery. */
   thresholdS: number;
   leaveAfterS: number;
@@ -45,6 +47,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   scanConcurrency: 2,
   scanCostMs: 66,
   scanBypassAgeS: 300,
+  scanBypassUnknownAgeS: 600,
   thresholdS: 60,
   leaveAfterS: 60,
   noDataAfterS: 120,
@@ -96,7 +99,7 @@ export function mtaSettings(setup: Setup, s: Scenario): Record<string, string> {
   // Tayori's defaults (fair scheduling, recipient verification, automatic blocking) and the breaker.
   // History counts once it is as old as the warm-up: the correspondence sent before it (history.ts)
   // stands for the weeks of mail a real MTA would have seen, nothing sent during the run does.
-  return { ...scan, MTA_SCAN_POLICY: 'auto', MTA_SCAN_AUTO_BYPASS_AGE_S: String(s.scanBypassAgeS), MTA_REPUTATION_MIN_AGE_S: String(s.warmUpS) };
+  return { ...scan, MTA_SCAN_POLICY: 'auto', MTA_SCAN_AUTO_BYPASS_AGE_S: String(s.scanBypassAgeS), MTA_SCAN_AUTO_BYPASS_UNKNOWN_AGE_S: String(s.scanBypassUnknownAgeS), MTA_REPUTATION_MIN_AGE_S: String(s.warmUpS) };
 }
 
 /** Parses `--name value` pairs over a scenario's fields (numbers only). */

@@ -83,7 +83,10 @@ describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
 describe.skipIf(!onSqlite)('a flood from thousands of quiet senders (short)', () => {
   it('is seen by the status page though nothing is refused or blocked, and the breaker’s bypass is said on the page', async () => {
     // 1,500 senders, none sending more than one message: no per-client limit trips. The breaker
-    // skips the scan for mail that waited 25 s, so the spam check's note is exercised too.
+    // switches on once mail has waited 25 s, so the spam check's note is exercised too; its second
+    // step (newcomers' mail, after 600 s) is out of the short flood's reach, whatever the machine's
+    // speed. The legitimate senders are correspondents with history (scripts/simulate/history.ts);
+    // no spam sender has any.
     const scenario = { ...QUICK_SCENARIO, ...QUIET_FLOOD, spamSenders: 1500, scanBypassAgeS: 25 };
     const arm = await runFloodArm({ setup: 'tayori', scenario, workDir: path.join(work, 'quiet'), ...base });
     const t = arm.timeline;
@@ -103,8 +106,12 @@ describe.skipIf(!onSqlite)('a flood from thousands of quiet senders (short)', ()
     expect(arm.hostedNotice).toMatchObject({ lane: true, folder: 'INBOX' });
     expect(arm.hostedNotice!.afterOpenedS).not.toBeNull();
     // The breaker skipped the scan for a while: the page said so within seconds, and said when it came back.
+    // It skipped it for known senders: correspondents' mail went through unscanned, while not one
+    // newcomer's spam reached an inbox without a scan (it waited for the scan instead).
     expect(t.scanSkipped).not.toBeNull();
-    expect(arm.spam.inbox).toBeGreaterThan(0);
+    expect(arm.legit.unscanned).toBeGreaterThan(0);
+    expect(arm.spam.unscannedInbox).toBe(0);
+    expect(arm.spam.inbox).toBe(0);
     expect(t.scanNoteShown).not.toBeNull();
     expect(t.scanNoteShown! - t.scanSkipped!).toBeLessThan(45);
     expect(t.scanResumed).not.toBeNull();
