@@ -4,7 +4,7 @@
 // breaker lets only known senders' mail skip the scan.
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, readMailbox, startMta, waitFor, type MtaProcess } from './helpers.js';
+import { DEMO, readMailbox, startMta, startSmtpSink, waitFor, type MtaProcess } from './helpers.js';
 
 let mta: MtaProcess | undefined;
 
@@ -70,6 +70,29 @@ describe('sender reputation in the scan queue', () => {
     await send(mta, '127.99.0.1', PARTNER, `user2@${DEMO}`, 'forged@partner.example');
     await waitFor('every message delivered', () => deliveryOrder(mta!.output()).length === 12, 60_000, 200);
     expect(deliveryOrder(mta.output()).slice(1).indexOf(PARTNER)).toBeGreaterThanOrEqual(8);
+  });
+
+  it('knows the answer to mail a customer sent, from wherever it comes', async () => {
+    const smarthost = await startSmtpSink();
+    try {
+      // Default minimum age: a correspondent needs none, history would need an hour.
+      mta = await startMta({ env: { MTA_BUILTIN_SCAN_COST_MS: '300', MTA_SCAN_CONCURRENCY: '1', MTA_GREETING_DELAY_MS: '0', SMTP_RELAY_URL: `smtp://127.0.0.1:${smarthost.port}` } });
+      expect((await mta.api('PUT', `/api/mailboxes/user3@${DEMO}/password`, { password: 'customer password 1234' })).status).toBe(200);
+      const customer = nodemailer.createTransport({ host: '127.0.0.1', port: mta.smtpPort, ignoreTLS: true, localAddress: '127.0.0.3', auth: { user: `user3@${DEMO}`, pass: 'customer password 1234' } });
+      await customer.sendMail({ from: `user3@${DEMO}`, to: 'yamada@client-company.example', subject: 'quote', text: 'Please find the quote below.', messageId: '<quote@demo.tayori.test>' });
+      customer.close();
+      await floodOfNewcomers(mta, 15);
+      // The answer, from a network the MTA has never seen.
+      await send(mta, '127.77.0.1', 'yamada@client-company.example', `user3@${DEMO}`, 'answer@client-company.example');
+      await waitFor('every inbound message delivered', () => deliveryOrder(mta!.output()).filter((f) => f !== `user3@${DEMO}`).length === 16, 60_000, 200);
+      const inbound = deliveryOrder(mta.output()).filter((f) => f !== `user3@${DEMO}`);
+      expect(inbound.length - 1 - inbound.indexOf('yamada@client-company.example')).toBeGreaterThanOrEqual(8);
+      const metrics = await mta.metrics();
+      expect(metrics).toMatch(/^tayori_mta_scan_queued_total\{sender="known",because="authenticated"\} 1$/m);
+      expect(metrics).toMatch(/^tayori_mta_scan_queued_total\{sender="known",because="correspondent"\} 1$/m);
+    } finally {
+      await smarthost.stop();
+    }
   });
 
   it('lets the breaker skip the scan for known senders only; newcomers are all scanned', async () => {
