@@ -90,7 +90,7 @@ describe.skipIf(!onSqlite)('a flood from thousands of quiet senders (short)', ()
     const scenario = { ...QUICK_SCENARIO, ...QUIET_FLOOD, spamSenders: 1500, scanBypassAgeS: 25 };
     const arm = await runFloodArm({ setup: 'tayori', scenario, workDir: path.join(work, 'quiet'), ...base });
     const t = arm.timeline;
-    console.log(JSON.stringify({ legit: arm.legit, spam: arm.spam, timeline: t }));
+    console.log(JSON.stringify({ legit: arm.legit, spam: arm.spam, timeline: t, hostedNotice: arm.hostedNotice }));
 
     expect(arm.spam.refused).toBe(0);
     expect(arm.spam.autoBlocked).toBe(0);
