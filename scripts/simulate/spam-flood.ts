@@ -13,6 +13,7 @@ import { mtaSettings, type Scenario, type Setup } from './scenario';
 import { sendHistory } from './history';
 import { freePort, Stack, waitFor } from './stack';
 import { loopbackAddresses, startTraffic, type SentMessage } from './traffic';
+import { waitForDraftedReport, type DraftedReport, type MtaLogEvent, type Probe } from './report-draft';
 
 export interface ArmInput {
   setup: Setup;
@@ -60,6 +61,8 @@ export interface ArmResult {
   hostedNotice: HostedNoticeResult | null;
   /** The arrival estimate the API showed at the backlog's peak, beside the delay mail accepted then had (null: never shown). */
   arrival: ArrivalCheck | null;
+  /** The final report the site drafted when its incident resolved, and the replay's own records to check it against. */
+  report: { draft: DraftedReport | null; probes: Probe[]; mtaEvents: MtaLogEvent[] };
 }
 
 export interface HostedNoticeResult {
@@ -243,6 +246,8 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     const breaker = await breakerEvents();
     const skipped = breaker.find((e) => e.detail.bypassing === true);
     const resumed = breaker.findLast((e) => e.detail.bypassing === false);
+    const draft = status.timeline.incidentShownAt ? await waitForDraftedReport(stack.databaseFile) : null;
+    const mtaEvents = ((await stack.mtaApi('GET', '/api/events?limit=1000')).json?.events ?? []) as MtaLogEvent[];
     const blocked = await stack.mtaApi('GET', '/api/blocklist').then((r) => (r.json?.entries ?? []).filter((e: { created_by?: string }) => e.created_by === 'auto').length, () => 0);
 
     // Legitimate mail offered during the flood, as the customers of 2014 experienced it.
@@ -313,6 +318,11 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       notices: mine,
       hostedNotice,
       arrival: checkArrivalEstimate(estimates.samples, allAcceptedLegit, (m) => (maildirs.byId.has(m.id) ? delayOf(m) : null), floodStart),
+      report: {
+        draft,
+        probes: [...legit.messages, ...spam.messages].filter((m) => m.acceptedAt).map((m) => ({ kind: m.kind, rcpt: m.rcpt, sentAt: m.sentAt, acceptedAt: m.acceptedAt!, deliveredAt: maildirs.byId.get(m.id)?.[0]?.deliveredAt ?? null })),
+        mtaEvents,
+      },
     };
   } finally {
     clearInterval(scanner);
