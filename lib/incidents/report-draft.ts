@@ -236,7 +236,7 @@ export function draftReport(e: ReportEvidence): { ja: string; en: string } {
 | --- | --- | --- |
 ${windowRows(e, 'ja').join('\n')}
 
-※最大遅延は、メールシステムが10秒ごとに計測した遅延の最大値です。
+※最大遅延は、メールシステムが10秒ごとに計測した障害期間中の遅延の最大値です（ごく少数のメールだけの遅延は含みません）。
 
 ## 2. 事象
 
@@ -283,7 +283,7 @@ All times are ${tz === 'Asia/Tokyo' ? 'Japan Standard Time' : `in ${tz}`}.
 | --- | --- | --- |
 ${windowRows(e, 'en').join('\n')}
 
-The maximum delay is the largest delay the mail system measured every 10 seconds.
+The maximum delay is the largest the mail system measured (every 10 seconds) during the incident, not counting a handful of stuck messages.
 
 ## 2. What happened
 
