@@ -71,9 +71,9 @@ export const mta = {
   blocklist: () => call('blocklist', {}),
   block: (kind: BlocklistKind, value: string, reason: string, actor: string) => call('block', { body: { kind, value, reason, actor } }),
   unblock: (id: number, actor: string) => call('unblock', { params: { id }, query: { actor } }),
+  scanPolicy: () => call('scanPolicy', {}),
   /** Where a message is for one recipient (the public mail trace page); both values go in the body, never the URL. */
   traceMessage: (messageId: string, recipient: string) => call('traceMessage', { body: { message_id: messageId, recipient } }),
-  scanPolicy: () => call('scanPolicy', {}),
   setScanPolicy: (policy: ScanPolicy, reason: string, actor: string) => call('setScanPolicy', { body: { policy, reason, actor } }),
   flush: (actor: string) => call('flush', { body: { actor } }),
   deleteMessage: (id: string, actor: string) => call('deleteMessage', { params: { id }, query: { actor } }),
