@@ -51,7 +51,7 @@ describe('draftReport', () => {
     expect(sections.period!.body).toContain('日本時間');
     expect(sections.symptoms!.body).toContain('最大約90分の遅延');
     expect(sections.symptoms!.body).toContain('遅延の基準（約5分）を超えて配信されたメールは48,211通');
-    expect(sections.symptoms!.body).toContain('遅延の大部分はSPAMチェック待ちの行列で生じていました（95パーセンタイル: SPAMチェック待ち 約85分、SPAMチェック 約3秒、配送 約1秒）');
+    expect(sections.symptoms!.body).toContain('遅延の大部分はSPAMチェック待ちの行列で生じていました（10秒ごとの95パーセンタイルの最大: SPAMチェック待ち 約85分、SPAMチェック 約3秒、配送 約1秒）');
     // Cause and countermeasures cannot come from data: marked for staff.
     expect(sections.cause!.body).toMatch(/^【要記入】/);
     expect(sections.countermeasures!.body).toContain(STAFF_MARK.ja);

@@ -22,7 +22,7 @@ export interface DayWindow {
   maxDelayS: number | null;
 }
 
-/** 95th percentiles (seconds) of the stages a message goes through, over the incident's windows. */
+/** Per stage a message goes through, the largest 10-second window's 95th percentile (seconds) during the incident. */
 export interface StageEvidence {
   queue: number | null;
   scan: number | null;
@@ -213,8 +213,8 @@ function stageText(e: ReportEvidence, lang: 'ja' | 'en'): string {
   const slowest = (['queue', 'scan', 'deliver'] as const).reduce((a, b) => ((s[b] ?? -1) > (s[a] ?? -1) ? b : a));
   const name = { queue: { ja: 'SPAMチェック待ちの行列', en: 'the queue for the spam check' }, scan: { ja: 'SPAMチェックの処理', en: 'the spam check itself' }, deliver: { ja: '配送', en: 'delivery' } }[slowest];
   return lang === 'ja'
-    ? `遅延の大部分は${name.ja}で生じていました（95パーセンタイル: ${parts.join('、')}）。`
-    : `Most of the delay was spent in ${name.en} (95th percentiles: ${parts.join(', ')}).`;
+    ? `遅延の大部分は${name.ja}で生じていました（10秒ごとの95パーセンタイルの最大: ${parts.join('、')}）。`
+    : `Most of the delay was spent in ${name.en} (largest 10-second 95th percentiles: ${parts.join(', ')}).`;
 }
 
 /** The draft of the final report, in both languages, from the evidence. */

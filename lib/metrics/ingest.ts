@@ -79,6 +79,7 @@ export async function storeRollups(rollups: Rollup[]): Promise<IngestResult> {
           scanBypassing: r.scan_bypassing,
           scanned: r.scanned ?? null,
           scanAhead: r.scan_ahead ?? null,
+          stageP95: json(r.stage_p95_s),
         })),
       });
       await foldIntoSeries(tx, fresh);

@@ -7,7 +7,7 @@ import { env } from '../env';
 import { draftReport, type DefenceEvidence, type DefenceSource, type ReportEvidence } from '../incidents/report-draft';
 import { mta } from '../mta/admin-client';
 import { lateMailSettings } from './evaluate';
-import { accounting, dayWindows, fromMtaEvent, mergeBursts, mergedWindows, WINDOW_MS, type RollupRow } from './report-figures';
+import { accounting, dayWindows, fromMtaEvent, mergeBursts, mergedWindows, stageMaxima, WINDOW_MS, type RollupRow } from './report-figures';
 
 // The evidence a final report is drafted from (lib/incidents/report-draft.ts words it): the
 // incident's windows and the rule's measurements in them, per calendar day; the MTA's accounting
@@ -94,7 +94,6 @@ export async function gatherReportEvidence(incidentId: string, now = new Date())
     thresholdS: rule?.degradedAboveS ?? null,
     windows: windows.map((w) => ({ startAt: w.startAt, endAt: w.endAt, maxDelayS: w.maxDelayS ?? null })),
     lateMessages: null,
-    // The site does not keep the rollups' stage_p95_s: where the time went is said to be unknown.
     stages: null,
     defences: switched,
     defenceGaps: gaps,
@@ -104,12 +103,13 @@ export async function gatherReportEvidence(incidentId: string, now = new Date())
 
   const rows: RollupRow[] = await db.mailMetricRollup.findMany({
     where: { flow: rule.flow, windowStart: { gte: new Date(from - WINDOW_MS), lt: new Date(to) } },
-    select: { source: true, windowStart: true, windowSeconds: true, accepted: true, delivered: true, bounced: true, queueDepth: true, oldestAgeS: true, histogram: true, delayMax: true, waitingHistogram: true },
+    select: { source: true, windowStart: true, windowSeconds: true, accepted: true, delivered: true, bounced: true, queueDepth: true, oldestAgeS: true, histogram: true, delayMax: true, waitingHistogram: true, stageP95: true },
     orderBy: { windowStart: 'asc' },
   });
   const flow = rule.flow as MailFlow;
   evidence.windows = dayWindows(windows, mergedWindows(rows, flow), leadMs, endedAt, timeZone, lateMailSettings());
   evidence.accounting = accounting(rows, from, to);
+  evidence.stages = stageMaxima(rows, from, to);
   // Late mail as the 【復旧】 notice counted it when the incident resolved; counted again where it was not.
   const counts = windows.map((w) => {
     if (w.messagesAffected !== null && w.messagesAffected !== undefined) return w.messagesAffected;

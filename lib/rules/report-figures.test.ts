@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELAY_BUCKET_BOUNDS } from '#contracts/rollup-schema';
 import { DEFAULT_LATE_MAIL } from '../metrics/signals';
-import { accounting, dayWindows, fromMtaEvent, mergeBursts, mergedWindows, type RollupRow } from './report-figures';
+import { accounting, dayWindows, fromMtaEvent, mergeBursts, mergedWindows, stageMaxima, type RollupRow } from './report-figures';
 
 const jst = (iso: string) => new Date(`${iso}+09:00`);
 const counts = (delays: number[]) => {
@@ -106,5 +106,26 @@ describe('defences from the MTA’s event log', () => {
     const merged = mergeBursts(adds);
     expect(merged.map((d) => d.count)).toEqual([3, 1]);
     expect(merged[0]!.reason).toBe('too many messages');
+  });
+});
+
+describe('where the time went', () => {
+  const t0 = jst('2014-12-03T10:00:00').getTime();
+  const at = (i: number) => new Date(t0 + i * 10_000);
+  const stages = (queue: number | null, scan: number | null, deliver: number | null) => JSON.stringify({ receive: 0.01, queue, scan, deliver });
+
+  it('takes the worst window of each stage, across sources, within the period only', () => {
+    const rows = [
+      row('a', at(-1), { stageP95: stages(9999, 1, 1) }), // before the period
+      row('a', at(0), { stageP95: stages(120, 0.2, 0.05) }),
+      row('b', at(0), { stageP95: stages(310, 0.3, null) }),
+      row('a', at(1), { stageP95: stages(290, 0.25, 0.4) }),
+      row('b', at(2), { stageP95: null }), // a sender without stages
+    ];
+    expect(stageMaxima(rows, t0, t0 + 30_000)).toEqual({ queue: 310, scan: 0.3, deliver: 0.4 });
+  });
+
+  it('says nothing rather than something wrong when no window carried stage times, or a row is unreadable', () => {
+    expect(stageMaxima([row('a', at(0)), row('a', at(1), { stageP95: '{not json' })], t0, t0 + 20_000)).toBeNull();
   });
 });

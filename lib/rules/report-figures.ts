@@ -1,7 +1,7 @@
 import { addInto, bucketOf, emptyCounts, readCounts } from '#contracts/histogram';
 import { AUTO_BLOCK_ACTOR } from '#contracts/mta-admin-api';
 import type { MailFlow } from '#contracts/rollup-schema';
-import type { AccountingEvidence, DayWindow, DefenceEvidence } from '../incidents/report-draft';
+import type { AccountingEvidence, DayWindow, DefenceEvidence, StageEvidence } from '../incidents/report-draft';
 import { bucketStart } from '../metrics/resolutions';
 import { flowSignal, type FlowWindow, type LateMailSettings } from '../metrics/signals';
 
@@ -23,6 +23,8 @@ export interface RollupRow {
   histogram: string;
   delayMax: number | null;
   waitingHistogram: string | null;
+  /** JSON { receive, queue, scan, deliver } of the window's stage p95s; null from senders without stages. */
+  stageP95?: string | null;
 }
 
 /** An entry of the MTA's event log, as GET /api/events gives it. */
@@ -135,4 +137,34 @@ export function mergeBursts(defences: DefenceEvidence[]): DefenceEvidence[] {
     } else out.push({ ...d });
   }
   return out;
+}
+
+const STAGES = ['queue', 'scan', 'deliver'] as const;
+
+/**
+ * Where the time went: for each stage, the largest 95th percentile any source reported for a
+ * 10-second window in [from, to). Percentiles of different windows do not add up, so the worst
+ * window stands for the stage; the slowest stage is where the delay came from. Null when no window
+ * in the period carried stage times.
+ */
+export function stageMaxima(rows: RollupRow[], from: number, to: number): StageEvidence | null {
+  const out: StageEvidence = { queue: null, scan: null, deliver: null };
+  let seen = false;
+  for (const r of rows) {
+    const t = r.windowStart.getTime();
+    if (t < from || t >= to || !r.stageP95) continue;
+    let stages: Record<string, unknown>;
+    try {
+      stages = JSON.parse(r.stageP95) as Record<string, unknown>;
+    } catch {
+      continue; // a row the site did not write: no figure rather than a wrong one
+    }
+    for (const stage of STAGES) {
+      const v = stages[stage];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) continue;
+      out[stage] = Math.max(out[stage] ?? 0, v);
+      seen = true;
+    }
+  }
+  return seen ? out : null;
 }

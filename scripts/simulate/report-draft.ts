@@ -11,6 +11,8 @@ export interface DraftEvidence {
   thresholdS: number | null;
   windows: { startAt: string; endAt: string | null; maxDelayS: number | null }[];
   lateMessages: number | null;
+  /** Per stage, the largest 10-second window's p95 (seconds). */
+  stages: { queue: number | null; scan: number | null; deliver: number | null } | null;
   defences: { at: string; kind: string; actor: string; action: string; count: number }[];
   defenceGaps: string[];
   accounting: { from: string; to: string; accepted: number; delivered: number; bounced: number; queuedBefore: number | null; queuedAfter: number | null; missingWindows: number; expectedWindows: number } | null;
@@ -125,6 +127,7 @@ export function draftCheckLine(draft: DraftedReport, figures: ReturnType<typeof 
     `report draft ${draft.slug}:`,
     `max_delay_s=${max} (replay: max ${figures.maxDelayS?.toFixed(1)}, 5th ${figures.fifthDelayS?.toFixed(1)})`,
     `late=${e.lateMessages} (replay ${figures.lateMessages}–${figures.lateFromSession})`,
+    e.stages ? `stage_p95_max_s=queue:${e.stages.queue} scan:${e.stages.scan} deliver:${e.stages.deliver}` : 'stages=none',
     a ? `accepted=${a.accepted} (replay ${figures.acceptedSurely}–${figures.acceptedPossibly}) delivered=${a.delivered} (replay, real mailboxes ${figures.deliveredInPeriod}) bounced=${a.bounced} queued=${a.queuedBefore}→${a.queuedAfter} (replay ${figures.waitingAtEnd}+) missing_windows=${a.missingWindows}/${a.expectedWindows}` : 'accounting=none',
     `defences=${e.defences.reduce((s, d) => s + d.count, 0)} (MTA log ${figures.defences})`,
   ].join(' ');

@@ -112,6 +112,13 @@ describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
     const loss = draft.reportJa.slice(draft.reportJa.indexOf('## メールの損失について'));
     if (a.queuedAfter === 0) expect(loss).toContain('メールの損失はありません');
     else expect(loss).toContain(`まだ配送待ちだった${a.queuedAfter}通`);
+    // Where the time went: in the 2014 setup mail waited for the one overloaded spam check, as the
+    // 2014 report says; the draft names that stage.
+    expect(e.stages, 'the draft has no stage times').not.toBeNull();
+    expect(e.stages!.queue!).toBeGreaterThan(e.stages!.scan ?? 0);
+    expect(e.stages!.queue!).toBeGreaterThan(e.stages!.deliver ?? 0);
+    expect(draft.reportJa).toContain('遅延の大部分はSPAMチェック待ちの行列で生じていました');
+    expect(draft.reportEn).toContain('Most of the delay was spent in the queue for the spam check');
     // Defences: every change in the MTA's log in the period (the 2014 setup makes none by itself).
     expect(e.defenceGaps).toEqual([]);
     expect(e.defences.reduce((sum, d) => sum + d.count, 0)).toBe(seen.defences);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MailMetricRollup" ADD COLUMN     "stageP95" TEXT;
+
