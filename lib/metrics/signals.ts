@@ -1,4 +1,4 @@
-import { addInto, bucketOf, emptyCounts, kthLargest, total, type Counts } from '#contracts/histogram';
+import { addInto, bucketOf, emptyCounts, kthLargest, readCounts, total, type Counts } from '#contracts/histogram';
 import { DELAY_BUCKET_BOUNDS } from '#contracts/rollup-schema';
 import type { MailFlow } from '#contracts/rollup-schema';
 
@@ -31,6 +31,39 @@ export interface FlowWindow {
   oldestWaitingS: number;
   /** Outbound: the oldest waiting age per destination domain (null when no source reported it). */
   destinations: Counts | null;
+}
+
+/** The columns of a stored rollup (MailMetricRollup) that a window is made of. */
+export interface StoredRollupWindow {
+  windowStart: Date;
+  windowSeconds: number;
+  histogram: string;
+  delayMax: number | null;
+  queueDepth: number;
+  oldestAgeS: number;
+  waitingHistogram: string | null;
+  destinationHistogram?: string | null;
+}
+
+/**
+ * Each 10-second window merged across the sources that reported it: what the rule judges, and
+ * what a final report's figures are measured on. A source without a waiting histogram counts its
+ * queue as one message of its oldest age.
+ */
+export function mergedWindows(rows: StoredRollupWindow[], flow: MailFlow): FlowWindow[] {
+  const byWindow = new Map<number, FlowWindow>();
+  for (const r of rows) {
+    const key = r.windowStart.getTime();
+    const w = byWindow.get(key) ?? { start: r.windowStart, seconds: r.windowSeconds, flow, delivered: emptyCounts(), deliveredMax: null, waiting: emptyCounts(), oldestWaitingS: 0, destinations: null };
+    addInto(w.delivered, readCounts(r.histogram));
+    if (r.delayMax !== null) w.deliveredMax = Math.max(w.deliveredMax ?? 0, r.delayMax);
+    if (r.waitingHistogram) addInto(w.waiting, readCounts(r.waitingHistogram));
+    else if (r.queueDepth > 0) w.waiting[bucketOf(r.oldestAgeS)]++;
+    w.oldestWaitingS = Math.max(w.oldestWaitingS, r.oldestAgeS);
+    if (r.destinationHistogram) w.destinations = addInto(w.destinations ?? emptyCounts(), readCounts(r.destinationHistogram));
+    byWindow.set(key, w);
+  }
+  return [...byWindow.values()];
 }
 
 export interface FlowSignal {

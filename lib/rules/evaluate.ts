@@ -6,10 +6,10 @@ import { enqueueIncidentNotice } from '../notices/enqueue';
 import { noteScanBypass, noteScanResumed } from '../incidents/scan-bypass';
 import type { ComponentStatus } from '../status/types';
 import { env } from '../env';
-import { addInto, bucketOf, countAbove, emptyCounts, readCounts } from '#contracts/histogram';
+import { countAbove, readCounts } from '#contracts/histogram';
 import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
 import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './engine';
-import { flowSignal, type FlowWindow, type LateMailSettings } from '../metrics/signals';
+import { flowSignal, mergedWindows, type FlowWindow, type LateMailSettings } from '../metrics/signals';
 import { draftReportIfEmpty } from './report-evidence';
 
 const isMailFlow = (flow: string): flow is MailFlow => (MAIL_FLOWS as readonly string[]).includes(flow);
@@ -75,8 +75,6 @@ async function draftReportQuietly(incidentId: string, now: Date): Promise<void> 
 type RuleRow = Awaited<ReturnType<typeof db.componentMetricRule.findMany<{ include: { component: true } }>>>[number];
 type ComponentRow = RuleRow['component'];
 
-const parseCounts = (text: string | null): number[] | null => (text ? readCounts(text) : null);
-
 /**
  * One flow's windows, each merged across the sources that reported it. A source that does not
  * report waiting ages (older senders) counts its queue as one message of the oldest age: its
@@ -88,21 +86,7 @@ export async function flowWindows(flow: MailFlow, after: Date, upTo: Date): Prom
     select: { windowStart: true, windowSeconds: true, histogram: true, delayMax: true, queueDepth: true, oldestAgeS: true, waitingHistogram: true, destinationHistogram: true },
     orderBy: { windowStart: 'asc' },
   });
-  const byWindow = new Map<number, FlowWindow>();
-  for (const r of rows) {
-    const key = r.windowStart.getTime();
-    const w = byWindow.get(key) ?? { start: r.windowStart, seconds: r.windowSeconds, flow, delivered: emptyCounts(), deliveredMax: null, waiting: emptyCounts(), oldestWaitingS: 0, destinations: null };
-    addInto(w.delivered, readCounts(r.histogram));
-    if (r.delayMax !== null) w.deliveredMax = Math.max(w.deliveredMax ?? 0, r.delayMax);
-    const waiting = parseCounts(r.waitingHistogram);
-    if (waiting) addInto(w.waiting, waiting);
-    else if (r.queueDepth > 0) w.waiting[bucketOf(r.oldestAgeS)]++;
-    w.oldestWaitingS = Math.max(w.oldestWaitingS, r.oldestAgeS);
-    const destinations = parseCounts(r.destinationHistogram);
-    if (destinations) w.destinations = addInto(w.destinations ?? emptyCounts(), destinations);
-    byWindow.set(key, w);
-  }
-  return [...byWindow.values()];
+  return mergedWindows(rows, flow);
 }
 
 /** A flow's delay per window, as the rule judges it (lib/metrics/signals.ts). */

@@ -7,7 +7,8 @@ import { env } from '../env';
 import { draftReport, type DefenceEvidence, type DefenceSource, type ReportEvidence } from '../incidents/report-draft';
 import { mta } from '../mta/admin-client';
 import { lateMailSettings } from './evaluate';
-import { accounting, dayWindows, fromMtaEvent, mergeBursts, mergedWindows, stageMaxima, WINDOW_MS, type RollupRow } from './report-figures';
+import { mergedWindows } from '../metrics/signals';
+import { accounting, dayWindows, fromMtaEvent, mergeBursts, stageMaxima, WINDOW_MS, type RollupRow } from './report-figures';
 
 // The evidence a final report is drafted from (lib/incidents/report-draft.ts words it): the
 // incident's windows and the rule's measurements in them, per calendar day; the MTA's accounting

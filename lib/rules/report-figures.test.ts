@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELAY_BUCKET_BOUNDS } from '#contracts/rollup-schema';
-import { DEFAULT_LATE_MAIL } from '../metrics/signals';
-import { accounting, dayWindows, fromMtaEvent, mergeBursts, mergedWindows, stageMaxima, type RollupRow } from './report-figures';
+import { DEFAULT_LATE_MAIL, mergedWindows } from '../metrics/signals';
+import { accounting, dayWindows, fromMtaEvent, mergeBursts, stageMaxima, type RollupRow } from './report-figures';
 
 const jst = (iso: string) => new Date(`${iso}+09:00`);
 const counts = (delays: number[]) => {

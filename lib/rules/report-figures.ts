@@ -1,6 +1,4 @@
-import { addInto, bucketOf, emptyCounts, readCounts } from '#contracts/histogram';
 import { AUTO_BLOCK_ACTOR } from '#contracts/mta-admin-api';
-import type { MailFlow } from '#contracts/rollup-schema';
 import type { AccountingEvidence, DayWindow, DefenceEvidence, StageEvidence } from '../incidents/report-draft';
 import { bucketStart } from '../metrics/resolutions';
 import { flowSignal, type FlowWindow, type LateMailSettings } from '../metrics/signals';
@@ -34,22 +32,6 @@ export interface LoggedEvent {
   actor: string;
   reason: string | null;
   detail: Record<string, unknown>;
-}
-
-/** Each 10-second window merged across sources, as the rule judges it. */
-export function mergedWindows(rows: RollupRow[], flow: MailFlow): FlowWindow[] {
-  const byWindow = new Map<number, FlowWindow>();
-  for (const r of rows) {
-    const key = r.windowStart.getTime();
-    const w = byWindow.get(key) ?? { start: r.windowStart, seconds: r.windowSeconds, flow, delivered: emptyCounts(), deliveredMax: null, waiting: emptyCounts(), oldestWaitingS: 0, destinations: null };
-    addInto(w.delivered, readCounts(r.histogram));
-    if (r.delayMax !== null) w.deliveredMax = Math.max(w.deliveredMax ?? 0, r.delayMax);
-    if (r.waitingHistogram) addInto(w.waiting, readCounts(r.waitingHistogram));
-    else if (r.queueDepth > 0) w.waiting[bucketOf(r.oldestAgeS)]++;
-    w.oldestWaitingS = Math.max(w.oldestWaitingS, r.oldestAgeS);
-    byWindow.set(key, w);
-  }
-  return [...byWindow.values()];
 }
 
 /** The next midnight of the site's calendar (days are 23 to 25 hours long where clocks change). */
