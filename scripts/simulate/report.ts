@@ -52,6 +52,12 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     ['  estimate shown (API)', (a) => (a.arrival ? (a.arrival.estimateS === null ? 'no estimate' : `${a.arrival.estimateS} s`) : '—')],
     ['  delay of mail accepted then (median)', (a) => (a.arrival?.actualS != null ? `${num(a.arrival.actualS)} s (${a.arrival.probes})` : '—')],
     ['  estimate error', (a) => (a.arrival?.errorPct != null ? `${a.arrival.errorPct >= 0 ? '+' : ''}${num(a.arrival.errorPct, 0)} %` : '—')],
+    ['domain lookup at the peak (s in)', (a) => (a.lookups ? `${num(a.lookups.at)} (${a.lookups.moment === 'incident_shown' ? 'incident' : 'flood end'})` : '—')],
+    ['  own figures or all inbound; delay p95', (a) => (a.lookups?.domain ? `${a.lookups.domain.scope ?? a.lookups.domain.httpStatus}; ${num(a.lookups.domain.p95S)} s` : '—')],
+    ['  waiting (the oldest for)', (a) => (a.lookups?.domain?.waiting != null ? `${a.lookups.domain.waiting} (${num(a.lookups.domain.oldestWaitingS, 0)} s)` : '—')],
+    ['  late; incident named', (a) => (a.lookups?.domain?.late != null ? `${a.lookups.domain.late ? 'late' : 'not late'}; ${a.lookups.domain.incident ? 'yes' : 'no'}` : '—')],
+    ['trace of a waiting message: stage', (a) => (a.lookups?.waiting ? `${a.lookups.waiting.stage ?? a.lookups.waiting.httpStatus}${a.lookups.waiting.waitingThen ? '' : ' (had arrived)'}` : '—')],
+    ['  traced again once delivered: delay (replay)', (a) => (a.lookups?.delivered ? `${num(a.lookups.delivered.delayS)} s (${num(a.lookups.delivered.replayDelayS)} s)` : '—')],
     ['spam check skipped by the breaker (s)', (a) => num(a.timeline.scanSkipped)],
     ['  note on the status page after', (a) => `${num(since(a.timeline.scanNoteShown, a.timeline.scanSkipped))} s`],
     ['spam check back (s)', (a) => num(a.timeline.scanResumed)],
@@ -87,7 +93,10 @@ export function resultLine(legacy: ArmResult, tayori: ArmResult): string {
     // Spam let into inboxes without a scan: every spam sender of the replay is unknown (no history).
     ` tayori_unscanned_unknown_spam=${tayori.spam.unscannedInbox}` +
     // The arrival estimate is checked where mail is delayed: the 2014 setup's arm.
-    ` eta_error_pct=${num(legacy.arrival?.errorPct, 0)}`
+    ` eta_error_pct=${num(legacy.arrival?.errorPct, 0)}` +
+    // A customer's lookups in the 2014 arm at the flood's peak: their domain, then one waiting message.
+    ` legacy_domain_p95_s=${num(legacy.lookups?.domain?.p95S)} legacy_domain_late=${legacy.lookups?.domain?.late ?? '—'}` +
+    ` legacy_trace_stage=${legacy.lookups?.waiting?.stage ?? '—'} legacy_trace_delivered_delay_s=${num(legacy.lookups?.delivered?.delayS)}`
   );
 }
 

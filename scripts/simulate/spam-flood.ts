@@ -13,6 +13,7 @@ import { mtaSettings, type Scenario, type Setup } from './scenario';
 import { sendHistory } from './history';
 import { freePort, Stack, waitFor } from './stack';
 import { loopbackAddresses, startTraffic, type SentMessage } from './traffic';
+import { checkTraces, lookUpAtPeak, pickWaitingMessage, type CustomerLookups } from './lookups';
 import { waitForDraftedReport, type DraftedReport, type MtaLogEvent, type Probe } from './report-draft';
 
 export interface ArmInput {
@@ -63,6 +64,12 @@ export interface ArmResult {
   arrival: ArrivalCheck | null;
   /** The final report the site drafted when its incident resolved, and the replay's own records to check it against. */
   report: { draft: DraftedReport | null; probes: Probe[]; mtaEvents: MtaLogEvent[] };
+  /**
+   * A customer's lookups at the flood's worst moment for them (the incident just shown, else the
+   * flood's end): their domain's delay, and one of their waiting messages traced then and again
+   * once delivered, checked against the replay's own record of it.
+   */
+  lookups: CustomerLookups | null;
 }
 
 export interface HostedNoticeResult {
@@ -186,6 +193,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
   const estimates = watchArrivalEstimate(stack.siteUrl);
   const specs = trafficSpecs(s);
   let proxy: Awaited<ReturnType<typeof startProxy>> = null;
+  let peak: ReturnType<typeof watchForPeakLookups> | null = null;
   try {
     proxy = await startProxy(stack.ports.site, await freePort());
     const history = await sendHistory(stack.ports.smtp, specs.legit, (id) => (maildirs.scan(), maildirs.byId.has(id)), s.drainTimeoutS * 1000);
@@ -197,6 +205,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     log(`${setup}: flood for ${s.floodS} s — legitimate ${s.legitRate} msg/s, spam ${s.spamRate} msg/s from ${s.spamSenders} addresses`);
     const floodStart = Date.now();
     const spam = startTraffic(stack.ports.smtp, specs.spam, 600);
+    peak = watchForPeakLookups(stack.siteUrl, floodStart, status.timeline, legit.messages, maildirs);
     // Both loads inside the flood, one after the other, so they do not compete with each other.
     const loadDelay = Math.max(0, (s.floodS - s.loadSeconds * (proxy ? 2 : 1)) / 2) * 1000;
     const attempt = (p: Promise<LoadResult>) => p.catch((e: Error) => (log(`load: ${e.message}`), null));
@@ -209,6 +218,7 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
     });
     await sleep(s.floodS * 1000);
     const floodEnd = Date.now();
+    peak.floodEnded();
     await spam.stop();
     const loadResult = await load;
     log(`${setup}: flood over; ${spam.messages.length} spam messages offered`);
@@ -243,6 +253,8 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
       maildirs.scan();
       return legit.messages.every((m) => !m.acceptedAt || maildirs.byId.has(m.id));
     }, 120_000, 1000).catch((e: Error) => log(`${setup}: ${e.message}`));
+    const traced = await peak.result();
+    const lookups = traced ? await checkTraces(stack.siteUrl, traced.lookups, traced.message, (m) => maildirs.byId.get(m.id)?.[0]?.deliveredAt ?? null) : null;
     const breaker = await breakerEvents();
     const skipped = breaker.find((e) => e.detail.bypassing === true);
     const resumed = breaker.findLast((e) => e.detail.bypassing === false);
@@ -323,9 +335,11 @@ export async function runFloodArm(input: ArmInput): Promise<ArmResult> {
         probes: [...legit.messages, ...spam.messages].filter((m) => m.acceptedAt).map((m) => ({ kind: m.kind, rcpt: m.rcpt, sentAt: m.sentAt, acceptedAt: m.acceptedAt!, deliveredAt: maildirs.byId.get(m.id)?.[0]?.deliveredAt ?? null })),
         mtaEvents,
       },
+      lookups,
     };
   } finally {
     clearInterval(scanner);
+    peak?.stop();
     status.stop();
     estimates.stop();
     proxy?.stop();
@@ -354,6 +368,41 @@ async function hostedNoticeResult(mailRoot: string, openedAt: number | undefined
     overtook: before.filter(later).length,
     queuedAlongside: alongside.length,
     overtookAlongside: alongside.filter(later).length,
+  };
+}
+
+/**
+ * A customer's lookups once, at the flood's worst moment for them: when the status page first
+ * shows the incident while legitimate mail still waits. An arm whose page shows none by the
+ * flood's end is asked at the flood's end, as legitimate mail then has the flood's backlog to pass.
+ */
+function watchForPeakLookups(siteUrl: string, floodStart: number, timeline: { incidentShownAt?: number }, legit: SentMessage[], maildirs: MaildirWatcher) {
+  const domain = HOSTED_SUBSCRIBER.split('@')[1]!;
+  let stopped = false;
+  let floodOver = false;
+  let incidentLookups: ReturnType<typeof lookUpAtPeak> | null = null;
+  let endLookups: ReturnType<typeof lookUpAtPeak> | null = null;
+  const pick = () => (maildirs.scan(), pickWaitingMessage(legit, (m) => maildirs.byId.has(m.id), Date.now()));
+  const watching = (async () => {
+    while (!stopped && !incidentLookups) {
+      if (timeline.incidentShownAt !== undefined && pick()) incidentLookups = lookUpAtPeak(siteUrl, domain, 'incident_shown', floodStart, pick);
+      await sleep(250);
+    }
+  })();
+  return {
+    floodEnded() {
+      floodOver = true;
+      if (!incidentLookups) endLookups = lookUpAtPeak(siteUrl, domain, 'flood_end', floodStart, pick);
+    },
+    /** The incident's lookups if it was shown while mail waited, else the flood's end's. */
+    async result() {
+      stopped = true;
+      await watching;
+      return (await incidentLookups) ?? (floodOver ? await endLookups : null);
+    },
+    stop() {
+      stopped = true;
+    },
   };
 }
 

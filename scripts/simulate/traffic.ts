@@ -43,6 +43,11 @@ const LEGIT_TEXT = [
 ].join('\r\n');
 const SPAM_TEXT = 'CONGRATULATIONS lottery winner! Claim your prize today, 100% free, wire transfer fees only.\r\n';
 
+/** The Message-ID header each simulated message carries: what a customer would copy to trace it. */
+export function messageIdOf(m: Pick<SentMessage, 'id'>): string {
+  return `<${m.id}@sim.tayori.test>`;
+}
+
 export function messageSource(m: Pick<SentMessage, 'id' | 'kind' | 'ip' | 'rcpt' | 'sentAt'>, from: string): string {
   const subject = m.kind === 'spam' ? 'CLAIM YOUR PRIZE NOW!!!' : `Re: quote ${m.id.slice(0, 8)}`;
   const body = m.kind === 'spam' ? SPAM_TEXT.repeat(12) : `${LEGIT_TEXT}\r\n`.repeat(6);
@@ -51,7 +56,7 @@ export function messageSource(m: Pick<SentMessage, 'id' | 'kind' | 'ip' | 'rcpt'
     `To: <${m.rcpt}>`,
     `Subject: ${subject}`,
     `Date: ${new Date(m.sentAt).toUTCString().replace(/GMT$/, '+0000')}`,
-    `Message-ID: <${m.id}@sim.tayori.test>`,
+    `Message-ID: ${messageIdOf(m)}`,
     `X-Sim-Id: ${m.id}`,
     `X-Sim-Kind: ${m.kind}`,
     'MIME-Version: 1.0',

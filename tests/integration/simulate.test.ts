@@ -79,6 +79,26 @@ describe.skipIf(!onSqlite)('the 2014 spam flood, replayed (short)', () => {
     expect(legacy.arrival!.actualS).not.toBeNull();
     expect(resultLine(legacy, tayori)).toMatch(/ eta_error_pct=(-?\d+|—)( |$)/);
 
+    // A customer of the flooded domain, when the page showed the incident: the domain lookup gave
+    // the domain's own figures, late past the threshold, and named the incident; one of their
+    // messages accepted a little earlier, traced by its Message-ID and recipient, was said to be
+    // waiting, and it was (its file appeared only later); traced again once its file was there,
+    // it was delivered, at that moment and with the delay the replay measured (a few seconds'
+    // allowance: the MTA times from the transaction's start and records the delivery after the write).
+    const lookups = legacy.lookups!;
+    expect(lookups, 'no lookups were made during the flood').not.toBeNull();
+    expect(lookups.errors).toEqual([]);
+    expect(lookups.moment).toBe('incident_shown');
+    expect(lookups.domain).toMatchObject({ httpStatus: 200, scope: 'domain', thresholdS: QUICK_SCENARIO.thresholdS, late: true, incident: true });
+    expect(lookups.domain!.delayS!).toBeGreaterThan(QUICK_SCENARIO.thresholdS);
+    expect(lookups.domain!.waiting!).toBeGreaterThan(0);
+    expect(lookups.waiting).toMatchObject({ httpStatus: 200, found: true, waitingThen: true });
+    expect(['scan_waiting', 'scanning', 'delivering', 'deferred']).toContain(lookups.waiting!.stage);
+    expect(lookups.delivered).toMatchObject({ httpStatus: 200, found: true, stage: 'delivered' });
+    expect(Math.abs(lookups.delivered!.deliveredOffS!)).toBeLessThanOrEqual(5);
+    expect(Math.abs(lookups.delivered!.delayS! - lookups.delivered!.replayDelayS)).toBeLessThanOrEqual(5);
+    expect(resultLine(legacy, tayori)).toMatch(/ legacy_domain_p95_s=\d+(\.\d)? legacy_domain_late=true legacy_trace_stage=\w+ /);
+
     // The 2014 setup's incident resolved with its final report drafted from the evidence, not
     // published; each figure agrees with what the replay measured itself.
     const draft = legacy.report.draft!;
