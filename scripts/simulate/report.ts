@@ -62,7 +62,7 @@ export function table(s: Scenario, legacy: ArmResult, tayori: ArmResult): string
     ['  note on the status page after', (a) => `${num(since(a.timeline.scanNoteShown, a.timeline.scanSkipped))} s`],
     ['spam check back (s)', (a) => num(a.timeline.scanResumed)],
     ['  note closed after', (a) => `${num(since(a.timeline.scanNoteCleared, a.timeline.scanResumed))} s`],
-    [`/ under load, ${s.loadConnections} connections, next start`, (a) => loadCell(a.load.next)],
+    [`/ under load, ${s.loadConnections} connections, site server`, (a) => loadCell(a.load.next)],
     ['  through nginx (deploy/nginx/tayori.conf)', (a) => loadCell(a.load.nginx)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
