@@ -83,5 +83,5 @@ async function recentInboundWindows(now: Date): Promise<InboundWindow[]> {
 /** Cached with the status pages' tags: refreshed with every measured window (the rules update the component). */
 export const getArrivalEstimate = unstable_cache(() => currentArrivalEstimate(), ['metrics:arrival-estimate'], {
   tags: [TAGS.metrics, TAGS.components, TAGS.incidents],
-  revalidate: 10,
+  revalidate: 30,
 });
