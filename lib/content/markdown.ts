@@ -85,8 +85,15 @@ function processor(images: ImagePolicy) {
 const processors: Record<ImagePolicy, ReturnType<typeof processor>> = { site: processor('site'), none: processor('none') };
 
 /** Sanitised HTML; images only from the site itself unless `images` says none at all. */
-export function renderMarkdown(markdown: string, { images = 'site' }: { images?: ImagePolicy } = {}): string {
-  return String(processors[images].processSync(markdown));
+/**
+ * HTML that came out of this pipeline (rehype-sanitize). The only kind of HTML a page may insert
+ * as markup (components/sanitized-html.tsx); a plain string does not type-check there.
+ */
+export type SanitizedHtml = string & { readonly __sanitizedBy: 'lib/content/markdown' };
+export const NO_HTML = '' as SanitizedHtml;
+
+export function renderMarkdown(markdown: string, { images = 'site' }: { images?: ImagePolicy } = {}): SanitizedHtml {
+  return String(processors[images].processSync(markdown)) as SanitizedHtml;
 }
 
 export interface Heading {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { unstable_cache } from 'next/cache';
 import { TAGS } from '../cache-tags';
-import { renderMarkdown } from '../content/markdown';
+import { NO_HTML, renderMarkdown } from '../content/markdown';
 import { db } from '../db';
 import type { IncidentDetailDto, IncidentSummaryDto, IncidentUpdateDto } from '../status/dto';
 import { UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../status/types';
@@ -122,8 +122,8 @@ export const getIncident = unstable_cache(
       maxDelayMinutes: row.maxDelayMinutes,
       updatedAt: lastChangedAt(row, row.updates).toISOString(),
       // Authored reports are published with their file; console reports once staff publish them.
-      reportHtmlJa: reportVisible && row.reportJa ? renderMarkdown(row.reportJa) : '',
-      reportHtmlEn: reportVisible && row.reportEn ? renderMarkdown(row.reportEn) : '',
+      reportHtmlJa: reportVisible && row.reportJa ? renderMarkdown(row.reportJa) : NO_HTML,
+      reportHtmlEn: reportVisible && row.reportEn ? renderMarkdown(row.reportEn) : NO_HTML,
       updates: row.updates.map(toUpdate),
       windows: row.windows.map((w) => ({
         startAt: w.startAt.toISOString(),

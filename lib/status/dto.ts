@@ -1,3 +1,4 @@
+import type { SanitizedHtml } from '../content/markdown';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from './types';
 
 // Plain objects handed to pages: serialisable (times as ISO strings), no Prisma models.
@@ -71,8 +72,8 @@ export interface IncidentDetailDto extends IncidentSummaryDto {
   /** The report's own last change (最終更新), never the time an authored report was imported. */
   updatedAt: string;
   /** Sanitised HTML of the report body, rendered by lib/content/markdown. */
-  reportHtmlJa: string;
-  reportHtmlEn: string;
+  reportHtmlJa: SanitizedHtml;
+  reportHtmlEn: SanitizedHtml;
   updates: IncidentUpdateDto[];
   windows: IncidentWindowDto[];
 }

@@ -7,7 +7,7 @@ import { adminLang } from '@/lib/auth/admin-lang';
 import { authorizeAction } from '@/lib/auth/guard';
 import { clientIp } from '@/lib/auth/session';
 import { refreshStatusPages } from '@/lib/cache/refresh';
-import { renderMarkdown } from '@/lib/content/markdown';
+import { renderMarkdown, type SanitizedHtml } from '@/lib/content/markdown';
 import { env } from '@/lib/env';
 import { adminText } from '@/lib/i18n/admin';
 import {
@@ -220,7 +220,7 @@ export async function previewNoticeAction(formData: FormData): Promise<NoticePre
 }
 
 /** Live preview through the same pipeline as the public pages. */
-export async function previewMarkdownAction(markdownText: string): Promise<string> {
+export async function previewMarkdownAction(markdownText: string): Promise<SanitizedHtml> {
   await authorizeAction('editor');
   return renderMarkdown(String(markdownText).slice(0, 100_000));
 }

@@ -2,6 +2,8 @@
 
 import { useActionState, useEffect, useRef, useState, useTransition } from 'react';
 import { correctUpdateAction, draftReportAction, postUpdateAction, previewMarkdownAction, saveReportAction, type FormState } from '../actions';
+import { SanitizedHtml } from '@/components/sanitized-html';
+import type { SanitizedHtml as SanitizedHtmlText } from '@/lib/content/markdown';
 import { BilingualBodies, ComponentStatusChoices, ConfirmBox, Field, type ComponentOption } from './fields';
 import { NotifyChoice, type NotifyText } from './notify';
 
@@ -83,7 +85,7 @@ export function CorrectionForm({ incidentId, updateId, bodyJa, bodyEn, t }: { in
 
 /** Markdown with a live preview rendered by the site's own pipeline (on the server). */
 function MarkdownWithPreview({ name, label, defaultValue, previewLabel }: { name: string; label: string; defaultValue: string; previewLabel: string }) {
-  const [html, setHtml] = useState<string | null>(null);
+  const [html, setHtml] = useState<SanitizedHtmlText | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const refresh = (value: string) => {
     if (timer.current) clearTimeout(timer.current);
@@ -97,8 +99,7 @@ function MarkdownWithPreview({ name, label, defaultValue, previewLabel }: { name
       <p>
         <strong>{previewLabel}</strong>
       </p>
-      {/* HTML from renderMarkdown: sanitised by rehype-sanitize. */}
-      <div className="preview prose" data-preview={name} aria-live="polite" dangerouslySetInnerHTML={{ __html: html ?? '' }} />
+      <SanitizedHtml className="preview prose" data-preview={name} aria-live="polite" html={html} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
 import { LocalTime } from '@/components/local-time';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { COMPONENT_TONE, StatusIcon } from '@/components/status-icon';
+import { SanitizedHtml } from '@/components/sanitized-html';
 import { Timeline } from '@/components/timeline';
 import { UpdateBody } from '@/components/update-body';
 import { localePath, LANGS, pick, type Lang } from '@/lib/i18n/locales';
@@ -148,8 +149,7 @@ export default async function IncidentPage({ params }: { params: Params }) {
         {(reportHtml || showingFallback) && (
           <section aria-label={t.reportHeading} className="report">
             {showingFallback && <p className="notice">{t.translationMissing}</p>}
-            {/* reportHtml* come from renderMarkdown (rehype-sanitize) in lib/incidents/queries.ts. */}
-            <div className="prose" lang={showingFallback ? 'ja' : lang} dangerouslySetInnerHTML={{ __html: reportHtml || incident.reportHtmlJa }} />
+            <SanitizedHtml className="prose" lang={showingFallback ? 'ja' : lang} html={reportHtml || incident.reportHtmlJa} />
           </section>
         )}
 
