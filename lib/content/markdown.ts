@@ -1,3 +1,4 @@
+import type { SanitizedHtml } from '../html/sanitized';
 import type { ElementContent, Root as HtmlRoot, RootContent as HtmlContent } from 'hast';
 import type { Root } from 'mdast';
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
@@ -85,11 +86,8 @@ function processor(images: ImagePolicy) {
 const processors: Record<ImagePolicy, ReturnType<typeof processor>> = { site: processor('site'), none: processor('none') };
 
 /** Sanitised HTML; images only from the site itself unless `images` says none at all. */
-/**
- * HTML that came out of this pipeline (rehype-sanitize). The only kind of HTML a page may insert
- * as markup (components/sanitized-html.tsx); a plain string does not type-check there.
- */
-export type SanitizedHtml = string & { readonly __sanitizedBy: 'lib/content/markdown' };
+export type { SanitizedHtml };
+/** The branded type is given here only: to what rehype-sanitize produced, and to nothing. */
 export const NO_HTML = '' as SanitizedHtml;
 
 export function renderMarkdown(markdown: string, { images = 'site' }: { images?: ImagePolicy } = {}): SanitizedHtml {

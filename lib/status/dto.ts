@@ -1,4 +1,4 @@
-import type { SanitizedHtml } from '../content/markdown';
+import type { SanitizedHtml } from '../html/sanitized';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from './types';
 
 // Plain objects handed to pages: serialisable (times as ISO strings), no Prisma models.
