@@ -5,6 +5,7 @@
 // them is what the integration suite covers on both.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { relative as relativePath } from 'node:path';
 
 mkdirSync('test-results', { recursive: true });
 const extra = process.argv.slice(2);
@@ -33,6 +34,7 @@ for (const run of runs) {
   const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${run.report}`, ...run.args];
   const result = spawnSync('npx', args, { stdio: 'inherit', env: { ...run.env, NEXT_TELEMETRY_DISABLED: '1' } });
   const counts = summarize(run.report);
+  for (const line of counts.failures) console.log(`${run.name} FAILED: ${line}`);
   if (runs.length > 1) console.log(`${run.name}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
   passed += counts.passed;
   failed += counts.failed;
@@ -47,9 +49,22 @@ function summarize(report) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     // A file that fails outside its tests (load error, failing beforeAll) has no failed test of its
     // own: count the file as one failure so the summary never reads green.
-    const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
-    return { passed: json.numPassedTests, failed: json.numFailedTests + brokenFiles, skipped: json.numPendingTests + (json.numTodoTests ?? 0) };
+    const broken = json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
+    // Named again at the end, so a log cut to its last lines still says what failed and why.
+    const failures = json.testResults.flatMap((f) => [
+      ...f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${relative(f.name)} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`),
+      ...(broken.includes(f) ? [`${relative(f.name)}: ${firstLine(f.message)}`] : []),
+    ]);
+    return { passed: json.numPassedTests, failed: json.numFailedTests + broken.length, skipped: json.numPendingTests + (json.numTodoTests ?? 0), failures };
   } catch {
-    return { passed: 0, failed: 1, skipped: 0 };
+    return { passed: 0, failed: 1, skipped: 0, failures: [`${report}: no report (the run crashed)`] };
   }
+}
+
+function relative(file) {
+  return relativePath(process.cwd(), file);
+}
+
+function firstLine(text) {
+  return (text ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? '';
 }
