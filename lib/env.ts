@@ -94,6 +94,18 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(30),
+  // The end-to-end canary (lib/canary, worker/canary-loop.ts): a test message through the real
+  // inbound path every CANARY_INTERVAL_S, timed until it is in the mailbox.
+  CANARY_ENABLED: z.stringbool().default(false),
+  /** Where the canary is sent, as an outside sender would: the bundled MTA unless an MX is given. */
+  CANARY_SMTP_URL: z.url().refine((u) => /^smtps?:/.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  /** The mailbox it is sent to; it must exist (the bundled MTA's demo domain has this one). */
+  CANARY_TO: z.email().default('canary@demo.tayori.test'),
+  /** Where it is looked for: imap(s)://user:password@host:port; unset, the bundled MTA's Maildir under DATA_DIR. */
+  CANARY_MAILBOX_URL: z.url().refine((u) => /^imaps?:/.test(u), 'must be an imap:// or imaps:// URL').optional(),
+  CANARY_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+  /** A canary still missing after this many minutes counts as mail delay for the rule (its age). */
+  CANARY_MISSING_AFTER_MIN: z.coerce.number().min(0.1).max(24 * 60).default(5),
   /** Crash tests only: the process kills itself at this named point (lib/crash-points.ts). */
   TAYORI_CRASH_AT: z.string().optional(),
   /** Tests only: lets webhooks reach 127.0.0.1. Private, link-local and loopback targets are refused otherwise. */

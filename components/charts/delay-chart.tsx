@@ -14,6 +14,8 @@ const SERIES = [
   { key: 'max', className: 'line-max', dash: '2 3' },
   { key: 'p95', className: 'line-p95', dash: '' },
   { key: 'p50', className: 'line-p50', dash: '8 4' },
+  // The end-to-end canary, drawn only when the series has it (CANARY_ENABLED).
+  { key: 'canary', className: 'line-canary', dash: '1 4' },
 ] as const;
 
 const LABELS = {
@@ -21,6 +23,7 @@ const LABELS = {
     max: '最大',
     p95: '95パーセンタイル',
     p50: '中央値',
+    canary: '外部から送った試験メール',
     delayAxis: '遅延',
     countAxis: '通数',
     queue: '待機中のメール',
@@ -35,6 +38,7 @@ const LABELS = {
     max: 'Maximum',
     p95: '95th percentile',
     p50: 'Median',
+    canary: 'Test message sent from outside',
     delayAxis: 'Delay',
     countAxis: 'Messages',
     queue: 'Messages waiting',
@@ -83,7 +87,7 @@ function slot(series: DelaySeries, p: DelayPoint) {
  * The series as runs of consecutive measured points. A lone point (a quiet night: one mail in ten
  * minutes) has no line to be drawn on, so it is also drawn as a dot.
  */
-function tracePath(series: DelaySeries, key: 'p50' | 'p95' | 'max', y: (v: number) => number) {
+function tracePath(series: DelaySeries, key: (typeof SERIES)[number]['key'], y: (v: number) => number) {
   let line = '';
   let dots = '';
   let run: string[] = [];
@@ -93,7 +97,7 @@ function tracePath(series: DelaySeries, key: 'p50' | 'p95' | 'max', y: (v: numbe
     run = [];
   };
   for (const p of series.points) {
-    const v = p[key];
+    const v = p[key] ?? null;
     if (v === null) {
       flush();
       continue;
@@ -107,8 +111,9 @@ function tracePath(series: DelaySeries, key: 'p50' | 'p95' | 'max', y: (v: numbe
 
 export function DelayChart({ series, lang, title, description, id }: ChartProps) {
   const t = LABELS[lang];
-  const hasData = series.points.some((p) => p.max !== null);
-  const axis = delayAxis(series.points.flatMap((p) => [p.p50, p.p95, p.max]).filter((v): v is number => v !== null));
+  const hasData = series.points.some((p) => p.max !== null || hasCanary(p));
+  const shown = SERIES.filter((s) => s.key !== 'canary' || series.points.some(hasCanary));
+  const axis = delayAxis(series.points.flatMap((p) => [p.p50, p.p95, p.max, p.canary ?? null]).filter((v): v is number => v !== null));
   const peak = series.points.reduce((m, p) => Math.max(m, p.max ?? 0), 0);
   const summary =
     lang === 'ja'
@@ -126,7 +131,7 @@ export function DelayChart({ series, lang, title, description, id }: ChartProps)
       yTicks={axis.ticks.map((tick) => ({ y: axis.y(tick), label: formatDelayTick(tick, lang) }))}
       xTicks={timeTicks(new Date(series.from), new Date(series.to), env.SITE_TIME_ZONE)}
       emptyText={hasData ? null : t.noData}
-      legend={SERIES.map((s) => (
+      legend={shown.map((s) => (
         <li key={s.key}>
           <svg width="28" height="8" aria-hidden="true">
             <line x1="0" x2="28" y1="4" y2="4" className={s.className} strokeDasharray={s.dash || undefined} />
@@ -137,7 +142,7 @@ export function DelayChart({ series, lang, title, description, id }: ChartProps)
       footer={hasData && <DataTable series={series} lang={lang} title={title} />}
     >
       {hasData &&
-        SERIES.map((s) => {
+        shown.map((s) => {
           const { line, dots } = tracePath(series, s.key, axis.y);
           return (
             <g key={s.key}>
@@ -150,8 +155,11 @@ export function DelayChart({ series, lang, title, description, id }: ChartProps)
   );
 }
 
+const hasCanary = (p: DelayPoint) => p.canary !== undefined && p.canary !== null;
+
 function DataTable({ series, lang, title }: { series: DelaySeries; lang: Lang; title: string }) {
   const t = LABELS[lang];
+  const canary = series.points.some(hasCanary);
   return (
     <details>
       <summary>{t.table}</summary>
@@ -164,13 +172,14 @@ function DataTable({ series, lang, title }: { series: DelaySeries; lang: Lang; t
               <th scope="col">{t.p50}</th>
               <th scope="col">{t.p95}</th>
               <th scope="col">{t.max}</th>
+              {canary && <th scope="col">{t.canary}</th>}
               <th scope="col">{t.queue}</th>
               <th scope="col">{t.delivered}</th>
             </tr>
           </thead>
           <tbody>
             {series.points
-              .filter((p) => p.max !== null || p.queueDepth > 0)
+              .filter((p) => p.max !== null || p.queueDepth > 0 || hasCanary(p))
               .map((p) => (
                 <tr key={p.t}>
                   <th scope="row">
@@ -179,6 +188,7 @@ function DataTable({ series, lang, title }: { series: DelaySeries; lang: Lang; t
                   <td>{formatSeconds(p.p50, lang)}</td>
                   <td>{formatSeconds(p.p95, lang)}</td>
                   <td>{formatSeconds(p.max, lang)}</td>
+                  {canary && <td>{formatSeconds(p.canary ?? null, lang)}</td>}
                   <td>{p.queueDepth}</td>
                   <td>{p.delivered}</td>
                 </tr>

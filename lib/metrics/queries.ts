@@ -5,6 +5,8 @@ import { db } from '../db';
 import { env } from '../env';
 import { addInto, emptyCounts, quantile, readCounts } from '#contracts/histogram';
 import { bucketStart, type Resolution } from './resolutions';
+import { probesBetween } from '../canary/probes';
+import { delayIn } from '../canary/signal';
 import type { MailFlow } from '#contracts/rollup-schema';
 import { calendarDays, computeUptime, type StatusChange, type UptimeComponent } from './uptime';
 
@@ -18,6 +20,8 @@ export interface DelayPoint {
   max: number | null;
   queueDepth: number;
   delivered: number;
+  /** Inbound, with the canary on: the longest trip of a canary sent in the interval (lib/canary/signal.ts). */
+  canary?: number | null;
 }
 
 export interface DelaySeries {
@@ -49,6 +53,9 @@ export async function seriesBetween(resolution: Resolution, stepS: number, from:
     select: { bucketStart: true, histogram: true, delayMax: true, queueDepthMax: true, delivered: true },
     orderBy: { bucketStart: 'asc' },
   });
+  // Measured from outside beside the MTA's own figures: the canary's probes of the same span.
+  const probes = flow === 'inbound' && env.CANARY_ENABLED ? await probesBetween(from, to) : [];
+  const now = new Date();
   const stepMs = stepS * 1000;
   const slots = Math.round((to.getTime() - from.getTime()) / stepMs);
   const merged = Array.from({ length: slots }, () => ({ counts: emptyCounts(), max: null as number | null, depth: 0, delivered: 0, seen: false }));
@@ -74,6 +81,7 @@ export async function seriesBetween(resolution: Resolution, stepS: number, from:
       max: m.seen ? m.max : null,
       queueDepth: m.depth,
       delivered: m.delivered,
+      ...(probes.length ? { canary: delayIn(probes, new Date(from.getTime() + i * stepMs), new Date(from.getTime() + (i + 1) * stepMs), now) } : {}),
     })),
   };
 }

@@ -11,6 +11,8 @@ import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
 import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './engine';
 import { flowSignal, mergedWindows, type FlowWindow, type LateMailSettings } from '../metrics/signals';
 import { draftReportIfEmpty } from './report-evidence';
+import { probesBetween } from '../canary/probes';
+import { missingAgeAt } from '../canary/signal';
 
 const isMailFlow = (flow: string): flow is MailFlow => (MAIL_FLOWS as readonly string[]).includes(flow);
 
@@ -92,9 +94,32 @@ export async function flowWindows(flow: MailFlow, after: Date, upTo: Date): Prom
 /** A flow's delay per window, as the rule judges it (lib/metrics/signals.ts). */
 export async function mailDelayWindows(after: Date, upTo: Date, flow: MailFlow = 'inbound'): Promise<WindowObservation[]> {
   const settings = lateMailSettings();
-  return (await flowWindows(flow, after, upTo)).map((w) => {
+  const observations = (await flowWindows(flow, after, upTo)).map((w) => {
     const signal = flowSignal(w, settings);
     return { start: w.start, seconds: w.seconds, value: signal.value, peak: signal.peak };
+  });
+  return flow === 'inbound' && env.CANARY_ENABLED ? withMissingCanary(observations) : observations;
+}
+
+// A canary is looked at this far back: one missing longer than this has long turned the status.
+const CANARY_LOOKBACK_MS = 6 * 3600_000;
+
+/**
+ * The canary's say in inbound windows: one missing for CANARY_MISSING_AFTER_MIN is mail that is
+ * not getting through, however few messages the MTA sees waiting (one test message never makes
+ * the backlog figure by itself), so the window's delay is at least how long it has been missing.
+ */
+async function withMissingCanary(observations: WindowObservation[]): Promise<WindowObservation[]> {
+  if (!observations.length) return observations;
+  const first = observations[0].start.getTime();
+  const last = observations.at(-1)!;
+  const probes = await probesBetween(new Date(first - CANARY_LOOKBACK_MS), new Date(last.start.getTime() + last.seconds * 1000));
+  if (!probes.length) return observations;
+  const missingAfterS = env.CANARY_MISSING_AFTER_MIN * 60;
+  return observations.map((w) => {
+    const missing = missingAgeAt(probes, new Date(w.start.getTime() + w.seconds * 1000));
+    if (missing < missingAfterS) return w;
+    return { ...w, value: Math.max(w.value, missing), peak: Math.max(w.peak ?? w.value, missing) };
   });
 }
 

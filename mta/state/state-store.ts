@@ -37,7 +37,8 @@ export interface HostedDomain {
 }
 
 export const DEMO_DOMAIN = 'demo.tayori.test';
-export const DEMO_MAILBOXES = ['info', 'support', 'user1', 'user2', 'user3'];
+// canary: the end-to-end canary's mailbox (CANARY_TO's default, lib/canary).
+export const DEMO_MAILBOXES = ['info', 'support', 'user1', 'user2', 'user3', 'canary'];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS domains (

@@ -1,0 +1,25 @@
+-- The end-to-end canary's probes (lib/canary).
+-- CreateTable
+CREATE TABLE "CanaryProbe" (
+    "id" TEXT NOT NULL,
+    "slot" INTEGER NOT NULL,
+    "token" TEXT NOT NULL,
+    "recipient" TEXT NOT NULL,
+    "sentAt" TIMESTAMP(3) NOT NULL,
+    "arrivedAt" TIMESTAMP(3),
+    "junk" BOOLEAN NOT NULL DEFAULT false,
+    "error" TEXT,
+    "checkedAt" TIMESTAMP(3),
+
+    CONSTRAINT "CanaryProbe_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CanaryProbe_slot_key" ON "CanaryProbe"("slot");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CanaryProbe_token_key" ON "CanaryProbe"("token");
+
+-- CreateIndex
+CREATE INDEX "CanaryProbe_sentAt_idx" ON "CanaryProbe"("sentAt");
+
