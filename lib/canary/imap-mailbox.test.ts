@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canaryToken, createImapMailbox, imapMailboxSettings } from './imap-mailbox';
+import { canaryToken, createImapMailbox, imapMailboxLocation, imapMailboxSettings } from './imap-mailbox';
 
 describe('CANARY_MAILBOX_URL', () => {
   it('reads host, port, user and password, percent-decoded', () => {
@@ -41,6 +41,11 @@ describe('CANARY_MAILBOX_URL', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('is shown without the password or the options', () => {
+    expect(imapMailboxLocation('imaps://canary%40canary.test:S3cret@mail.example.net:993?tls_verify=false')).toBe('imaps://canary%40canary.test@mail.example.net:993');
+    expect(imapMailboxLocation('imap://u:S3cret@[::1]')).toBe('imap://u@[::1]:143');
   });
 
   const secret = 'S3cret-Passw0rd';

@@ -73,7 +73,11 @@ export function imapMailboxSettings(url: string): ImapMailboxSettings {
   };
 }
 
-/** The URL as it may be shown: no password. */
+/** CANARY_MAILBOX_URL as it may be logged: imap://user@host:port, no password and no options. */
+export function imapMailboxLocation(url: string): string {
+  return safeLocation(imapMailboxSettings(url));
+}
+
 function safeLocation(settings: ImapMailboxSettings): string {
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return `${settings.secure ? 'imaps' : 'imap'}://${encodeURIComponent(settings.auth.user)}@${host}:${settings.port}`;
@@ -186,28 +190,41 @@ export function createImapMailbox(url: string): CanaryMailbox {
     }
   }
 
+  async function collectAll(): Promise<CanaryArrival[]> {
+    try {
+      const imap = await connection();
+      const arrivals = await collectFrom(imap, 'INBOX', false);
+      const junk = await junkFolder(imap);
+      if (junk && junk.toUpperCase() !== 'INBOX') arrivals.push(...(await collectFrom(imap, junk, true)));
+      return arrivals;
+    } catch (error) {
+      drop();
+      throw fail(error);
+    }
+  }
+
+  async function logout(): Promise<void> {
+    const old = client;
+    client = null;
+    if (!old) return;
+    try {
+      await old.logout();
+    } catch {
+      old.close();
+    }
+  }
+
+  // One call at a time: two overlapping calls would each open a connection when there is none, and
+  // one of them would never be closed.
+  let previous: Promise<unknown> = Promise.resolve();
+  const serially = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = previous.then(run, run);
+    previous = next.catch(() => {});
+    return next;
+  };
+
   return {
-    async collect() {
-      try {
-        const imap = await connection();
-        const arrivals = await collectFrom(imap, 'INBOX', false);
-        const junk = await junkFolder(imap);
-        if (junk && junk.toUpperCase() !== 'INBOX') arrivals.push(...(await collectFrom(imap, junk, true)));
-        return arrivals;
-      } catch (error) {
-        drop();
-        throw fail(error);
-      }
-    },
-    async close() {
-      const old = client;
-      client = null;
-      if (!old) return;
-      try {
-        await old.logout();
-      } catch {
-        old.close();
-      }
-    },
+    collect: () => serially(collectAll),
+    close: () => serially(logout),
   };
 }

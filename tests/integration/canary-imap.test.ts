@@ -42,6 +42,9 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
     }
   }
 
+  /** Logins to the canary's mailbox so far, from Dovecot's log. */
+  const logins = () => (mail.logs().match(/imap-login: Info: Login: user=<canary@canary\.test>/g) ?? []).length;
+
   /** collect() until it has found `count` arrivals: Postfix delivers a moment after "250". */
   async function collectUntil(count: number, timeoutMs = 15_000): Promise<CanaryArrival[]> {
     const found: CanaryArrival[] = [];
@@ -63,7 +66,6 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
     await smtp.sendMail({ from: 'probe@sender.test', to: CANARY_ADDRESS, subject: 'canary 2', text: 'canary\n', headers: { 'X-Tayori-Canary': 'tok-2' } });
     smtp.close();
 
-    const logins = () => (mail.logs().match(/imap-login: Info: Login: user=<canary@canary\.test>/g) ?? []).length;
     const loginsBefore = logins();
     const arrivals = await collectUntil(2);
     expect(arrivals.map((a) => a.token).sort()).toEqual(['tok-1', 'tok-2']);
@@ -93,6 +95,17 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
     expect(arrivals).toEqual([{ token: 'tok-3', arrivedAt: new Date(Math.floor(internalDate.getTime() / 1000) * 1000), junk: true }]);
     expect(await subjects('Junk')).toEqual(['real junk']);
     expect(await subjects('INBOX')).toEqual(['an ordinary message']);
+  });
+
+  it('serves overlapping calls one after the other over one session', async () => {
+    const fresh = createImapMailbox(mail.imapUrl);
+    const before = logins();
+    try {
+      expect(await Promise.all([fresh.collect(), fresh.collect(), fresh.collect()])).toEqual([[], [], []]);
+    } finally {
+      await fresh.close();
+    }
+    expect(logins() - before).toBe(1);
   });
 
   it('refuses a wrong password with a clear error that does not contain it', async () => {
