@@ -10,7 +10,7 @@ describe('CANARY_MAILBOX_URL', () => {
       host: '127.0.0.1',
       port: 1143,
       secure: false,
-      requireTls: false,
+      startTls: false,
       tls: { rejectUnauthorized: true },
       auth: { user: 'canary@canary.test', pass: 'p@ss:w%rd' },
     });
@@ -18,13 +18,13 @@ describe('CANARY_MAILBOX_URL', () => {
 
   it('defaults to port 143 for imap:// and 993 for imaps://', () => {
     expect(imapMailboxSettings('imap://u:p@mail.example.net').port).toBe(143);
-    expect(imapMailboxSettings('imaps://u:p@mail.example.net')).toMatchObject({ port: 993, secure: true, requireTls: false });
+    expect(imapMailboxSettings('imaps://u:p@mail.example.net')).toMatchObject({ port: 993, secure: true, startTls: false });
   });
 
-  it('requires STARTTLS for imap:// to another host, not on loopback', () => {
-    expect(imapMailboxSettings('imap://u:p@mail.example.net').requireTls).toBe(true);
-    expect(imapMailboxSettings('imap://u:p@localhost:143').requireTls).toBe(false);
-    expect(imapMailboxSettings('imap://u:p@[::1]:143')).toMatchObject({ host: '::1', requireTls: false });
+  it('requires STARTTLS for imap:// to another host, and uses none on loopback', () => {
+    expect(imapMailboxSettings('imap://u:p@mail.example.net').startTls).toBe(true);
+    expect(imapMailboxSettings('imap://u:p@localhost:143').startTls).toBe(false);
+    expect(imapMailboxSettings('imap://u:p@[::1]:143')).toMatchObject({ host: '::1', startTls: false });
   });
 
   it('takes tls_verify=false and tls_ca as the notice SMTP URL does', () => {

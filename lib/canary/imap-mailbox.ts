@@ -5,8 +5,8 @@ import { CANARY_HEADER, type CanaryArrival, type CanaryMailbox } from './mailbox
 
 // The canary's mailbox read over IMAP, for fleets whose mail system is not the bundled MTA (Postfix +
 // Dovecot and the like). Read from CANARY_MAILBOX_URL:
-//   imap://user:password@host:port    STARTTLS required, the certificate verified; on loopback the
-//                                      plain connection is accepted (the traffic never leaves the host)
+//   imap://user:password@host:port    STARTTLS required, the certificate verified; on loopback no
+//                                      TLS at all (the traffic never leaves the host, as for SMTP_URL)
 //   imaps://user:password@host:port   TLS from the first byte, the certificate verified
 //   ?tls_ca=/path.pem                  trust this CA as well (a private CA, a self-signed server)
 //   ?tls_verify=false                  no certificate check at all: for test servers only
@@ -19,8 +19,8 @@ export interface ImapMailboxSettings {
   port: number;
   /** imaps:// */
   secure: boolean;
-  /** imap:// to another host: no session unless the server upgrades to TLS */
-  requireTls: boolean;
+  /** imap:// to another host: STARTTLS, and no session without it; imap:// on loopback: never STARTTLS */
+  startTls: boolean;
   tls: { rejectUnauthorized: boolean; ca?: string };
   auth: { user: string; pass: string };
 }
@@ -67,7 +67,7 @@ export function imapMailboxSettings(url: string): ImapMailboxSettings {
     host,
     port: Number(u.port || (secure ? 993 : 143)),
     secure,
-    requireTls: !secure && !isLoopbackHost(host),
+    startTls: !secure && !isLoopbackHost(host),
     tls: { rejectUnauthorized: verify !== 'false', ...(ca ? { ca } : {}) },
     auth: { user, pass },
   };
@@ -131,7 +131,7 @@ export function createImapMailbox(url: string): CanaryMailbox {
       host: settings.host,
       port: settings.port,
       secure: settings.secure,
-      ...(settings.requireTls ? { doSTARTTLS: true } : {}),
+      ...(settings.secure ? {} : { doSTARTTLS: settings.startTls }),
       tls: settings.tls,
       auth: { user: settings.auth.user, pass: settings.auth.pass },
       logger: false,

@@ -16,7 +16,7 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
   let mailbox: CanaryMailbox;
 
   beforeAll(async () => {
-    mail = await startPostfixDovecot();
+    mail = await startPostfixDovecot({ imaps: true });
     mailbox = createImapMailbox(mail.imapUrl);
   }, 60_000);
   afterAll(async () => {
@@ -24,9 +24,12 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
     await mail?.stop();
   });
 
+  /** An IMAP session of the test's own, beside the reader's. */
+  const ownClient = () => new ImapFlow({ host: '127.0.0.1', port: mail.imapPort, secure: false, doSTARTTLS: false, auth: { user: mail.user, pass: mail.password }, logger: false });
+
   /** The Subjects in a folder, read over IMAP with a client of the test's own. */
   async function subjects(folder = 'INBOX'): Promise<string[]> {
-    const imap = new ImapFlow({ host: '127.0.0.1', port: mail.imapPort, secure: false, auth: { user: mail.user, pass: mail.password }, logger: false });
+    const imap = ownClient();
     await imap.connect();
     try {
       const lock = await imap.getMailboxLock(folder);
@@ -83,7 +86,7 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
   });
 
   it('looks in the Junk folder too, and says the message was filed as junk', async () => {
-    const imap = new ImapFlow({ host: '127.0.0.1', port: mail.imapPort, secure: false, auth: { user: mail.user, pass: mail.password }, logger: false });
+    const imap = ownClient();
     await imap.connect();
     await imap.mailboxCreate('Junk');
     const internalDate = new Date(Date.now() - 90_000);
@@ -106,6 +109,24 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
       await fresh.close();
     }
     expect(logins() - before).toBe(1);
+  });
+
+  it('reads over imaps:// when the certificate is trusted (tls_ca) or not checked (tls_verify=false), and refuses an untrusted one', async () => {
+    const trusted = createImapMailbox(`${mail.imapsUrl}?tls_ca=${encodeURIComponent(mail.certificateFile!)}`);
+    const untrusted = createImapMailbox(mail.imapsUrl!);
+    const unchecked = createImapMailbox(`${mail.imapsUrl}?tls_verify=false`);
+    try {
+      expect(await trusted.collect()).toEqual([]);
+      expect(await unchecked.collect()).toEqual([]);
+      const error = await untrusted.collect().then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(error?.message).toMatch(/canary mailbox imaps:\/\/canary%40canary\.test@127\.0\.0\.1:\d+: .*self[- ]signed certificate/i);
+      expect(error?.message).not.toContain(mail.password);
+    } finally {
+      await Promise.all([trusted.close(), untrusted.close(), unchecked.close()]);
+    }
   });
 
   it('refuses a wrong password with a clear error that does not contain it', async () => {

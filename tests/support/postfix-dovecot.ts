@@ -24,12 +24,20 @@ export function postfixDovecotUnavailable(): string | null {
   return null;
 }
 
+export interface PostfixDovecotOptions {
+  /** Dovecot also listens for imaps:// with a self-signed certificate for 127.0.0.1. */
+  imaps?: boolean;
+}
+
 export interface PostfixDovecot {
   /** Postfix's smtpd on 127.0.0.1, accepting mail for canary@canary.test. */
   smtpPort: number;
   /** imap://canary%40canary.test:<password>@127.0.0.1:<port> */
   imapUrl: string;
   imapPort: number;
+  /** With `imaps`: imaps://canary%40canary.test:<password>@127.0.0.1:<port>, and the certificate to trust for it. */
+  imapsUrl: string | null;
+  certificateFile: string | null;
   user: string;
   password: string;
   /** Stops Dovecot only (Postfix keeps accepting); startDovecot() brings it back on the same port. */
@@ -48,7 +56,7 @@ function ids(user: string, group: string) {
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.split(':')[2]) };
 }
 
-export async function startPostfixDovecot(): Promise<PostfixDovecot> {
+export async function startPostfixDovecot(options: PostfixDovecotOptions = {}): Promise<PostfixDovecot> {
   const home = mkdtempSync(path.join(tmpdir(), 'postfix-dovecot-'));
   chmodSync(home, 0o755); // Postfix's daemons and Dovecot's mail process run as other users and must reach their files
   const etc = path.join(home, 'postfix-etc');
@@ -64,7 +72,16 @@ export async function startPostfixDovecot(): Promise<PostfixDovecot> {
   const owner = ids('nobody', 'nogroup');
   chownSync(mailBase, owner.uid, owner.gid);
 
-  const [smtpPort, imapPort] = [await freePort(), await freePort()];
+  const [smtpPort, imapPort, imapsPort] = [await freePort(), await freePort(), options.imaps ? await freePort() : 0];
+  const certificateFile = options.imaps ? path.join(home, 'imaps-cert.pem') : null;
+  const keyFile = path.join(home, 'imaps-key.pem');
+  if (certificateFile) {
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certificateFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    if (made.status !== 0) {
+      rmSync(home, { recursive: true, force: true });
+      throw new Error(`openssl: ${made.stderr || made.error}`);
+    }
+  }
   const password = `canary-${process.pid}-${Date.now().toString(36)}`;
   const user = CANARY_ADDRESS;
 
@@ -129,7 +146,7 @@ export async function startPostfixDovecot(): Promise<PostfixDovecot> {
       `log_path = ${dovecotLog}`,
       'protocols = imap',
       'listen = 127.0.0.1',
-      'ssl = no',
+      ...(certificateFile ? ['ssl = yes', `ssl_cert = <${certificateFile}`, `ssl_key = <${keyFile}`] : ['ssl = no']),
       'disable_plaintext_auth = no',
       'auth_mechanisms = plain login',
       `first_valid_uid = ${owner.uid}`,
@@ -152,7 +169,8 @@ export async function startPostfixDovecot(): Promise<PostfixDovecot> {
       `    port = ${imapPort}`,
       '  }',
       '  inet_listener imaps {',
-      '    port = 0',
+      '    address = 127.0.0.1',
+      `    port = ${imapsPort}`,
       '  }',
       '}',
       // Only what IMAP needs: no submission, LMTP or POP3 listeners on the system's ports.
@@ -185,7 +203,7 @@ export async function startPostfixDovecot(): Promise<PostfixDovecot> {
     dovecot = child;
     await waitFor(`Dovecot to listen on ${imapPort}`, async () => {
       if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}: ${dovecotOutput}\n${logs()}`);
-      return portOpen(imapPort);
+      return (await portOpen(imapPort)) && (!imapsPort || (await portOpen(imapsPort)));
     }, 15_000);
   };
   // The master's own SIGTERM handling leaves a logged-in imap process running for several seconds
@@ -241,6 +259,8 @@ export async function startPostfixDovecot(): Promise<PostfixDovecot> {
     smtpPort,
     imapPort,
     imapUrl: `imap://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${imapPort}`,
+    imapsUrl: imapsPort ? `imaps://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${imapsPort}` : null,
+    certificateFile,
     user,
     password,
     stopDovecot,
