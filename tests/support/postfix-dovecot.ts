@@ -173,15 +173,6 @@ export async function startPostfixDovecot(options: PostfixDovecotOptions = {}): 
       `    port = ${imapsPort}`,
       '  }',
       '}',
-      // Only what IMAP needs: no submission, LMTP or POP3 listeners on the system's ports.
-      'service pop3-login {',
-      '  inet_listener pop3 {',
-      '    port = 0',
-      '  }',
-      '  inet_listener pop3s {',
-      '    port = 0',
-      '  }',
-      '}',
       '',
     ].join('\n'),
   );
