@@ -1,3 +1,4 @@
+import { createImapMailbox, imapMailboxLocation } from './imap-mailbox';
 import { createMaildirMailbox, maildirPath } from './maildir-mailbox';
 import type { CanaryMailbox } from './mailbox';
 
@@ -7,6 +8,6 @@ import type { CanaryMailbox } from './mailbox';
  */
 export function openCanaryMailbox(url: string | undefined, mailRoot: string, to: string): { reader: CanaryMailbox; where: string } {
   const dir = maildirPath(mailRoot, to);
-  if (url) throw new Error('CANARY_MAILBOX_URL: IMAP mailboxes are not supported yet');
+  if (url) return { reader: createImapMailbox(url), where: imapMailboxLocation(url) };
   return { reader: createMaildirMailbox(dir), where: dir };
 }

@@ -5,6 +5,7 @@ import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImapMailbox } from '../../lib/canary/imap-mailbox';
+import { sendCanary } from '../../lib/canary/send';
 import type { CanaryArrival, CanaryMailbox } from '../../lib/canary/mailbox';
 import { CANARY_ADDRESS, postfixDovecotUnavailable, startPostfixDovecot, type PostfixDovecot } from '../support/postfix-dovecot';
 
@@ -156,5 +157,17 @@ describe.skipIf(unavailable !== null)('the canary read over IMAP from Postfix + 
     await smtp.sendMail({ from: 'probe@sender.test', to: CANARY_ADDRESS, subject: 'canary 4', text: 'canary\n', headers: { 'X-Tayori-Canary': 'tok-4' } });
     smtp.close();
     expect((await collectUntil(1)).map((a) => a.token)).toEqual(['tok-4']);
+  });
+
+  it('times the worker’s own canary, sent as an outside sender to the Postfix MX and read back over IMAP', async () => {
+    const sentAt = new Date();
+    await sendCanary({ smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`, from: 'canary@status.tayori.test', to: CANARY_ADDRESS, token: 'probe-5', sentAt });
+    const [arrival] = await collectUntil(1);
+    expect(arrival!.token).toBe('probe-5');
+    expect(arrival!.junk).toBe(false);
+    // INTERNALDATE has whole seconds: the trip is the mailbox's time less the send's, to the second.
+    const tripS = (arrival!.arrivedAt.getTime() - sentAt.getTime()) / 1000;
+    expect(tripS).toBeGreaterThan(-1);
+    expect(tripS).toBeLessThan(10);
   });
 });
