@@ -65,7 +65,8 @@ const schema = z.object({
   /** Where notices are sent: the bundled MTA on loopback unless another SMTP server is given. */
   SMTP_URL: z.url().refine((u) => /^smtps?:/.test(u), 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:2525'),
   /** Address notices come from; the display name is the site's name in the subscriber's language. */
-  NOTICE_FROM_ADDRESS: z.email().default('status@localhost'),
+  /** Unset: status@<SITE_URL's host> (lib/site/mail-identity.ts). */
+  NOTICE_FROM_ADDRESS: z.email().optional(),
   NOTICE_REPLY_TO: z.email().optional(),
   /** mailto: target of List-Unsubscribe (the MTA or a person handles it); the https URL is always given too. */
   NOTICE_UNSUBSCRIBE_MAILTO: z.email().optional(),

@@ -1,6 +1,7 @@
 import 'server-only';
 import { env } from '../env';
 import { localePath, type Lang } from '../i18n/locales';
+import { noticeFromAddress } from '../site/mail-identity';
 import { siteUrl } from '../site/identity';
 import { signManageToken } from './tokens';
 
@@ -31,7 +32,7 @@ export const SAMPLE_TOKEN = 'SUBSCRIBER-TOKEN';
 
 function linksWithToken(rawToken: string, subscriberId: string, lang: Lang): SubscriberLinks {
   const token = encodeURIComponent(rawToken);
-  const mailtoAddress = env.NOTICE_UNSUBSCRIBE_MAILTO ?? env.NOTICE_FROM_ADDRESS;
+  const mailtoAddress = env.NOTICE_UNSUBSCRIBE_MAILTO ?? noticeFromAddress();
   return {
     manage: siteUrl(`${localePath(lang, '/subscriptions/manage')}?token=${token}`),
     unsubscribePage: siteUrl(`${localePath(lang, '/unsubscribe')}?token=${token}`),

@@ -4,6 +4,7 @@ import type { Lang } from '../../i18n/locales';
 import { escapeAttr, wrapHtml, type MailContent } from '../../mime/content';
 import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime, type SharedHead } from '../../mime/message';
 import { siteName } from '../../site/identity';
+import { noticeFromAddress, noticeMailDomain } from '../../site/mail-identity';
 import type { SubscriberLinks } from '../../subscribers/links';
 
 // A notice as each subscriber's copy: the notice's subject and bodies, a footer with the
@@ -12,7 +13,7 @@ import type { SubscriberLinks } from '../../subscribers/links';
 
 /** The right-hand side of Message-IDs: the From address's domain. */
 export function messageIdDomain(): string {
-  return env.NOTICE_FROM_ADDRESS.split('@')[1]!;
+  return noticeMailDomain();
 }
 
 const FOOTER = {
@@ -58,8 +59,8 @@ export interface PreparedNotice {
 export function prepareNotice(content: MailContent, lang: Lang): PreparedNotice {
   const mime = prepareMime({
     fromName: siteName(lang),
-    fromAddress: env.NOTICE_FROM_ADDRESS,
-    replyTo: env.NOTICE_REPLY_TO ?? env.NOTICE_FROM_ADDRESS,
+    fromAddress: noticeFromAddress(),
+    replyTo: env.NOTICE_REPLY_TO ?? noticeFromAddress(),
     subject: content.subject,
     headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
   });
@@ -80,5 +81,5 @@ export function noticeCopy(prepared: PreparedNotice, to: string, messageId: stri
     text: { head: prepared.textHead, tail: prepared.bodies.textTail(links) },
     html: { head: prepared.htmlHead, tail: prepared.bodies.htmlTail(links) },
   });
-  return { envelope: { from: env.NOTICE_FROM_ADDRESS, to: [to] }, raw };
+  return { envelope: { from: noticeFromAddress(), to: [to] }, raw };
 }
