@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { noticeMailDomainOf } from '#contracts/bounce-address';
 import { DEFAULT_DOMAIN_TOP_N } from '#contracts/rollup-builder';
 import { MAX_LISTED_DOMAINS, SCAN_POLICIES } from '#contracts/rollup-schema';
 
@@ -84,6 +85,8 @@ const envSchema = z.object({
   MTA_ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   // Defaults to the site started next to it (`npm start` passes PORT and HOST to both).
   SITE_URL: z.string().trim().url().optional(),
+  // The notices' sender, as the site reads it: its domain is where the bounce mailbox is (below).
+  NOTICE_FROM_ADDRESS: optionalText.pipe(z.string().email().optional()),
   INGEST_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   // The site accepts letters, digits and . _ : @ - in a source name.
   MTA_SOURCE_ID: z.string().trim().min(1).max(100).regex(/^[\w.:@-]+$/, 'may contain letters, digits and . _ : @ - only').optional(),
@@ -212,6 +215,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sourceId: e.MTA_SOURCE_ID ?? e.MTA_HOSTNAME.slice(0, 100),
       push: e.MTA_ROLLUP_PUSH,
       domainTopN: e.MTA_DOMAIN_TOP_N,
+    },
+    notices: {
+      // bounces+…@ this domain is the notice worker's bounce mailbox (contracts/bounce-address.ts).
+      bounceDomain: noticeMailDomainOf(e.SITE_URL ?? defaultSiteUrl(env), e.NOTICE_FROM_ADDRESS),
     },
     scan: {
       policy: e.MTA_SCAN_POLICY,

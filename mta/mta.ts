@@ -66,7 +66,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   const spool = new Spool(paths.spoolDir);
   const blocklist = new Blocklist(config.policy.blocklist);
   const blocklistKeeper = new BlocklistKeeper(store, blocklist, log);
-  const recipients = new RecipientPolicy(config.policy.recipientVerification);
+  const recipients = new RecipientPolicy(config.policy.recipientVerification, config.notices.bounceDomain);
   recipients.load(store.listDomains());
   const trusted = new NetworkList(config.policy.trustedNetworks);
   const limits = new ClientLimits(config.smtp.maxConnectionsPerIp, config.smtp.maxMessagesPerMinutePerIp, config.smtp.maxConnectionsPerMinutePerIp);

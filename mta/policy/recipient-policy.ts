@@ -1,4 +1,5 @@
 // Decides each RCPT TO: hosted mailbox, unknown user of a hosted domain, or relay.
+import { BOUNCE_MAILBOX, isBounceLocalPart } from '#contracts/bounce-address';
 import type { HostedDomain } from '../state/state-store.js';
 
 export type RecipientDecision =
@@ -16,7 +17,20 @@ export function splitAddress(address: string): { localPart: string; domain: stri
 export class RecipientPolicy {
   private domains = new Map<string, { verify: boolean; mailboxes: Set<string> }>();
 
-  constructor(private readonly verificationEnabled: boolean) {}
+  /**
+   * @param bounceDomain the notices' domain: "bounces" and every "bounces+…" address there is the
+   * notice worker's bounce mailbox (contracts/bounce-address.ts), hosted or not, so reports about
+   * notice copies, the MTA's own included, are delivered here and never go out to the network.
+   */
+  constructor(
+    private readonly verificationEnabled: boolean,
+    private readonly bounceDomain?: string,
+  ) {}
+
+  /** The bounce mailbox, when `localPart@domain` is one of its addresses. */
+  bounceMailbox(domain: string, localPart: string): string | null {
+    return this.bounceDomain && domain.toLowerCase() === this.bounceDomain && isBounceLocalPart(localPart) ? BOUNCE_MAILBOX : null;
+  }
 
   load(domains: HostedDomain[]): void {
     this.domains = new Map(domains.map((d) => [d.name, { verify: d.verify_recipients, mailboxes: new Set(d.mailboxes) }]));
@@ -27,11 +41,14 @@ export class RecipientPolicy {
   }
 
   mailboxExists(domain: string, localPart: string): boolean {
+    if (this.bounceMailbox(domain, localPart)) return true;
     return this.domains.get(domain.toLowerCase())?.mailboxes.has(localPart.toLowerCase()) ?? false;
   }
 
   decide(address: string, clientMayRelay: boolean): RecipientDecision {
     const { localPart, domain } = splitAddress(address);
+    const bounces = this.bounceMailbox(domain, localPart);
+    if (bounces) return { action: 'accept-local', domain, localPart: bounces };
     const hosted = this.domains.get(domain);
     if (hosted) {
       const local = localPart.toLowerCase();

@@ -519,9 +519,12 @@ export class QueueManager {
     const hostname = this.d.config.smtp.hostname;
     const at = message.mailFrom.lastIndexOf('@');
     const domain = message.mailFrom.slice(at + 1).toLowerCase();
-    const localPart = message.mailFrom.slice(0, at).toLowerCase();
+    let localPart = message.mailFrom.slice(0, at).toLowerCase();
     let route: Recipient['route'] = 'relay';
-    if (this.d.recipients.isHosted(domain)) {
+    // A notice copy's return path: its report stays here, in the mailbox the notice worker reads.
+    const bounces = this.d.recipients.bounceMailbox(domain, localPart);
+    if (bounces) [route, localPart] = ['local', bounces];
+    else if (this.d.recipients.isHosted(domain)) {
       if (!this.d.recipients.mailboxExists(domain, localPart)) {
         this.d.log(`${message.id}: sender non-delivery notification not sent: <${message.mailFrom}> is not a mailbox here`);
         return;
