@@ -88,8 +88,16 @@ const schema = z.object({
   NOTICE_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   NOTICE_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
   NOTICE_MAX_HARD_BOUNCES: z.coerce.number().int().min(1).default(3),
+  /** Notices and confirmations are DKIM-signed (lib/smtp/dkim-key.ts); false turns signing off. */
+  DKIM_ENABLED: z.stringbool().default(true),
+  /** Unset: the domain notices come from (lib/site/mail-identity.ts noticeMailDomain()). */
   DKIM_DOMAIN: z.string().optional(),
-  DKIM_SELECTOR: z.string().optional(),
+  /** The DNS label of the key (`<selector>._domainkey.<domain>`); also names the generated key's file. */
+  DKIM_SELECTOR: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a DNS label such as tayori or tayori2027')
+    .default('tayori'),
+  /** Unset (and no DKIM_PRIVATE_KEY_FILE): a 2048-bit RSA key generated under DATA_DIR/dkim/ on first start. */
   DKIM_PRIVATE_KEY: z.string().optional(),
   DKIM_PRIVATE_KEY_FILE: z.string().optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

@@ -1,14 +1,17 @@
 import 'server-only';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { env } from '../env';
+import { noticeMailDomain } from '../site/mail-identity';
+import { dkimKey } from './dkim-key';
 import { SmtpSender, type DkimSettings } from './sender';
 import { nodemailerOptions, smtpClientSettings } from './url';
 
 // The SMTP clients of the site and the worker, configured from the environment: the fan-out's
 // sessions (sender.ts) and nodemailer's pooled transport for one-off mails (confirmations). Both
 // reach SMTP_URL as url.ts reads it: certificates verified, the bundled MTA's local submission
-// credential when SMTP_URL is the MTA on loopback; both sign with DKIM when it is configured.
+// credential when SMTP_URL is the MTA on loopback; both sign with the same DKIM key (dkim-key.ts),
+// unless DKIM_ENABLED=false.
 
 export function createTransport(maxConnections = env.NOTICE_WORKER_CONCURRENCY): Transporter {
   const dkim = dkimOptions();
@@ -24,12 +27,30 @@ export function createTransport(maxConnections = env.NOTICE_WORKER_CONCURRENCY):
   } as Parameters<typeof nodemailer.createTransport>[0]);
 }
 
+/** How mail is signed: the configured key, or the one generated under DATA_DIR on first use. */
 export function dkimOptions(): DkimSettings | null {
-  if (!env.DKIM_DOMAIN || !env.DKIM_SELECTOR) return null;
-  const privateKey = env.DKIM_PRIVATE_KEY ?? (env.DKIM_PRIVATE_KEY_FILE ? readFileSync(env.DKIM_PRIVATE_KEY_FILE, 'utf8') : null);
-  if (!privateKey) return null;
-  return { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey };
+  const key = dkimKey({
+    enabled: env.DKIM_ENABLED,
+    domain: env.DKIM_DOMAIN ?? noticeMailDomain(),
+    selector: env.DKIM_SELECTOR,
+    privateKey: env.DKIM_PRIVATE_KEY,
+    privateKeyFile: env.DKIM_PRIVATE_KEY_FILE,
+    dataDir: env.DATA_DIR,
+  });
+  if (!key) return null;
+  return { domainName: key.domainName, keySelector: key.keySelector, privateKey: createPrivateKey(key.privateKey), headerFieldNames: SIGNED_HEADERS };
 }
+
+// nodemailer's list (RFC 6376 5.4's, the List-* headers, List-Unsubscribe-Post as RFC 8058 asks)
+// plus Feedback-ID and Auto-Submitted: Gmail's feedback loop only trusts a Feedback-ID the
+// signature covers. Headers a message does not have are left out of h=.
+const SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
+  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+  'Feedback-ID', 'Auto-Submitted',
+].join(':');
 
 /** The fan-out's sender: `connections` SMTP sessions kept open to SMTP_URL. */
 export function createNoticeSender(connections = env.NOTICE_WORKER_CONCURRENCY): SmtpSender {
