@@ -77,8 +77,8 @@ async function sendOne(d: ClaimedDelivery, outbox: Outbox<NoticeCopyRow>, sender
     cache.set(
       d.noticeId,
       n && {
-        ja: prepareNotice({ subject: n.subjectJa, text: n.textJa, html: n.htmlJa }, 'ja'),
-        en: prepareNotice({ subject: n.subjectEn, text: n.textEn, html: n.htmlEn }, 'en'),
+        ja: prepareNotice({ subject: n.subjectJa, text: n.textJa, html: n.htmlJa }, 'ja', { id: n.id, kind: n.kind }),
+        en: prepareNotice({ subject: n.subjectEn, text: n.textEn, html: n.htmlEn }, 'en', { id: n.id, kind: n.kind }),
       },
     );
   }

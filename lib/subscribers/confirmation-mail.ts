@@ -28,8 +28,9 @@ export function alreadySubscribedMail(lang: Lang, manageUrl: string): MailConten
   if (lang === 'ja') {
     return {
       subject: `【ご案内】${siteName(lang)} 配信登録について`,
-      text: `このアドレスはすでに配信登録されています。配信内容の変更・停止は次のURLから行えます。\n${manageUrl}\n`,
-      html: `<p>このアドレスはすでに配信登録されています。</p><p><a href="${manageUrl}">配信内容の変更・停止</a></p>`,
+      // The same sentences in both parts: filters distrust an HTML part that says something else.
+      text: `このアドレスはすでに配信登録されています。\n\n配信内容の変更・停止は、次のURLから行えます。\n${manageUrl}\n`,
+      html: `<p>このアドレスはすでに配信登録されています。</p><p>配信内容の変更・停止は、次のURLから行えます。<br><a href="${manageUrl}">${manageUrl}</a></p>`,
     };
   }
   return {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { env } from '../env';
+import { env, type Env } from '../env';
 import { localePath, type Lang } from '../i18n/locales';
 import { noticeFromAddress } from '../site/mail-identity';
 import { siteUrl } from '../site/identity';
@@ -39,4 +39,13 @@ function linksWithToken(rawToken: string, subscriberId: string, lang: Lang): Sub
     oneClick: siteUrl(`/api/unsubscribe?token=${token}`),
     mailto: `mailto:${mailtoAddress}?subject=${encodeURIComponent(`unsubscribe ${subscriberId}`)}`,
   };
+}
+
+/**
+ * Gmail and Yahoo honour one-click unsubscribe (RFC 8058) only at an https URL: a site that is
+ * not on https sends notices whose List-Unsubscribe those providers will not offer.
+ */
+export function listUnsubscribeWarnings(settings: Pick<Env, 'SITE_URL'> = env): string[] {
+  if (new URL(settings.SITE_URL).protocol === 'https:') return [];
+  return [`SITE_URL is ${new URL(settings.SITE_URL).origin}, not https: the one-click unsubscribe link in every notice (List-Unsubscribe) is not https, and Gmail and Yahoo require it for bulk mail; set SITE_URL to the site's public https URL`];
 }

@@ -1,19 +1,64 @@
 import 'server-only';
-import { env } from '../../env';
+import { env, type Env } from '../../env';
 import type { Lang } from '../../i18n/locales';
 import { escapeAttr, wrapHtml, type MailContent } from '../../mime/content';
 import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime, type SharedHead } from '../../mime/message';
 import { siteName } from '../../site/identity';
-import { noticeFromAddress, noticeMailDomain } from '../../site/mail-identity';
-import type { SubscriberLinks } from '../../subscribers/links';
+import { mailIdentityWarnings, noticeFromAddress, noticeMailDomain } from '../../site/mail-identity';
+import { listUnsubscribeWarnings, type SubscriberLinks } from '../../subscribers/links';
 
 // A notice as each subscriber's copy: the notice's subject and bodies, a footer with the
-// subscriber's own links, the From/Reply-To and RFC 8058 unsubscribe headers. What every copy
-// shares is encoded once per notice and language (prepareNotice); each copy adds its own end.
+// subscriber's own links, and the headers large mailbox providers expect of a sender of bulk mail
+// (Gmail's and Yahoo's 2024 rules): From, Return-Path, Message-ID and List-Id all on the site's
+// domain, RFC 8058 one-click List-Unsubscribe, a Feedback-ID for their complaint loops. What every
+// copy shares is encoded once per notice and language (prepareNotice); each copy adds its own end.
 
 /** The right-hand side of Message-IDs: the From address's domain. */
 export function messageIdDomain(): string {
   return noticeMailDomain();
+}
+
+/** Which notice a copy belongs to, for the headers that name it. */
+export interface NoticeIdentity {
+  id: string;
+  /** One of NOTICE_KINDS (lib/notices/kinds.ts), as the notice row stores it. */
+  kind: string;
+}
+
+/**
+ * RFC 2919 List-Id: one list per site, `<notices.<domain>>`, described by the site's English name
+ * when that is plain ASCII (readable as it is to every filter and log), else "Tayori Status".
+ * Filters and providers group the notices by it; it never changes with the notice or language.
+ */
+export function noticeListId(settings: Pick<Env, 'SITE_URL' | 'NOTICE_FROM_ADDRESS' | 'SITE_NAME_EN'> = env): string {
+  const name = /^[\x20-\x7e]+$/.test(settings.SITE_NAME_EN) ? settings.SITE_NAME_EN.trim() : 'Tayori Status';
+  const phrase = /^[\w !#$%&'*+\-/=?^`{|}~]+$/.test(name) ? name : `"${name.replace(/["\\]/g, '\\$&')}"`;
+  return `${phrase} <notices.${noticeMailDomain(settings)}>`;
+}
+
+/**
+ * Feedback-ID as Gmail's feedback loop reads it, `a:b:c:SenderId` with the sender's own id last:
+ * the notice's kind and id, then "tayori" and the sending domain, so a complaint rate can be told
+ * apart per notice and per kind of mail.
+ */
+export function noticeFeedbackId(notice: NoticeIdentity): string {
+  return `${notice.kind}:${notice.id}:tayori:${noticeMailDomain()}`;
+}
+
+/**
+ * The envelope sender (Return-Path) of one copy: where its bounces and delay reports go. One
+ * function, so that the bounce handling can give each copy an address of its own.
+ */
+export function noticeEnvelopeSender(_copy: { to: string; messageId: string }): string {
+  return noticeFromAddress();
+}
+
+/**
+ * What the worker (and the site) should say at start about how notices will be received: an
+ * identity on localhost or an IP address, a List-Unsubscribe link that is not https.
+ */
+export function noticeSettingsWarnings(settings: Pick<Env, 'SITE_URL' | 'NOTICE_FROM_ADDRESS'> = env): string[] {
+  return [...mailIdentityWarnings(settings), ...listUnsubscribeWarnings(settings)];
 }
 
 const FOOTER = {
@@ -56,13 +101,21 @@ export interface PreparedNotice {
 }
 
 /** Encodes what every copy of a notice in one language shares, once. */
-export function prepareNotice(content: MailContent, lang: Lang): PreparedNotice {
+export function prepareNotice(content: MailContent, lang: Lang, notice: NoticeIdentity): PreparedNotice {
   const mime = prepareMime({
     fromName: siteName(lang),
     fromAddress: noticeFromAddress(),
     replyTo: env.NOTICE_REPLY_TO ?? noticeFromAddress(),
     subject: content.subject,
-    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
+    headers: {
+      'List-Id': noticeListId(),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Feedback-ID': noticeFeedbackId(notice),
+      // As mailing lists send: no vacation replies to a notice (with Auto-Submitted, RFC 3834), and
+      // SpamAssassin counts it in the notice's favour (MAILING_LIST_MULTI, spamassassin.test.ts).
+      Precedence: 'bulk',
+      'Auto-Submitted': 'auto-generated',
+    },
   });
   const bodies = noticeBodies(content, lang);
   return { lang, content, mime, bodies, textHead: encodeSharedHead(bodies.textHead), htmlHead: encodeSharedHead(bodies.htmlHead) };
@@ -81,5 +134,5 @@ export function noticeCopy(prepared: PreparedNotice, to: string, messageId: stri
     text: { head: prepared.textHead, tail: prepared.bodies.textTail(links) },
     html: { head: prepared.htmlHead, tail: prepared.bodies.htmlTail(links) },
   });
-  return { envelope: { from: noticeFromAddress(), to: [to] }, raw };
+  return { envelope: { from: noticeEnvelopeSender({ to, messageId }), to: [to] }, raw };
 }
