@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 // Every mail the site and the worker send, in both languages, scored by Debian's SpamAssassin with
 // its local rules only (no network tests), as a receiving provider's filter would see it leave:
 // the notices built by the worker's own functions with each copy's headers, the confirmations
-// composed by nodemailer exactly as the site's transport sends them. A rule that hits is fixed in
-// the message, never here.
+// composed by nodemailer as the site's transport sends them, both DKIM-signed as by default
+// (lib/smtp/transport.ts). A rule that hits is fixed in the message, never here.
 
 // The site's settings before any module reads them (lib/env.ts parses process.env once, on import).
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tayori-sa-'));
@@ -30,6 +30,7 @@ const { subscriberLinks } = await import('../../subscribers/links');
 const { composeDirectMail } = await import('../../mime/direct-mail');
 const { confirmationMail, alreadySubscribedMail } = await import('../../subscribers/confirmation-mail');
 const { NOTICE_KINDS } = await import('../kinds');
+const { dkimOptions } = await import('../../smtp/transport');
 
 const SPAMASSASSIN = '/usr/bin/spamassassin';
 const MAX_SCORE = 1.0;
@@ -50,8 +51,17 @@ interface Sample {
   raw: string;
 }
 
-function incidentMails(): Sample[] {
-  return (['incident_opened', 'incident_update', 'incident_resolved', 'incident_report'] as const).flatMap((kind) => {
+/** Signs as lib/smtp/sender.ts and the site's transport do: nodemailer's DKIM with the default key. */
+const dkim = dkimOptions();
+const signer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', ...(dkim ? { dkim } : {}) });
+
+async function sent(message: Parameters<typeof signer.sendMail>[0]): Promise<string> {
+  const info = await signer.sendMail(message);
+  return (info.message as Buffer).toString('utf8');
+}
+
+async function incidentMails(): Promise<Sample[]> {
+  const copies = (['incident_opened', 'incident_update', 'incident_resolved', 'incident_report'] as const).flatMap((kind) => {
     const rendered = renderIncidentNotices(kind, {
       slug: '2026-12-06-mail-delay',
       titleJa: 'メール受信の遅延',
@@ -68,13 +78,14 @@ function incidentMails(): Sample[] {
       reportJa: report('2014-12-02-mail-delay.md'),
       reportEn: report('2014-12-02-mail-delay.en.md'),
     });
-    return (['ja', 'en'] as const).map((lang) => ({ kind, lang, raw: workerCopy(kind, rendered[lang], lang) }));
+    return (['ja', 'en'] as const).map(async (lang) => ({ kind, lang, raw: await workerCopy(kind, rendered[lang], lang) }));
   });
+  return Promise.all(copies);
 }
 
-function maintenanceMails(): Sample[] {
-  return (['maintenance_announced', 'maintenance_started', 'maintenance_completed'] as const).flatMap((kind) =>
-    (['ja', 'en'] as const).map((lang) => {
+async function maintenanceMails(): Promise<Sample[]> {
+  const copies = (['maintenance_announced', 'maintenance_started', 'maintenance_completed'] as const).flatMap((kind) =>
+    (['ja', 'en'] as const).map(async (lang) => {
       const rendered = renderMaintenanceNotice(
         {
           kind,
@@ -91,23 +102,24 @@ function maintenanceMails(): Sample[] {
         lang,
         'Asia/Tokyo',
       );
-      return { kind, lang, raw: workerCopy(kind, rendered, lang) };
+      return { kind, lang, raw: await workerCopy(kind, rendered, lang) };
     }),
   );
+  return Promise.all(copies);
 }
 
 /** A copy as lib/notices/worker.ts builds it: the prepared notice, the subscriber's links and Message-ID. */
-function workerCopy(kind: string, content: { subject: string; text: string; html: string }, lang: 'ja' | 'en'): string {
+async function workerCopy(kind: string, content: { subject: string; text: string; html: string }, lang: 'ja' | 'en'): Promise<string> {
   const noticeId = 'cmiu3k7x20001qz8l5d0f9h2a';
   const subscriberId = 'cmiu3k7x20002qz8lb1c4r6ne';
   const messageId = `<${noticeId}.${subscriberId}@${messageIdDomain()}>`;
   const prepared = prepareNotice(content, lang, { id: noticeId, kind });
-  return noticeCopy(prepared, `customer-${lang}@example.ne.jp`, messageId, subscriberLinks(subscriberId, 1, lang)).raw;
+  const copy = noticeCopy(prepared, `customer-${lang}@example.ne.jp`, messageId, subscriberLinks(subscriberId, 1, lang));
+  return sent({ envelope: copy.envelope, raw: copy.raw });
 }
 
 /** The subscribe form's two mails, through nodemailer as lib/smtp/transport.ts sends them. */
 async function subscriptionMails(): Promise<Sample[]> {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const samples: Sample[] = [];
   for (const lang of ['ja', 'en'] as const) {
     const to = `customer-${lang}@example.ne.jp`;
@@ -115,8 +127,7 @@ async function subscriptionMails(): Promise<Sample[]> {
       ['confirmation', confirmationMail(lang, 'Jx1c9KpQ2vR7tL0mZ8aB4nW6yE3sD5fG1hU7iO2pA9k')],
       ['already_subscribed', alreadySubscribedMail(lang, `https://status.example.jp${lang === 'en' ? '/en' : ''}/subscriptions/manage?token=abc`)],
     ] as const) {
-      const info = await composer.sendMail(composeDirectMail(content, lang, to));
-      samples.push({ kind, lang, raw: (info.message as Buffer).toString('utf8') });
+      samples.push({ kind, lang, raw: await sent(composeDirectMail(content, lang, to)) });
     }
   }
   return samples;
@@ -159,7 +170,9 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe.skipIf(!existsSync(SPAMASSASSIN))('SpamAssassin (local rules, no network tests)', () => {
   it(`scores every notice kind and the subscription mails, in Japanese and English, at or below ${MAX_SCORE}`, { timeout: 90_000 }, async () => {
-    const samples = [...incidentMails(), ...maintenanceMails(), ...(await subscriptionMails())];
+    const samples = [...(await incidentMails()), ...(await maintenanceMails()), ...(await subscriptionMails())];
+    // Signed as a default install signs.
+    expect(samples.every((s) => /^DKIM-Signature: .*d=status\.example\.jp/m.test(s.raw))).toBe(true);
     // Every kind the worker can send is here.
     for (const kind of NOTICE_KINDS) expect(samples.filter((s) => s.kind === kind).map((s) => s.lang)).toEqual(['ja', 'en']);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tayori-sa-mail-'));
