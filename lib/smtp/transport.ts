@@ -3,7 +3,7 @@ import { createPrivateKey } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { env } from '../env';
 import { noticeMailDomain } from '../site/mail-identity';
-import { dkimKey } from './dkim-key';
+import { dkimKey, type DkimKey } from './dkim-key';
 import { SmtpSender, type DkimSettings } from './sender';
 import { nodemailerOptions, smtpClientSettings } from './url';
 
@@ -27,16 +27,24 @@ export function createTransport(maxConnections = env.NOTICE_WORKER_CONCURRENCY):
   } as Parameters<typeof nodemailer.createTransport>[0]);
 }
 
-/** How mail is signed: the configured key, or the one generated under DATA_DIR on first use. */
+/** The configured DKIM key, or the one generated under DATA_DIR on first use; null when signing is off. */
+export function configuredDkimKey(log?: (line: string) => void): DkimKey | null {
+  return dkimKey(
+    {
+      enabled: env.DKIM_ENABLED,
+      domain: env.DKIM_DOMAIN ?? noticeMailDomain(),
+      selector: env.DKIM_SELECTOR,
+      privateKey: env.DKIM_PRIVATE_KEY,
+      privateKeyFile: env.DKIM_PRIVATE_KEY_FILE,
+      dataDir: env.DATA_DIR,
+    },
+    log,
+  );
+}
+
+/** How the site's and the worker's mail is signed. */
 export function dkimOptions(): DkimSettings | null {
-  const key = dkimKey({
-    enabled: env.DKIM_ENABLED,
-    domain: env.DKIM_DOMAIN ?? noticeMailDomain(),
-    selector: env.DKIM_SELECTOR,
-    privateKey: env.DKIM_PRIVATE_KEY,
-    privateKeyFile: env.DKIM_PRIVATE_KEY_FILE,
-    dataDir: env.DATA_DIR,
-  });
+  const key = configuredDkimKey();
   if (!key) return null;
   return { domainName: key.domainName, keySelector: key.keySelector, privateKey: createPrivateKey(key.privateKey), headerFieldNames: SIGNED_HEADERS };
 }
