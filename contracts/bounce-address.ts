@@ -1,22 +1,36 @@
-// The return path of a notice copy (VERP): bounces+<delivery id>.<signature>@<the notices' domain>.
-// The notice worker builds it (lib/notices/bounces/verp.ts, which signs it); the bundled MTA keeps
-// every "bounces" address at that domain for itself (mta/policy/recipient-policy.ts), so that
-// the reports remote servers send back, and the MTA's own, land in one mailbox the worker reads.
+// The return path of a notice copy (VERP): bounces+<subscriber id>.<notice tag>.<signature>@<the
+// notices' domain>, where the notice tag is the end of the notice's id and the signature an HMAC of
+// both ids: together they name one delivery (a notice and a subscriber) and nobody outside can make
+// one up. The full delivery id (two ids of 25 characters) would not fit the 64 octets RFC 5321
+// allows a local part; this does (57). The notice worker builds and checks it
+// (lib/notices/bounces/verp.ts); the bundled MTA keeps every "bounces" address at that domain for
+// itself (mta/policy/recipient-policy.ts), so that the reports remote servers send back, and the
+// MTA's own, land in one mailbox the worker reads.
 
 /** The mailbox that receives the bounces. */
 export const BOUNCE_MAILBOX = 'bounces';
 
-/** Delivery ids are cuids (lower-case letters and digits); signatures lower-case hex, as some MTAs lower-case local parts. */
-const VERP_LOCAL_PART = /^bounces\+([a-z0-9]{1,40})\.([0-9a-f]{16})$/;
+/** How many characters of the notice's id the return path carries. */
+export const NOTICE_TAG_LENGTH = 6;
 
-export function verpLocalPart(deliveryId: string, signature: string): string {
-  return `${BOUNCE_MAILBOX}+${deliveryId}.${signature}`;
+// Ids are cuids (lower-case letters and digits), the signature lower-case hex: some MTAs lower-case local parts.
+const VERP_LOCAL_PART = /^bounces\+([a-z0-9]{1,40})\.([a-z0-9]{1,12})\.([0-9a-f]{16})$/;
+
+export interface VerpParts {
+  subscriberId: string;
+  /** The last NOTICE_TAG_LENGTH characters of the notice's id. */
+  noticeTag: string;
+  signature: string;
 }
 
-/** The delivery id and signature a VERP local part carries; null for anything else. Compared without case. */
-export function parseVerpLocalPart(localPart: string): { deliveryId: string; signature: string } | null {
+export function verpLocalPart(subscriberId: string, noticeId: string, signature: string): string {
+  return `${BOUNCE_MAILBOX}+${subscriberId}.${noticeId.slice(-NOTICE_TAG_LENGTH)}.${signature}`;
+}
+
+/** What a VERP local part carries; null for anything else. Compared without case. */
+export function parseVerpLocalPart(localPart: string): VerpParts | null {
   const match = VERP_LOCAL_PART.exec(localPart.toLowerCase());
-  return match ? { deliveryId: match[1]!, signature: match[2]! } : null;
+  return match ? { subscriberId: match[1]!, noticeTag: match[2]!, signature: match[3]! } : null;
 }
 
 /** "bounces" itself or "bounces+<anything>" (RFC 5233 subaddressing): every address the bounce mailbox takes. */

@@ -88,6 +88,13 @@ const schema = z.object({
   NOTICE_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   NOTICE_RETRY_BASE_SECONDS: z.coerce.number().min(0).default(60),
   NOTICE_MAX_HARD_BOUNCES: z.coerce.number().int().min(1).default(3),
+  /**
+   * Where bounces and complaints to the notices' return paths are read (lib/notices/bounces):
+   * imap(s)://user:password@host:port when notices go out through another relay; unset, the bundled
+   * MTA's Maildir for bounces@<the notices' domain> under DATA_DIR.
+   */
+  BOUNCE_MAILBOX_URL: z.url().refine((u) => /^imaps?:/.test(u), 'must be an imap:// or imaps:// URL').optional(),
+  BOUNCE_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
   /** Notices and confirmations are DKIM-signed (lib/smtp/dkim-key.ts); false turns signing off. */
   DKIM_ENABLED: z.stringbool().default(true),
   /** Unset: the domain notices come from (lib/site/mail-identity.ts noticeMailDomain()). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 import { isLoopbackHost } from '../smtp/url';
-import { CANARY_HEADER, type CanaryArrival, type CanaryMailbox } from './mailbox';
+import { CANARY_HEADER, type CanaryArrival, type CanaryMailbox, type MailboxMessage, type MessageMailbox } from './mailbox';
 
 // The canary's mailbox read over IMAP, for fleets whose mail system is not the bundled MTA (Postfix +
 // Dovecot and the like). Read from CANARY_MAILBOX_URL:
@@ -25,41 +25,41 @@ export interface ImapMailboxSettings {
   auth: { user: string; pass: string };
 }
 
-/** Parses CANARY_MAILBOX_URL. Its errors never contain the password. */
-export function imapMailboxSettings(url: string): ImapMailboxSettings {
+/** Parses CANARY_MAILBOX_URL (or `setting`, another mailbox's URL). Its errors never contain the password. */
+export function imapMailboxSettings(url: string, setting = SETTING): ImapMailboxSettings {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new Error(`${SETTING}: not a URL; expected imap://user:password@host:port or imaps://user:password@host:port`);
+    throw new Error(`${setting}: not a URL; expected imap://user:password@host:port or imaps://user:password@host:port`);
   }
   if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') {
-    throw new Error(`${SETTING}: the scheme must be imap:// or imaps://`);
+    throw new Error(`${setting}: the scheme must be imap:// or imaps://`);
   }
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (!host) throw new Error(`${SETTING}: names no host; expected ${u.protocol}//user:password@host:port`);
+  if (!host) throw new Error(`${setting}: names no host; expected ${u.protocol}//user:password@host:port`);
   let user: string;
   let pass: string;
   try {
     user = decodeURIComponent(u.username);
     pass = decodeURIComponent(u.password);
   } catch {
-    throw new Error(`${SETTING}: the user or the password is not valid percent-encoding (write "@" as %40, ":" as %3A, "%" as %25)`);
+    throw new Error(`${setting}: the user or the password is not valid percent-encoding (write "@" as %40, ":" as %3A, "%" as %25)`);
   }
-  if (!user || !pass) throw new Error(`${SETTING}: needs the mailbox's user and password, as ${u.protocol}//user:password@${u.host}`);
-  if (u.pathname && u.pathname !== '/') throw new Error(`${SETTING}: takes no path (the canary reads INBOX and the Junk folder); a "/", "?" or "#" in the password is written %2F, %3F, %23`);
+  if (!user || !pass) throw new Error(`${setting}: needs the mailbox's user and password, as ${u.protocol}//user:password@${u.host}`);
+  if (u.pathname && u.pathname !== '/') throw new Error(`${setting}: takes no path (the canary reads INBOX and the Junk folder); a "/", "?" or "#" in the password is written %2F, %3F, %23`);
   for (const key of u.searchParams.keys()) {
-    if (key !== 'tls_verify' && key !== 'tls_ca') throw new Error(`${SETTING}: unknown option ${key} (known: tls_verify, tls_ca)`);
+    if (key !== 'tls_verify' && key !== 'tls_ca') throw new Error(`${setting}: unknown option ${key} (known: tls_verify, tls_ca)`);
   }
   const verify = u.searchParams.get('tls_verify');
-  if (verify !== null && verify !== 'true' && verify !== 'false') throw new Error(`${SETTING}: tls_verify must be true or false`);
+  if (verify !== null && verify !== 'true' && verify !== 'false') throw new Error(`${setting}: tls_verify must be true or false`);
   const caFile = u.searchParams.get('tls_ca');
   let ca: string | undefined;
   if (caFile) {
     try {
       ca = readFileSync(caFile, 'utf8');
     } catch (error) {
-      throw new Error(`${SETTING}: cannot read the CA file tls_ca=${caFile}: ${(error as Error).message}`);
+      throw new Error(`${setting}: cannot read the CA file tls_ca=${caFile}: ${(error as Error).message}`);
     }
   }
   const secure = u.protocol === 'imaps:';
@@ -115,12 +115,13 @@ export function canaryToken(headers: Buffer | string | undefined): string | null
   return null;
 }
 
-export function createImapMailbox(url: string): CanaryMailbox {
-  const settings = imapMailboxSettings(url);
+/** One IMAP session kept between calls, shared by the canary's reader and the message reader. */
+function imapSession(url: string, setting: string, what: string) {
+  const settings = imapMailboxSettings(url, setting);
   const where = safeLocation(settings);
   let client: ImapFlow | null = null;
 
-  const fail = (error: unknown): Error => new Error(`canary mailbox ${where}: ${redact(describe(error), settings.auth.pass)}`);
+  const fail = (error: unknown): Error => new Error(`${what} ${where}: ${redact(describe(error), settings.auth.pass)}`);
 
   // One connection kept between calls (the canary reads every minute); a new one after any error,
   // since an ImapFlow instance cannot connect twice.
@@ -166,6 +167,46 @@ export function createImapMailbox(url: string): CanaryMailbox {
     return folders.find((f) => /^(junk|spam)$/i.test(f.path))?.path ?? null;
   }
 
+  async function logout(): Promise<void> {
+    const old = client;
+    client = null;
+    if (!old) return;
+    try {
+      await old.logout();
+    } catch {
+      old.close();
+    }
+  }
+
+  // One call at a time: two overlapping calls would each open a connection when there is none, and
+  // one of them would never be closed.
+  let previous: Promise<unknown> = Promise.resolve();
+  const serially = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = previous.then(run, run);
+    previous = next.catch(() => {});
+    return next;
+  };
+
+  /** `read` on INBOX and then the Junk folder, if any; any error drops the connection and is thrown without the password. */
+  async function eachFolder<T>(read: (imap: ImapFlow, folder: string, junk: boolean) => Promise<T[]>): Promise<T[]> {
+    try {
+      const imap = await connection();
+      const found = await read(imap, 'INBOX', false);
+      const junk = await junkFolder(imap);
+      if (junk && junk.toUpperCase() !== 'INBOX') found.push(...(await read(imap, junk, true)));
+      return found;
+    } catch (error) {
+      drop();
+      throw fail(error);
+    }
+  }
+
+  return { eachFolder, serially, close: () => serially(logout) };
+}
+
+export function createImapMailbox(url: string): CanaryMailbox {
+  const session = imapSession(url, SETTING, 'canary mailbox');
+
   async function collectFrom(imap: ImapFlow, folder: string, junk: boolean): Promise<CanaryArrival[]> {
     const lock = await imap.getMailboxLock(folder);
     try {
@@ -190,41 +231,47 @@ export function createImapMailbox(url: string): CanaryMailbox {
     }
   }
 
-  async function collectAll(): Promise<CanaryArrival[]> {
-    try {
-      const imap = await connection();
-      const arrivals = await collectFrom(imap, 'INBOX', false);
-      const junk = await junkFolder(imap);
-      if (junk && junk.toUpperCase() !== 'INBOX') arrivals.push(...(await collectFrom(imap, junk, true)));
-      return arrivals;
-    } catch (error) {
-      drop();
-      throw fail(error);
-    }
-  }
-
-  async function logout(): Promise<void> {
-    const old = client;
-    client = null;
-    if (!old) return;
-    try {
-      await old.logout();
-    } catch {
-      old.close();
-    }
-  }
-
-  // One call at a time: two overlapping calls would each open a connection when there is none, and
-  // one of them would never be closed.
-  let previous: Promise<unknown> = Promise.resolve();
-  const serially = <T>(run: () => Promise<T>): Promise<T> => {
-    const next = previous.then(run, run);
-    previous = next.catch(() => {});
-    return next;
+  return {
+    collect: () => session.serially(() => session.eachFolder(collectFrom)),
+    close: session.close,
   };
+}
+
+/**
+ * Every message of an IMAP mailbox (INBOX and Junk), each deleted once handled: the bounce
+ * mailbox when notices go out through another relay. `setting` names the URL's variable in errors.
+ */
+export function createImapMessageMailbox(url: string, setting: string): MessageMailbox {
+  const session = imapSession(url, setting, 'mailbox');
+
+  async function drainFolder(imap: ImapFlow, folder: string, junk: boolean, handle: (m: MailboxMessage) => Promise<void>): Promise<number[]> {
+    const lock = await imap.getMailboxLock(folder);
+    const handled: number[] = [];
+    try {
+      const uids = await imap.search({ all: true }, { uid: true });
+      if (!uids || uids.length === 0) return [];
+      // Fetched first, handled afterwards: no other IMAP command may run while a FETCH streams.
+      const messages: { uid: number; message: MailboxMessage }[] = [];
+      for await (const m of imap.fetch(uids, { uid: true, internalDate: true, source: true }, { uid: true })) {
+        if (m.source) messages.push({ uid: m.uid, message: { raw: m.source, arrivedAt: new Date(m.internalDate ?? Date.now()), junk } });
+      }
+      try {
+        for (const { uid, message } of messages) {
+          await handle(message);
+          handled.push(uid);
+        }
+      } finally {
+        // Only what was handled, even when a later message's handling failed.
+        if (handled.length > 0 && !(await imap.messageDelete(handled, { uid: true }))) throw new Error(`could not delete the handled messages in ${folder}`);
+      }
+      return handled;
+    } finally {
+      lock.release();
+    }
+  }
 
   return {
-    collect: () => serially(collectAll),
-    close: () => serially(logout),
+    drain: (handle) => session.serially(async () => (await session.eachFolder((imap, folder, junk) => drainFolder(imap, folder, junk, handle))).length),
+    close: session.close,
   };
 }

@@ -26,3 +26,25 @@ export interface CanaryMailbox {
   /** Releases a connection, if the mailbox keeps one. */
   close(): Promise<void>;
 }
+
+/** A whole message taken from a mailbox (the bounce mailbox's reports, lib/notices/bounces). */
+export interface MailboxMessage {
+  raw: Buffer;
+  /** When the message reached the mailbox, as the mailbox recorded it. */
+  arrivedAt: Date;
+  junk: boolean;
+}
+
+/**
+ * A mailbox read message by message, each removed only once it has been handled: the same
+ * Maildir and IMAP readers as the canary's, for every message rather than the canary's alone.
+ */
+export interface MessageMailbox {
+  /**
+   * Hands every message in INBOX and Junk to `handle`, one at a time, and removes each once
+   * `handle` has resolved; when `handle` throws, that message stays and the error is thrown.
+   * Returns how many messages were handled. Throws when the mailbox cannot be read.
+   */
+  drain(handle: (message: MailboxMessage) => Promise<void>): Promise<number>;
+  close(): Promise<void>;
+}

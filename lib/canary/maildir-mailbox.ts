@@ -1,6 +1,6 @@
-import { open, readdir, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { CANARY_HEADER, type CanaryArrival, type CanaryMailbox } from './mailbox';
+import { CANARY_HEADER, type CanaryArrival, type CanaryMailbox, type MessageMailbox } from './mailbox';
 
 // The canary's mailbox at the bundled MTA: its Maildir under the data directory the worker shares
 // with the MTA (mta/deliver/maildir.ts writes it). A message is in the mailbox once it is in new/
@@ -13,11 +13,45 @@ export function maildirPath(mailRoot: string, address: string): string {
   return path.join(mailRoot, domain, localPart);
 }
 
-export function createMaildirMailbox(dir: string): CanaryMailbox {
-  const folders: { dir: string; junk: boolean }[] = [
+/** INBOX and the Maildir++ Junk folder the MTA files spam in. */
+function maildirFolders(dir: string): { dir: string; junk: boolean }[] {
+  return [
     { dir, junk: false },
     { dir: path.join(dir, '.Junk'), junk: true },
   ];
+}
+
+/** Every message of a Maildir (new/ and cur/, INBOX and Junk), each deleted once handled. */
+export function createMaildirMessageMailbox(dir: string): MessageMailbox {
+  return {
+    async drain(handle) {
+      let handled = 0;
+      for (const folder of maildirFolders(dir)) {
+        for (const sub of ['new', 'cur']) {
+          const subdir = path.join(folder.dir, sub);
+          for (const name of (await listOrEmpty(subdir)).sort()) {
+            const file = path.join(subdir, name);
+            const read = await Promise.all([readFile(file), stat(file)]).catch((error: NodeJS.ErrnoException) => {
+              // Moved or removed meanwhile (a mail client, another reader): not ours to handle now.
+              if (error.code === 'ENOENT') return null;
+              throw error;
+            });
+            if (!read) continue;
+            const [raw, { mtime }] = read;
+            await handle({ raw, arrivedAt: mtime, junk: folder.junk });
+            await unlink(file);
+            handled++;
+          }
+        }
+      }
+      return handled;
+    },
+    async close() {},
+  };
+}
+
+export function createMaildirMailbox(dir: string): CanaryMailbox {
+  const folders = maildirFolders(dir);
   return {
     async collect() {
       const found: CanaryArrival[] = [];

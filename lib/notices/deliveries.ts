@@ -55,9 +55,30 @@ export function openNoticeOutbox(): Outbox<NoticeCopyRow> {
   );
 }
 
-/** A 5xx for one of their copies: after NOTICE_MAX_HARD_BOUNCES in a row the subscriber is paused, and their queued copies skipped. */
-export async function recordHardBounce(subscriberId: string) {
-  const subscriber = await db.subscriber.update({ where: { id: subscriberId }, data: { hardBounces: { increment: 1 } } });
+/**
+ * A copy refused for good: a 5xx at SMTP time, or a report that came back later
+ * (lib/notices/bounces). When the subscriber's latest NOTICE_MAX_HARD_BOUNCES copies have all
+ * bounced, they are paused and their queued copies skipped. Counted over their latest copies, not
+ * as a running count, since a relay's bounce arrives after the copy was counted as sent: a copy
+ * sent later that has not bounced ends the run, a late report of an older copy does not restart it.
+ */
+export async function recordHardBounce(subscriberId: string, deliveryId: string, diagnostic: string, at = new Date()) {
+  await db.noticeDelivery.update({ where: { id: deliveryId }, data: { bounceKind: 'hard', bouncedAt: at, bounceDiagnostic: diagnostic.slice(0, 500) } });
+  await pauseAfterHardBounces(subscriberId);
+}
+
+/** Pauses the subscriber when their latest copies all bounced (see recordHardBounce); keeps Subscriber.hardBounces at the length of the run. */
+export async function pauseAfterHardBounces(subscriberId: string) {
+  const latest = await db.noticeDelivery.findMany({
+    // Copies that left (or were refused): not the ones still queued or skipped.
+    where: { subscriberId, OR: [{ sentAt: { not: null } }, { bounceKind: { not: null } }] },
+    orderBy: { createdAt: 'desc' },
+    take: env.NOTICE_MAX_HARD_BOUNCES,
+    select: { bounceKind: true },
+  });
+  const run = latest.findIndex((d) => d.bounceKind !== 'hard');
+  const hardBounces = run === -1 ? latest.length : run;
+  const subscriber = await db.subscriber.update({ where: { id: subscriberId }, data: { hardBounces } });
   if (subscriber.hardBounces >= env.NOTICE_MAX_HARD_BOUNCES && subscriber.status === 'active') {
     await db.$transaction([
       db.subscriber.update({ where: { id: subscriber.id }, data: { status: 'paused' } }),

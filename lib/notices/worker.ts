@@ -10,6 +10,7 @@ import type { SmtpSender } from '../smtp/sender';
 import { createNoticeSender } from '../smtp/transport';
 import { subscriberLinks } from '../subscribers/links';
 import { deliverWebhooks } from '../webhooks/deliver';
+import { verpSender } from './bounces/verp';
 import { loadNotice, openNoticeOutbox, recordHardBounce, type ClaimedDelivery, type NoticeCopyRow } from './deliveries';
 import { noticeCopy, prepareNotice, type PreparedNotice } from './render/notice-mail';
 
@@ -88,7 +89,9 @@ async function sendOne(d: ClaimedDelivery, outbox: Outbox<NoticeCopyRow>, sender
   const copy = noticeCopy(prepared[lang], d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
   let handedOver = false;
   try {
-    await sender.send(copy.envelope, copy.raw, async () => {
+    // The return path names this delivery (VERP), so what comes back for it is applied to it.
+    const envelope = { ...copy.envelope, from: verpSender(d.subscriber.id, d.noticeId) };
+    await sender.send(envelope, copy.raw, async () => {
       if (!(await outbox.handOver(d))) throw new Error('lease lost: another worker owns this copy');
       handedOver = true;
     });
@@ -102,7 +105,7 @@ async function sendOne(d: ClaimedDelivery, outbox: Outbox<NoticeCopyRow>, sender
     const reason = e.message ?? String(error);
     if (!e.responseCode || e.responseCode < 500) return outbox.failTemporarily(d, reason);
     // A 5xx: this copy fails, and it counts against the subscriber.
-    if (await outbox.failPermanently(d, reason)) await recordHardBounce(d.subscriber.id);
+    if (await outbox.failPermanently(d, reason)) await recordHardBounce(d.subscriber.id, d.id, reason);
     return;
   }
   // Not awaited: the row is "finishing" already, which a restart counts as sent.
