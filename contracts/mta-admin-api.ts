@@ -70,6 +70,23 @@ export const queuedMessage = z.object({
   lane: z.enum(['submission', 'standard']).optional(),
 });
 
+/**
+ * One destination of the outbound relay (docs/mta.md, "Per-destination limits"): the smarthost's or a
+ * transport map entry's host:port, else a recipient domain.
+ */
+export const relayDestination = z.object({
+  destination: z.string(),
+  /** deliveries in flight */
+  active: count,
+  /** messages waiting for it to take them (busy, rate delay or held) */
+  waiting: count,
+  consecutive_failures: count,
+  /** while held: when it is tried again */
+  held_until: isoTime.nullable(),
+  /** after a hold, until a delivery succeeds: one delivery at a time */
+  probing: z.boolean(),
+});
+
 /** A message held in the quarantine (a virus) or kept as refused spam. */
 const heldMessage = z.object({
   id: queueId,
@@ -190,6 +207,8 @@ export const mtaAdminApi = {
       messages: z.array(queuedMessage),
       quarantined: z.array(heldMessage),
       refused_as_spam: z.array(heldMessage),
+      /** Busiest first. Absent from MTAs older than the per-destination limits. */
+      destinations: z.array(relayDestination).optional(),
     }),
     success: [200],
   }),

@@ -17,6 +17,24 @@ describe('MTA configuration', () => {
     expect(c.delivery.relayUrl).toBeUndefined();
   });
 
+  it('limits relayed mail per destination by default, as Postfix does, with no transport map', () => {
+    const c = loadConfig({});
+    expect(c.delivery.destinations).toEqual({ concurrency: 20, rateDelayMs: 0, failureLimit: 5, backoffMs: 300_000 });
+    expect(c.delivery.connectionReuseLimit).toBe(100);
+    expect(c.delivery.transportMap).toEqual({});
+  });
+
+  it('reads MTA_TRANSPORT_MAP as domain=smtp://host:port entries and names it when an entry is bad', () => {
+    expect(loadConfig({ MTA_TRANSPORT_MAP: ' Gmail.test=smtp://127.0.0.1:2601 , yahoo.test=smtps://mx.yahoo.test:465' }).delivery.transportMap).toEqual({
+      'gmail.test': 'smtp://127.0.0.1:2601',
+      'yahoo.test': 'smtps://mx.yahoo.test:465',
+    });
+    for (const bad of ['gmail.test', 'gmail.test=http://x', '=smtp://127.0.0.1:25', 'gmail.test=smtp://']) {
+      expect(() => loadConfig({ MTA_TRANSPORT_MAP: bad }), bad).toThrow(/MTA_TRANSPORT_MAP/);
+    }
+    expect(() => loadConfig({ MTA_DESTINATION_CONCURRENCY: '0' })).toThrow(/MTA_DESTINATION_CONCURRENCY/);
+  });
+
   it('pushes rollups to the site started next to it unless SITE_URL says otherwise', () => {
     expect(loadConfig({ PORT: '3100', HOST: '0.0.0.0' }).site.url).toBe('http://127.0.0.1:3100');
     expect(loadConfig({ PORT: '3100', SITE_URL: 'https://status.example.jp/' }).site.url).toBe('https://status.example.jp');

@@ -118,6 +118,38 @@ const envSchema = z.object({
   // while no known sender's mail waits (default: twice MTA_SCAN_AUTO_BYPASS_AGE_S).
   MTA_SCAN_AUTO_BYPASS_UNKNOWN_AGE_S: z.coerce.number().positive().optional(),
   MTA_DELIVERY_CONCURRENCY: positiveInt.default(32),
+  // Per destination (the smarthost, a transport map's host, or a recipient domain's MX), like Postfix's
+  // default_destination_concurrency_limit, default_destination_rate_delay, smtp_connection_reuse_count_limit.
+  MTA_DESTINATION_CONCURRENCY: positiveInt.default(20),
+  MTA_DESTINATION_RATE_DELAY_MS: nonNegativeInt.default(0),
+  MTA_CONNECTION_REUSE_LIMIT: positiveInt.default(100),
+  // A destination failing this many deliveries in a row (421, 4xx, no connection) is held with all its mail.
+  MTA_DESTINATION_FAILURE_LIMIT: positiveInt.default(5),
+  MTA_DESTINATION_BACKOFF_S: z.coerce.number().positive().default(300),
+  // domain=smtp://host:port,… (Postfix's transport_maps): these domains' mail goes there, not to the smarthost or MX.
+  MTA_TRANSPORT_MAP: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const map: Record<string, string> = {};
+      for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const at = entry.indexOf('=');
+        const domain = entry.slice(0, at).trim().toLowerCase();
+        const target = entry.slice(at + 1).trim();
+        let url: URL | undefined;
+        try {
+          url = new URL(target);
+        } catch {
+          url = undefined;
+        }
+        if (at <= 0 || !/^[a-z0-9.-]+$/.test(domain) || !url?.hostname || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not domain=smtp://host:port` });
+          return z.NEVER;
+        }
+        map[domain] = target;
+      }
+      return map;
+    }),
   MTA_BACKOFF_MIN_S: z.coerce.number().positive().default(300),
   MTA_BACKOFF_MAX_S: z.coerce.number().positive().default(4000),
   MTA_MAX_QUEUE_LIFETIME_S: z.coerce.number().positive().default(5 * 24 * 3600),
@@ -243,6 +275,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     delivery: {
       relayUrl: e.SMTP_RELAY_URL,
       concurrency: e.MTA_DELIVERY_CONCURRENCY,
+      destinations: {
+        concurrency: e.MTA_DESTINATION_CONCURRENCY,
+        rateDelayMs: e.MTA_DESTINATION_RATE_DELAY_MS,
+        failureLimit: e.MTA_DESTINATION_FAILURE_LIMIT,
+        backoffMs: e.MTA_DESTINATION_BACKOFF_S * 1000,
+      },
+      connectionReuseLimit: e.MTA_CONNECTION_REUSE_LIMIT,
+      transportMap: e.MTA_TRANSPORT_MAP,
       backoffMinMs: e.MTA_BACKOFF_MIN_S * 1000,
       backoffMaxMs: e.MTA_BACKOFF_MAX_S * 1000,
       maxQueueLifetimeMs: e.MTA_MAX_QUEUE_LIFETIME_S * 1000,

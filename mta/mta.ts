@@ -91,7 +91,12 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
   const reputationStore = config.scan.reputation.enabled ? new ReputationStore(store.db, config.scan.reputation) : undefined;
   const reputation = reputationStore ? new SenderReputation(reputationStore, reputationCounters(metrics.registry, () => reputationStore.size)) : undefined;
   reputation?.start();
-  const relay = new Relay(config.delivery.relayUrl, config.smtp.hostname, config.delivery.concurrency);
+  const relay = new Relay(config.smtp.hostname, {
+    relayUrl: config.delivery.relayUrl,
+    destinationConcurrency: config.delivery.destinations.concurrency,
+    connectionReuseLimit: config.delivery.connectionReuseLimit,
+    transportMap: config.delivery.transportMap,
+  });
   queue = new QueueManager({
     config,
     spool,
@@ -106,6 +111,7 @@ export async function startMta(config: MtaConfig, log: Log = createLog()): Promi
     log,
   });
   const q = queue;
+  metrics.watchDestinations(() => q.destinations());
 
   const recovered = q.start();
   if (recovered > 0) log(`recovered ${recovered} messages from the spool`);

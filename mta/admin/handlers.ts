@@ -61,6 +61,7 @@ export function adminHandlers(d: AdminDependencies): JsonHandlers {
           messages: queue.list(query.limit),
           quarantined: spool.listHeld('quarantined', query.limit),
           refused_as_spam: spool.listHeld('discarded', query.limit),
+          destinations: queue.destinations().map((x) => ({ destination: x.destination, active: x.active, waiting: x.waiting, consecutive_failures: x.consecutiveFailures, held_until: x.heldUntil === null ? null : new Date(x.heldUntil).toISOString(), probing: x.probing })),
         },
       };
     },

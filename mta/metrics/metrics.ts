@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client), on a registry of our own so nothing global leaks in.
 import client from 'prom-client';
+import type { DestinationSnapshot } from '../deliver/destination-scheduler.js';
 import type { ScanPolicyState } from '../scan/scan-policy.js';
 
 export const DELAY_BUCKETS_S = [1, 5, 15, 30, 60, 300, 600, 1800, 3600, 5400, 7200];
@@ -69,5 +70,29 @@ export class MtaMetrics {
     });
     new client.Gauge({ name: 'tayori_mta_scan_bypassing', help: '1 while mail is delivered without a scan', registers, collect() { this.set(policy().bypassing ? 1 : 0); } });
     new client.Gauge({ name: 'tayori_mta_rollup_outbox', help: 'Rollups waiting to be sent to the status site', registers, collect() { this.set(outboxSize()); } });
+  }
+
+  /**
+   * Per-destination gauges of the outbound relay (mta/deliver/destination-scheduler.ts): one series
+   * per destination with mail in flight, waiting, failing or held, and those used in the last minutes.
+   */
+  watchDestinations(destinations: () => DestinationSnapshot[]): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, value: (d: DestinationSnapshot, now: number) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ['destination'],
+        registers,
+        collect() {
+          const now = Date.now();
+          this.reset();
+          for (const d of destinations()) this.set({ destination: d.destination }, value(d, now));
+        },
+      });
+    gauge('tayori_mta_destination_active_deliveries', 'Deliveries in flight per destination (at most MTA_DESTINATION_CONCURRENCY)', (d) => d.active);
+    gauge('tayori_mta_destination_waiting_messages', 'Messages waiting for their destination to take them (busy, rate delay or held)', (d) => d.waiting);
+    gauge('tayori_mta_destination_consecutive_failures', 'Failed deliveries in a row per destination (421, 4xx, no connection)', (d) => d.consecutiveFailures);
+    gauge('tayori_mta_destination_held_seconds', 'Seconds until a held destination is tried again (0 = not held)', (d, now) => (d.heldUntil === null ? 0 : Math.max(0, (d.heldUntil - now) / 1000)));
   }
 }

@@ -6,6 +6,7 @@
 import type { QueuedMessageSummary } from '#contracts/mta-admin-api';
 import type { MtaConfig } from '../config.js';
 import { lifetimeExpired, nextRetryDelayMs } from '../deliver/backoff.js';
+import { DestinationScheduler, type DestinationSnapshot } from '../deliver/destination-scheduler.js';
 import { buildBounce, type FailedRecipient } from '../deliver/dsn.js';
 import type { MaildirStore } from '../deliver/maildir.js';
 import type { Relay, RecipientOutcome } from '../deliver/relay.js';
@@ -54,9 +55,14 @@ export class QueueManager {
   private stopping = false;
   private inlineScans = 0;
   private readonly recentDestinations = new RecentDestinations();
+  /** Relayed mail's per-destination limits; mail waiting for a busy or held destination waits here. */
+  private readonly destinationLimits: DestinationScheduler<QueuedMessage>;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
 
   constructor(private readonly d: QueueDependencies) {
     this.scanQueue = new KnownFirstQueue<QueuedMessage>(d.config.scan.scheduler, d.config.scan.priorityAgeMs);
+    this.destinationLimits = new DestinationScheduler<QueuedMessage>(d.config.delivery.destinations);
   }
 
   /** Picks up everything a previous run accepted and did not finish. */
@@ -103,6 +109,7 @@ export class QueueManager {
 
   private tick(): void {
     const now = Date.now();
+    this.destinationLimits.forgetIdle(now);
     for (const id of this.deferred) {
       const message = this.messages.get(id);
       if (!message) {
@@ -163,6 +170,7 @@ export class QueueManager {
     this.scanQueue.remove(message.id);
     this.deliverQueue.remove(message.id);
     this.laneDeliverQueue.remove(message.id);
+    this.destinationLimits.remove(message.id);
   }
 
   /** Retries all deferred mail now (the admin "flush"). */
@@ -177,6 +185,8 @@ export class QueueManager {
       this.queueForDelivery(message);
     }
     await this.d.spool.flushDeferred();
+    const released = this.destinationLimits.releaseHolds();
+    if (released > 0) this.d.log(`flush: ${released} held destination(s) released`);
     this.pump();
     return ids.length;
   }
@@ -229,13 +239,23 @@ export class QueueManager {
         });
     }
     while (this.delivering.size < this.d.config.delivery.concurrency) {
-      const message = this.laneDeliverQueue.shift(now) ?? this.deliverQueue.shift(now);
+      // Mail that waited for its destination goes first: it was taken from the queues before the rest.
+      const message = this.destinationLimits.takeReady(now) ?? this.laneDeliverQueue.shift(now) ?? this.deliverQueue.shift(now);
       if (!message) break;
+      const destinations = this.destinationsOf(message);
+      const blocked = this.destinationLimits.firstBlocked(destinations, now);
+      if (blocked) {
+        // Put aside without a delivery slot: other destinations' mail keeps flowing meanwhile.
+        this.destinationLimits.park(blocked.destination, message, now);
+        continue;
+      }
+      for (const destination of destinations) this.destinationLimits.start(destination, now);
       this.delivering.add(message.id);
-      void this.deliver(message)
+      void this.deliver(message, destinations)
         .catch((error) => {
           // Unexpected trouble (disk full, database error): keep the message and try again later.
           this.d.log(`${message.id}: delivery attempt failed: ${(error as Error).message}`);
+          for (const destination of destinations) this.destinationLimits.finish(destination, 'none', Date.now());
           message.state = 'deferred';
           message.nextAttemptAt = Date.now() + this.d.config.delivery.backoffMinMs;
           this.deferred.add(message.id);
@@ -245,6 +265,32 @@ export class QueueManager {
           this.pump();
         });
     }
+    this.scheduleWake(now);
+  }
+
+  /** The relay destinations a delivery attempt of this message goes to (none for local mail). */
+  private destinationsOf(message: QueuedMessage): Set<string> {
+    const destinations = new Set<string>();
+    for (const r of message.recipients) if (r.state === 'pending' && r.route === 'relay') destinations.add(this.d.relay.destinationOf(r.address));
+    return destinations;
+  }
+
+  /** Pumps again when a held or rate-delayed destination with mail waiting opens (the tick is too coarse). */
+  private scheduleWake(now: number): void {
+    const next = this.destinationLimits.nextWakeMs(now);
+    if (next === undefined || next >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = next;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.pump();
+    }, Math.max(1, next - now));
+    this.wakeTimer.unref();
+  }
+
+  /** Per-destination state, for /metrics and the admin API. */
+  destinations(now = Date.now()): DestinationSnapshot[] {
+    return this.destinationLimits.snapshot(now);
   }
 
   private bypassScan(message: QueuedMessage, now: number, cls: SenderClassName): void {
@@ -372,10 +418,11 @@ export class QueueManager {
     return new DeliveryContent(Buffer.concat([verdict, cleaned]), body, block.bodyOffset);
   }
 
-  private async deliver(message: QueuedMessage): Promise<void> {
+  private async deliver(message: QueuedMessage, destinations: Set<string>): Promise<void> {
     const { spool, maildir, relay, recipients, config } = this.d;
     const body = spool.body(message);
     if (!body) {
+      for (const destination of destinations) this.destinationLimits.finish(destination, 'none', Date.now());
       this.messages.delete(message.id);
       return;
     }
@@ -402,9 +449,12 @@ export class QueueManager {
         }),
     );
     const remote = pending.filter((r) => r.route === 'relay');
-    if (remote.length > 0) {
-      const results = await relay.send(message.mailFrom, remote.map((r) => r.address), content);
+    let results: RecipientOutcome[] = [];
+    try {
+      if (remote.length > 0) results = await relay.send(message.mailFrom, remote.map((r) => r.address), content);
       remote.forEach((r, i) => outcomes.set(r.idx, results[i]!));
+    } finally {
+      this.finishDestinations(message.id, destinations, results);
     }
 
     const now = Date.now();
@@ -462,6 +512,22 @@ export class QueueManager {
       }
     }
     await spool.recordAttempt(message, finished);
+  }
+
+  /**
+   * Tells the destination limits how each destination answered: one that accepted or refused
+   * anything for good is alive; one that took nothing and deferred (421, 4xx, no connection) failed.
+   */
+  private finishDestinations(id: string, destinations: Set<string>, results: RecipientOutcome[]): void {
+    const now = Date.now();
+    for (const destination of destinations) {
+      const mine = results.filter((o) => this.d.relay.destinationOf(o.address) === destination);
+      const verdict = mine.length === 0 ? 'none' : mine.some((o) => o.outcome !== 'deferred') ? 'ok' : 'failed';
+      if (this.destinationLimits.finish(destination, verdict, now)) {
+        const held = this.destinationLimits.snapshot(now).find((s) => s.destination === destination);
+        this.d.log(`${id}: destination ${destination} held for ${Math.round(this.d.config.delivery.destinations.backoffMs / 1000)} s after ${held?.consecutiveFailures ?? '?'} failed deliveries in a row (${mine[0]?.diagnostic ?? 'deferred'})`);
+      }
+    }
   }
 
   /** Where a message's time went: receive, queue (waiting for a scan), scan, deliver. */
@@ -630,6 +696,7 @@ export class QueueManager {
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
     this.stopping = true;
     const deadline = Date.now() + timeoutMs;
     while (this.delivering.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
