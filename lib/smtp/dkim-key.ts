@@ -1,6 +1,7 @@
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DkimSettings } from './sender';
 
 // The key notices and confirmations are DKIM-signed with. Unless one is configured, it is
 // generated on first start (RSA 2048, what Gmail and Yahoo ask of bulk senders, and what every
@@ -60,6 +61,22 @@ export function dkimKey(settings: DkimKeySettings, log: (line: string) => void =
   const { privateKey, created } = readOrCreateDkimKey(file);
   if (created) log(`dkim: generated a ${DKIM_KEY_BITS}-bit RSA key for ${settings.selector}._domainkey.${settings.domain} in ${file}; publish its DNS record (npm run dkim)`);
   return { ...base, privateKey, file, created };
+}
+
+// nodemailer's list (RFC 6376 5.4's, the List-* headers, List-Unsubscribe-Post as RFC 8058 asks)
+// plus Feedback-ID and Auto-Submitted: Gmail's feedback loop only trusts a Feedback-ID the
+// signature covers. Headers a message does not have are left out of h=.
+const SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
+  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+  'Feedback-ID', 'Auto-Submitted',
+].join(':');
+
+/** What the SMTP clients sign with (nodemailer's DKIM option): the key parsed once, the headers above. */
+export function dkimSigning(key: Pick<DkimKey, 'domainName' | 'keySelector' | 'privateKey'>): DkimSettings {
+  return { domainName: key.domainName, keySelector: key.keySelector, privateKey: createPrivateKey(key.privateKey), headerFieldNames: SIGNED_HEADERS };
 }
 
 /**

@@ -1,9 +1,8 @@
 import 'server-only';
-import { createPrivateKey } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { env } from '../env';
 import { noticeMailDomain } from '../site/mail-identity';
-import { dkimKey, type DkimKey } from './dkim-key';
+import { dkimKey, dkimSigning, type DkimKey } from './dkim-key';
 import { SmtpSender, type DkimSettings } from './sender';
 import { nodemailerOptions, smtpClientSettings } from './url';
 
@@ -45,20 +44,8 @@ export function configuredDkimKey(log?: (line: string) => void): DkimKey | null 
 /** How the site's and the worker's mail is signed. */
 export function dkimOptions(): DkimSettings | null {
   const key = configuredDkimKey();
-  if (!key) return null;
-  return { domainName: key.domainName, keySelector: key.keySelector, privateKey: createPrivateKey(key.privateKey), headerFieldNames: SIGNED_HEADERS };
+  return key && dkimSigning(key);
 }
-
-// nodemailer's list (RFC 6376 5.4's, the List-* headers, List-Unsubscribe-Post as RFC 8058 asks)
-// plus Feedback-ID and Auto-Submitted: Gmail's feedback loop only trusts a Feedback-ID the
-// signature covers. Headers a message does not have are left out of h=.
-const SIGNED_HEADERS = [
-  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
-  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
-  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
-  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
-  'Feedback-ID', 'Auto-Submitted',
-].join(':');
 
 /** The fan-out's sender: `connections` SMTP sessions kept open to SMTP_URL. */
 export function createNoticeSender(connections = env.NOTICE_WORKER_CONCURRENCY): SmtpSender {
