@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 import { freePort } from './site';
 
 export interface ReceivedMail {
+  /** The envelope sender (MAIL FROM), "" for a null sender. */
+  from: string;
   to: string;
   raw: string;
   parsed: ParsedMail;
@@ -43,6 +45,7 @@ export async function startMailSink(): Promise<MailSink> {
         const parsed = await simpleParser(raw);
         for (const rcpt of session.envelope.rcptTo) {
           messages.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: rcpt.address.toLowerCase(),
             raw,
             parsed,
