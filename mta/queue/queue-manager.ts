@@ -255,7 +255,7 @@ export class QueueManager {
         .catch((error) => {
           // Unexpected trouble (disk full, database error): keep the message and try again later.
           this.d.log(`${message.id}: delivery attempt failed: ${(error as Error).message}`);
-          for (const destination of destinations) this.destinationLimits.finish(destination, 'none', Date.now());
+          this.finishDestinations(message.id, destinations, []);
           message.state = 'deferred';
           message.nextAttemptAt = Date.now() + this.d.config.delivery.backoffMinMs;
           this.deferred.add(message.id);
@@ -422,7 +422,7 @@ export class QueueManager {
     const { spool, maildir, relay, recipients, config } = this.d;
     const body = spool.body(message);
     if (!body) {
-      for (const destination of destinations) this.destinationLimits.finish(destination, 'none', Date.now());
+      this.finishDestinations(message.id, destinations, []);
       this.messages.delete(message.id);
       return;
     }
@@ -520,7 +520,9 @@ export class QueueManager {
    */
   private finishDestinations(id: string, destinations: Set<string>, results: RecipientOutcome[]): void {
     const now = Date.now();
-    for (const destination of destinations) {
+    // Emptied as they are finished, so that a failure later in the attempt does not finish them twice.
+    for (const destination of [...destinations]) {
+      destinations.delete(destination);
       const mine = results.filter((o) => this.d.relay.destinationOf(o.address) === destination);
       const verdict = mine.length === 0 ? 'none' : mine.some((o) => o.outcome !== 'deferred') ? 'ok' : 'failed';
       if (this.destinationLimits.finish(destination, verdict, now)) {
