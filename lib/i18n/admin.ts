@@ -93,6 +93,10 @@ const WORDS = {
   pending: ['送信待ち', 'pending'],
   sent: ['送信済み', 'sent'],
   failed: ['失敗', 'failed'],
+  // What came back after the copies left (lib/notices/bounces).
+  hardBounces: ['不達（宛先なし等）', 'bounced'],
+  softBounces: ['一時的な不達', 'delayed or deferred'],
+  complaints: ['迷惑メール報告', 'marked as spam'],
 } as const;
 
 type Words = typeof WORDS;

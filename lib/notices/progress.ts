@@ -15,6 +15,11 @@ export interface NoticeProgressDto {
   /** Not sent because the subscriber left or was paused before their copy went out. */
   skipped: number;
   webhooks: { pending: number; sent: number; failed: number };
+  /**
+   * What came back for copies that left (lib/notices/bounces): hard bounces (refused for good, at
+   * SMTP time or reported later), soft ones (delayed or refused for now), spam complaints.
+   */
+  bounces: { hard: number; soft: number; complaints: number };
 }
 
 const EMPTY = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
@@ -23,10 +28,12 @@ const EMPTY = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
 export async function getNoticeProgress(noticeId: string): Promise<NoticeProgressDto | null> {
   const notice = await db.notice.findUnique({ where: { id: noticeId }, select: { id: true, kind: true, subjectJa: true, createdAt: true } });
   if (!notice) return null;
-  const [mail, hooks] = await Promise.all([
+  const [mail, hooks, bounced] = await Promise.all([
     db.noticeDelivery.groupBy({ by: ['status'], where: { noticeId }, _count: { _all: true } }),
     db.webhookDelivery.groupBy({ by: ['status'], where: { noticeId }, _count: { _all: true } }),
+    db.noticeDelivery.groupBy({ by: ['bounceKind'], where: { noticeId, bounceKind: { not: null } }, _count: { _all: true } }),
   ]);
+  const bounceCount = (kind: string) => bounced.find((b) => b.bounceKind === kind)?._count._all ?? 0;
   const counts: Record<string, number> = { ...EMPTY };
   for (const row of mail) counts[row.status === 'finishing' ? 'sending' : row.status] = (counts[row.status === 'finishing' ? 'sending' : row.status] ?? 0) + row._count._all;
   const hookCounts: Record<string, number> = {};
@@ -42,6 +49,7 @@ export async function getNoticeProgress(noticeId: string): Promise<NoticeProgres
     failed: counts.failed!,
     skipped: counts.skipped!,
     webhooks: { pending: (hookCounts.pending ?? 0) + (hookCounts.sending ?? 0), sent: hookCounts.sent ?? 0, failed: hookCounts.failed ?? 0 },
+    bounces: { hard: bounceCount('hard'), soft: bounceCount('soft'), complaints: bounceCount('complaint') },
   };
 }
 

@@ -135,7 +135,8 @@ describe.skipIf(!onPostgres())(`two sites and two workers on one database (${onP
         stream.on('data', () => {});
         stream.on('end', () => {
           for (const r of session.envelope.rcptTo) bump(received, r.address.toLowerCase());
-          if (session.envelope.mailFrom) bump(bySender, session.envelope.mailFrom.address);
+          // The sending worker's domain: the envelope sender is each copy's own return path (VERP).
+          if (session.envelope.mailFrom) bump(bySender, session.envelope.mailFrom.address.split('@')[1]!);
           callback();
         });
       },
@@ -157,9 +158,9 @@ describe.skipIf(!onPostgres())(`two sites and two workers on one database (${onP
     // The two workers below evaluate the rules and send the notices; the sites only take the rollups.
     sites.push(await startSite({ ...common, NEXT_DIST_DIR: isolated.NEXT_DIST_DIR }, { worker: false }));
     sites.push(await startSite({ ...common, NEXT_DIST_DIR: isolatedBuild('scale-out-b') }, { worker: false }));
-    // Each worker sends from its own address, so the sink can tell who sent what.
+    // Each worker sends from its own domain (its return paths are on it), so the sink can tell who sent what.
     for (const n of [1, 2]) {
-      workers.push(startNoticeWorker({ ...common, SITE_URL: sites[0]!.url, NOTICE_FROM_ADDRESS: `status-${n}@tayori.test`, NOTICE_WORKER_CONCURRENCY: '10', NOTICE_BATCH_SIZE: '200' }));
+      workers.push(startNoticeWorker({ ...common, SITE_URL: sites[0]!.url, NOTICE_FROM_ADDRESS: `status@worker-${n}.tayori.test`, NOTICE_WORKER_CONCURRENCY: '10', NOTICE_BATCH_SIZE: '200' }));
     }
   });
   afterAll(async () => {
@@ -214,7 +215,7 @@ describe.skipIf(!onPostgres())(`two sites and two workers on one database (${onP
     expect(received.size).toBe(SUBSCRIBERS);
     expect([...rcpts.values()].every((n) => n === 1)).toBe(true);
     // Both workers took part: their claims never overlapped, yet each got its share.
-    const shares = ['status-1@tayori.test', 'status-2@tayori.test'].map((s) => bySender.get(s) ?? 0);
+    const shares = ['worker-1.tayori.test', 'worker-2.tayori.test'].map((s) => bySender.get(s) ?? 0);
     expect(shares[0]! + shares[1]!).toBe(SUBSCRIBERS);
     expect(Math.min(...shares)).toBeGreaterThan(0);
     console.info(`scale-out: ${SUBSCRIBERS} subscribers, worker 1 sent ${shares[0]}, worker 2 sent ${shares[1]}, ${Math.round(SUBSCRIBERS / seconds)} copies/s`);

@@ -89,7 +89,7 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
         <section aria-labelledby="notices-heading">
           <h2 id="notices-heading">{t.notices}</h2>
           {notices.map((n) => (
-            <NoticeProgress key={n.id} noticeId={n.id} initial={n} labels={{ pending: t.pending, sent: t.sent, failed: t.failed }} />
+            <NoticeProgress key={n.id} noticeId={n.id} initial={n} labels={{ pending: t.pending, sent: t.sent, failed: t.failed, hardBounces: t.hardBounces, softBounces: t.softBounces, complaints: t.complaints }} />
           ))}
         </section>
       )}

@@ -65,15 +65,23 @@ export function NotifyChoice({ t, defaultChecked = true }: { t: NotifyText; defa
 }
 
 /** Live progress of a notice's fan-out. */
-export function NoticeProgress({ noticeId, initial, labels }: { noticeId: string; initial: NoticeProgressDto; labels: Record<'pending' | 'sent' | 'failed', string> }) {
+export function NoticeProgress({
+  noticeId,
+  initial,
+  labels,
+}: {
+  noticeId: string;
+  initial: NoticeProgressDto;
+  labels: Record<'pending' | 'sent' | 'failed' | 'hardBounces' | 'softBounces' | 'complaints', string>;
+}) {
   const [p, setP] = useState(initial);
   const done = p.pending + p.sending === 0;
   useEffect(() => {
-    if (done) return;
+    // Once every copy has left, bounces and complaints still come back for a while: looked for less often.
     const timer = setInterval(async () => {
       const res = await fetch(`/admin/notices/${noticeId}/progress`, { cache: 'no-store' });
       if (res.ok) setP(await res.json());
-    }, 2000);
+    }, done ? 30_000 : 2000);
     return () => clearInterval(timer);
   }, [noticeId, done]);
   const total = p.pending + p.sending + p.sent + p.failed + p.skipped;
@@ -86,6 +94,10 @@ export function NoticeProgress({ noticeId, initial, labels }: { noticeId: string
       <p>
         <span data-count="pending">{labels.pending}: {p.pending + p.sending}</span> · <span data-count="sent">{labels.sent}: {p.sent}</span> ·{' '}
         <span data-count="failed">{labels.failed}: {p.failed}</span>
+      </p>
+      <p className="notice-bounces">
+        <span data-count="bounced">{labels.hardBounces}: {p.bounces.hard}</span> · <span data-count="soft-bounced">{labels.softBounces}: {p.bounces.soft}</span> ·{' '}
+        <span data-count="complaints">{labels.complaints}: {p.bounces.complaints}</span>
       </p>
     </div>
   );
