@@ -1,11 +1,11 @@
-// Reports applied to the copies they are about, on a real SQLite database with the real
-// migrations, the reports built as the bundled MTA builds its own (mta/deliver/dsn.ts) or taken
+// Reports applied to the copies they are about, on a real database with the real migrations
+// (SQLite; PostgreSQL when TAYORI_TEST_POSTGRES_URL names a server), the reports built as the bundled MTA builds its own (mta/deliver/dsn.ts) or taken
 // from real-looking Postfix, Gmail and ARF messages.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBounce } from '../../../mta/deliver/dsn';
-import { migratedSqlite, type MigratedDatabase } from '../../../tests/support/migrated-database';
+import { migratedPostgres, migratedSqlite, type MigratedDatabase } from '../../../tests/support/migrated-database';
 
 let database: MigratedDatabase;
 let db: typeof import('../../db').db;
@@ -14,7 +14,8 @@ let verp: typeof import('./verp');
 let deliveries: typeof import('../deliveries');
 
 beforeAll(async () => {
-  database = migratedSqlite('bounces');
+  const postgres = process.env.TAYORI_TEST_POSTGRES_URL;
+  database = postgres ? await migratedPostgres(postgres, 'bounces') : migratedSqlite('bounces');
   process.env.DATABASE_URL = database.url;
   process.env.SITE_URL = 'https://status.example.com';
   process.env.NOTICE_TOKEN_SECRET = 'bounce-test-secret-0123456789abcdef0123';
