@@ -241,6 +241,8 @@ export function createImapMailbox(url: string): CanaryMailbox {
  * Every message of an IMAP mailbox (INBOX and Junk), each deleted once handled: the bounce
  * mailbox when notices go out through another relay. `setting` names the URL's variable in errors.
  */
+const IMAP_BATCH = 200;
+
 export function createImapMessageMailbox(url: string, setting: string): MessageMailbox {
   const session = imapSession(url, setting, 'mailbox');
 
@@ -248,23 +250,30 @@ export function createImapMessageMailbox(url: string, setting: string): MessageM
     const lock = await imap.getMailboxLock(folder);
     const handled: number[] = [];
     try {
-      const uids = await imap.search({ all: true }, { uid: true });
-      if (!uids || uids.length === 0) return [];
-      // Fetched first, handled afterwards: no other IMAP command may run while a FETCH streams.
-      const messages: { uid: number; message: MailboxMessage }[] = [];
-      for await (const m of imap.fetch(uids, { uid: true, internalDate: true, source: true }, { uid: true })) {
-        if (m.source) messages.push({ uid: m.uid, message: { raw: m.source, arrivedAt: new Date(m.internalDate ?? Date.now()), junk } });
-      }
-      try {
-        for (const { uid, message } of messages) {
-          await handle(message);
-          handled.push(uid);
+      for (;;) {
+        const uids = await imap.search({ all: true }, { uid: true });
+        if (!uids || uids.length === 0) return handled;
+        // A batch at a time: after a large fan-out thousands of reports may wait, each with a copy of
+        // the message it returns, and all of them at once would be held in memory.
+        const batch = uids.slice(0, IMAP_BATCH);
+        // Fetched first, handled afterwards: no other IMAP command may run while a FETCH streams.
+        const messages: { uid: number; message: MailboxMessage }[] = [];
+        for await (const m of imap.fetch(batch, { uid: true, internalDate: true, source: true }, { uid: true })) {
+          if (m.source) messages.push({ uid: m.uid, message: { raw: m.source, arrivedAt: new Date(m.internalDate ?? Date.now()), junk } });
         }
-      } finally {
-        // Only what was handled, even when a later message's handling failed.
-        if (handled.length > 0 && !(await imap.messageDelete(handled, { uid: true }))) throw new Error(`could not delete the handled messages in ${folder}`);
+        const done: number[] = [];
+        try {
+          for (const { uid, message } of messages) {
+            await handle(message);
+            done.push(uid);
+          }
+        } finally {
+          // Only what was handled, even when a later message's handling failed.
+          if (done.length > 0 && !(await imap.messageDelete(done, { uid: true }))) throw new Error(`could not delete the handled messages in ${folder}`);
+          handled.push(...done);
+        }
+        if (uids.length <= IMAP_BATCH || done.length === 0) return handled;
       }
-      return handled;
     } finally {
       lock.release();
     }
