@@ -85,6 +85,16 @@ describe('per-destination limits', () => {
     expect(s.takeReady(10_000)?.id).toBe('m');
   });
 
+  it('hands back all of a destination\'s waiting mail at once when asked (it was just held)', () => {
+    const s = new DestinationScheduler<{ id: string }>(limits);
+    s.park('d', item('a'), 0);
+    s.park('d', item('b'), 0);
+    s.park('e', item('c'), 0);
+    expect(s.takeAll('d').map((x) => x.id)).toEqual(['a', 'b']);
+    expect(s.waitingCount).toBe(1);
+    expect(s.remove('a')).toBe(false);
+  });
+
   it('the admin flush ends holds at once', () => {
     const s = new DestinationScheduler({ ...limits, failureLimit: 1 });
     s.start('d', 0);

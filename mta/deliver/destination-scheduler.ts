@@ -192,6 +192,18 @@ export class DestinationScheduler<T extends Waiting> {
     return earliest;
   }
 
+  /** Takes every item waiting for `destination` (it was just held: their lifetimes are looked at again). */
+  takeAll(destination: string): T[] {
+    const line = this.states.get(destination)?.waiting;
+    const all: T[] = [];
+    let item: T | undefined;
+    while (line && (item = line.shift())) {
+      this.waitingFor.delete(item.id);
+      all.push(item);
+    }
+    return all;
+  }
+
   remove(id: string): boolean {
     const destination = this.waitingFor.get(id);
     if (destination === undefined) return false;

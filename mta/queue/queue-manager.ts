@@ -242,16 +242,28 @@ export class QueueManager {
       // Mail that waited for its destination goes first: it was taken from the queues before the rest.
       const message = this.destinationLimits.takeReady(now) ?? this.laneDeliverQueue.shift(now) ?? this.deliverQueue.shift(now);
       if (!message) break;
-      const destinations = this.destinationsOf(message);
+      let destinations = this.destinationsOf(message);
       const blocked = this.destinationLimits.firstBlocked(destinations, now);
-      if (blocked) {
+      let suspended: string | undefined;
+      if (blocked?.reason === 'held' && lifetimeExpired(message.receivedAt, now, this.d.config.delivery)) {
+        // Its time is up and its destination is held: it bounces now, as its next attempt would
+        // have made it, without one (Postfix: "delivery temporarily suspended", then expired).
+        suspended = `delivery temporarily suspended: ${blocked.destination} held after failed deliveries${message.lastError ? `; last error: ${message.lastError}` : ''}`;
+        destinations = new Set();
+      } else if (blocked?.reason === 'held' && blocked.untilMs !== undefined && message.receivedAt + this.d.config.delivery.maxQueueLifetimeMs < blocked.untilMs) {
+        // It would outlive its lifetime waiting for the hold to end: it comes back then, to bounce.
+        message.state = 'deferred';
+        message.nextAttemptAt = message.receivedAt + this.d.config.delivery.maxQueueLifetimeMs;
+        this.deferred.add(message.id);
+        continue;
+      } else if (blocked) {
         // Put aside without a delivery slot: other destinations' mail keeps flowing meanwhile.
         this.destinationLimits.park(blocked.destination, message, now);
         continue;
       }
       for (const destination of destinations) this.destinationLimits.start(destination, now);
       this.delivering.add(message.id);
-      void this.deliver(message, destinations)
+      void this.deliver(message, destinations, suspended)
         .catch((error) => {
           // Unexpected trouble (disk full, database error): keep the message and try again later.
           this.d.log(`${message.id}: delivery attempt failed: ${(error as Error).message}`);
@@ -418,7 +430,11 @@ export class QueueManager {
     return new DeliveryContent(Buffer.concat([verdict, cleaned]), body, block.bodyOffset);
   }
 
-  private async deliver(message: QueuedMessage, destinations: Set<string>): Promise<void> {
+  /**
+   * One delivery attempt. `destinations` are the relay destinations whose slots it holds;
+   * `suspended` (a reason) defers every relayed recipient without trying them.
+   */
+  private async deliver(message: QueuedMessage, destinations: Set<string>, suspended?: string): Promise<void> {
     const { spool, maildir, relay, recipients, config } = this.d;
     const body = spool.body(message);
     if (!body) {
@@ -451,7 +467,8 @@ export class QueueManager {
     const remote = pending.filter((r) => r.route === 'relay');
     let results: RecipientOutcome[] = [];
     try {
-      if (remote.length > 0) results = await relay.send(message.mailFrom, remote.map((r) => r.address), content);
+      if (remote.length > 0 && suspended) results = remote.map((r) => ({ address: r.address, outcome: 'deferred', status: '4.4.1', diagnostic: suspended }));
+      else if (remote.length > 0) results = await relay.send(message.mailFrom, remote.map((r) => r.address), content);
       remote.forEach((r, i) => outcomes.set(r.idx, results[i]!));
     } finally {
       this.finishDestinations(message.id, destinations, results);
@@ -528,6 +545,9 @@ export class QueueManager {
       if (this.destinationLimits.finish(destination, verdict, now)) {
         const held = this.destinationLimits.snapshot(now).find((s) => s.destination === destination);
         this.d.log(`${id}: destination ${destination} held for ${Math.round(this.d.config.delivery.destinations.backoffMs / 1000)} s after ${held?.consecutiveFailures ?? '?'} failed deliveries in a row (${mine[0]?.diagnostic ?? 'deferred'})`);
+        // Its waiting mail goes round once more: what has outlived the queue lifetime bounces now
+        // instead of waiting through hold after hold; the rest waits again.
+        for (const waiting of this.destinationLimits.takeAll(destination)) this.queueForDelivery(waiting);
       }
     }
   }

@@ -121,3 +121,25 @@ describe('several providers, one of them throttling', () => {
     expect(firstDocomo).toBeLessThan(lastGmail);
   });
 });
+
+describe('a destination that stays down', () => {
+  it('does not keep its waiting mail past the queue lifetime: each message bounces with 4.4.7 without another attempt', async () => {
+    const dead = await sink();
+    dead.throttle(true);
+    const m = await mta({
+      MTA_TRANSPORT_MAP: `gone.test=smtp://127.0.0.1:${dead.port}`,
+      MTA_DESTINATION_CONCURRENCY: '1',
+      MTA_DESTINATION_FAILURE_LIMIT: '1',
+      MTA_DESTINATION_BACKOFF_S: '120',
+      MTA_MAX_QUEUE_LIFETIME_S: '4',
+    });
+    await submit(m, addresses('gone.test', 5));
+    await waitFor('the queue to let go of the mail', async () => (await m.api('GET', '/api/queue')).json.depth === 0, 20_000, 200);
+    const bounced = m.output().split('\n').filter((l) => /status=bounced \(message delivery time expired/.test(l));
+    expect(bounced.join('\n')).toMatch(/subscriber0@gone\.test/);
+    expect(new Set(bounced.flatMap((l) => l.match(/subscriber\d@gone\.test/g) ?? [])).size).toBe(5);
+    // Held after the first failure: the others were never tried.
+    expect(dead.refused + dead.sessions).toBe(1);
+  });
+});
+
