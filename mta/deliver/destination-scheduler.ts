@@ -90,6 +90,8 @@ export class DestinationScheduler<T extends Waiting> {
   private readonly states = new Map<string, DestinationState<T>>();
   /** which destination each waiting item waits for */
   private readonly waitingFor = new Map<string, string>();
+  /** destinations with mail waiting: few, however many destinations were used lately */
+  private readonly withWaiting = new Set<string>();
   private turn = 0;
 
   constructor(private readonly limits: DestinationLimits) {}
@@ -164,18 +166,24 @@ export class DestinationScheduler<T extends Waiting> {
     if (previous !== undefined) this.states.get(previous)?.waiting.remove(item.id);
     this.state(destination, now).waiting.push(item);
     this.waitingFor.set(item.id, destination);
+    this.withWaiting.add(destination);
   }
 
   /** An item waiting for a destination that can take a delivery now, destinations taking turns. */
   takeReady(now: number): T | undefined {
-    const candidates = [...this.states.entries()].filter(([, s]) => s.waiting.size > 0);
+    const candidates = [...this.withWaiting];
     for (let i = 0; i < candidates.length; i++) {
-      const [destination, s] = candidates[(this.turn + i) % candidates.length]!;
+      const destination = candidates[(this.turn + i) % candidates.length]!;
+      const s = this.states.get(destination);
+      if (!s || s.waiting.size === 0) {
+        this.withWaiting.delete(destination);
+        continue;
+      }
       if (this.blocked(destination, now)) continue;
-      const item = s.waiting.shift();
-      if (!item) continue;
+      const item = s.waiting.shift()!;
       this.waitingFor.delete(item.id);
-      this.turn = (this.turn + i + 1) % Math.max(1, candidates.length);
+      if (s.waiting.size === 0) this.withWaiting.delete(destination);
+      this.turn = (this.turn + i + 1) % candidates.length;
       return item;
     }
     return undefined;
@@ -184,8 +192,7 @@ export class DestinationScheduler<T extends Waiting> {
   /** The earliest time a held or rate-limited destination with waiting mail opens, if any. */
   nextWakeMs(now: number): number | undefined {
     let earliest: number | undefined;
-    for (const [destination, s] of this.states) {
-      if (s.waiting.size === 0) continue;
+    for (const destination of this.withWaiting) {
       const b = this.blocked(destination, now);
       if (b?.untilMs !== undefined && (earliest === undefined || b.untilMs < earliest)) earliest = b.untilMs;
     }
@@ -201,6 +208,7 @@ export class DestinationScheduler<T extends Waiting> {
       this.waitingFor.delete(item.id);
       all.push(item);
     }
+    this.withWaiting.delete(destination);
     return all;
   }
 
