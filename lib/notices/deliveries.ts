@@ -69,9 +69,11 @@ export async function recordHardBounce(subscriberId: string, deliveryId: string,
 
 /** Pauses the subscriber when their latest copies all bounced (see recordHardBounce); keeps Subscriber.hardBounces at the length of the run. */
 export async function pauseAfterHardBounces(subscriberId: string) {
+  const { confirmedAt } = await db.subscriber.findUniqueOrThrow({ where: { id: subscriberId }, select: { confirmedAt: true } });
   const latest = await db.noticeDelivery.findMany({
-    // Copies that left (or were refused): not the ones still queued or skipped.
-    where: { subscriberId, OR: [{ sentAt: { not: null } }, { bounceKind: { not: null } }] },
+    // Copies that left (or were refused): not the ones still queued or skipped; and none from
+    // before the subscriber last confirmed (subscribing again starts with a clean record).
+    where: { subscriberId, OR: [{ sentAt: { not: null } }, { bounceKind: { not: null } }], ...(confirmedAt ? { createdAt: { gte: confirmedAt } } : {}) },
     orderBy: { createdAt: 'desc' },
     take: env.NOTICE_MAX_HARD_BOUNCES,
     select: { bounceKind: true },

@@ -138,6 +138,16 @@ describe('applying what comes back', () => {
     expect(await state(s.id)).toEqual({ status: 'paused', hardBounces: 3 });
   });
 
+  it('starts a subscriber who confirmed again with a clean record', async () => {
+    const s = await subscriber('back@example.net');
+    for (let i = 0; i < 3; i++) await apply.applyBounceMessage(dsn(returnPath(await copyFor(s.id)), '5.1.1'));
+    expect(await state(s.id)).toEqual({ status: 'paused', hardBounces: 3 });
+    // Subscribed and confirmed again (lib/subscribers/subscribe.ts): the old bounces no longer count.
+    await db.subscriber.update({ where: { id: s.id }, data: { status: 'active', confirmedAt: new Date(Date.now() + seq + 1), hardBounces: 0 } });
+    expect(await apply.applyBounceMessage(dsn(returnPath(await copyFor(s.id)), '5.1.1'))).toBe('hard');
+    expect(await state(s.id)).toEqual({ status: 'active', hardBounces: 1 });
+  });
+
   it('records a delay or a 4.x.x failure as a soft bounce only, which a hard one later replaces', async () => {
     const s = await subscriber('busy@example.jp');
     const copy = await copyFor(s.id);
