@@ -137,11 +137,14 @@ describe('bounces and complaints that come back to a notice’s return path', ()
     });
     expect(bounced.status).toBe('sent');
     expect(bounced.bounceDiagnostic).toMatch(/^5\.1\.1 smtp; 550 5\.1\.1 <gone@example\.net>: Recipient address rejected: User unknown/);
+    // The subscriber's record follows the copy's (the worker writes the copy first).
+    await until('one hard bounce on the subscriber', async () => (await subscriber(GONE)).hardBounces === 1);
     expect(await subscriber(GONE)).toEqual({ status: 'active', hardBounces: 1 });
     for (let n = 2; n <= MAX_HARD_BOUNCES; n++) {
       const notice = await sendNotice();
       await until(`copy ${n} to bounce`, async () => (await copy(notice, GONE)).bounceKind === 'hard');
     }
+    await until('the subscriber paused', async () => (await subscriber(GONE)).status === 'paused');
     expect(await subscriber(GONE)).toEqual({ status: 'paused', hardBounces: MAX_HARD_BOUNCES });
     // The MTA's reports never left for the network; each was read and removed from the mailbox.
     expect(sink.messages.filter((m) => m.to.startsWith('bounces'))).toEqual([]);
