@@ -39,7 +39,7 @@ const message = [
 
 describe('dkimSign', () => {
   it('signs so that an independent verifier passes it, whitespace and folding included', async () => {
-    const signed = dkimSign(message, settings);
+    const signed = await dkimSign(message, settings);
     expect(signed.startsWith('DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=status.example.jp;')).toBe(true);
     expect(signed.split('\r\n').every((line) => line.length <= 78 || !line.startsWith(' b='))).toBe(true);
     expect(/ h=([^;]+);/.exec(signed)![1]).toBe('from:subject:message-id:to:content-type:list-unsubscribe:list-unsubscribe-post');
@@ -47,7 +47,7 @@ describe('dkimSign', () => {
   });
 
   it('still passes after relays add headers in front and refold nothing they sign; fails when they change a signed one', async () => {
-    const signed = dkimSign(message, settings);
+    const signed = await dkimSign(message, settings);
     const relayed = `Received: from mx.tayori.test\r\n\tby mx.example.net; Sun, 06 Dec 2026 15:00:00 +0000\r\nX-Spam-Check: done\r\n${signed}`;
     expect((await verify(relayed)).result).toBe('pass');
     expect((await verify(relayed.replace('To:  alice@example.net', 'To: mallory@example.net'))).result).not.toBe('pass');
@@ -56,7 +56,7 @@ describe('dkimSign', () => {
 
   it('signs the last of repeated headers, and a message written with LF line ends goes out with CRLF', async () => {
     const twice = message.replace('X-Not-Signed: anything', 'Subject: a later subject');
-    const signed = dkimSign(twice.replace(/\r\n/g, '\n'), settings);
+    const signed = await dkimSign(twice.replace(/\r\n/g, '\n'), settings);
     expect(signed).not.toMatch(/[^\r]\n/);
     expect((await verify(signed)).result).toBe('pass');
     // A verifier reads the last Subject; changing it breaks the signature, changing the first does not.

@@ -52,7 +52,7 @@ export class SmtpSender {
    */
   async send(envelope: { from: string; to: string[] }, raw: string, beforeEndOfData?: () => Promise<void>): Promise<void> {
     // DKIM needs the whole message before it emits a byte, so it is signed up front.
-    const signed = this.dkim ? dkimSign(raw, this.dkim) : raw;
+    const signed = this.dkim ? await dkimSign(raw, this.dkim) : raw;
     const session = await this.acquire();
     try {
       await session.send(envelope, signed, beforeEndOfData);
