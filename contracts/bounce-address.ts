@@ -40,14 +40,18 @@ export function isBounceLocalPart(localPart: string): boolean {
 }
 
 /**
- * The domain notices come from, for a process that cannot read the site's settings module (the
- * MTA): NOTICE_FROM_ADDRESS's domain, else SITE_URL's host when it is a domain name, else
- * "localhost". The same rule as lib/site/mail-identity.ts (a test holds the two together).
+ * The domain notices come from, for the site and for a process that cannot read the site's
+ * settings module (the MTA): NOTICE_FROM_ADDRESS's domain, else SITE_URL's host when it is a
+ * domain name, else "localhost". lib/site/mail-identity.ts is the site's side of it.
  */
 export function noticeMailDomainOf(siteUrl: string, fromAddress?: string): string {
   if (fromAddress) return fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
   const host = new URL(siteUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return isMailDomain(host) ? host : 'localhost';
+}
+
+/** A name receiving servers can check a sender against: not an address, not localhost. */
+export function isMailDomain(host: string): boolean {
   const ip = /^[\d.]+$/.test(host) || host.includes(':');
-  const domain = !ip && host !== 'localhost' && !host.endsWith('.localhost') && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host);
-  return domain ? host : 'localhost';
+  return !ip && host !== 'localhost' && !host.endsWith('.localhost') && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host);
 }

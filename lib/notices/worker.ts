@@ -10,7 +10,6 @@ import type { SmtpSender } from '../smtp/sender';
 import { createNoticeSender } from '../smtp/transport';
 import { subscriberLinks } from '../subscribers/links';
 import { deliverWebhooks } from '../webhooks/deliver';
-import { verpSender } from './bounces/verp';
 import { loadNotice, openNoticeOutbox, recordHardBounce, type ClaimedDelivery, type NoticeCopyRow } from './deliveries';
 import { noticeCopy, prepareNotice, type PreparedNotice } from './render/notice-mail';
 
@@ -86,12 +85,10 @@ async function sendOne(d: ClaimedDelivery, outbox: Outbox<NoticeCopyRow>, sender
   const prepared = cache.get(d.noticeId);
   if (!prepared) return outbox.skip(d, 'notice deleted');
   const lang: Lang = d.lang === 'en' ? 'en' : 'ja';
-  const copy = noticeCopy(prepared[lang], d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang));
+  const copy = noticeCopy(prepared[lang], d.subscriber.email, d.messageId, subscriberLinks(d.subscriber.id, d.subscriber.tokenVersion, lang), { subscriberId: d.subscriber.id, noticeId: d.noticeId });
   let handedOver = false;
   try {
-    // The return path names this delivery (VERP), so what comes back for it is applied to it.
-    const envelope = { ...copy.envelope, from: verpSender(d.subscriber.id, d.noticeId) };
-    await sender.send(envelope, copy.raw, async () => {
+    await sender.send(copy.envelope, copy.raw, async () => {
       if (!(await outbox.handOver(d))) throw new Error('lease lost: another worker owns this copy');
       handedOver = true;
     });

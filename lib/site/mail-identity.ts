@@ -1,5 +1,5 @@
 import 'server-only';
-import net from 'node:net';
+import { isMailDomain, noticeMailDomainOf } from '#contracts/bounce-address';
 import { env, type Env } from '../env';
 
 // Whose mail the site's notices and confirmations are: the site's own domain (SITE_URL's host)
@@ -12,8 +12,7 @@ type IdentitySettings = Pick<Env, 'SITE_URL' | 'NOTICE_FROM_ADDRESS'>;
 
 /** SITE_URL's host when it is a domain name a receiving server can check, else "localhost". */
 export function siteMailDomain(settings: IdentitySettings = env): string {
-  const host = new URL(settings.SITE_URL).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return isPublicDomain(host) ? host : 'localhost';
+  return noticeMailDomainOf(settings.SITE_URL);
 }
 
 /** The address notices and confirmations come from. */
@@ -23,17 +22,12 @@ export function noticeFromAddress(settings: IdentitySettings = env): string {
 
 /** The domain of that address: the right-hand side of Message-IDs, the List-Id and the DKIM domain by default. */
 export function noticeMailDomain(settings: IdentitySettings = env): string {
-  return noticeFromAddress(settings).split('@')[1]!.toLowerCase();
+  return noticeMailDomainOf(settings.SITE_URL, settings.NOTICE_FROM_ADDRESS);
 }
 
 /** What a start-up log should say about the identity notices leave with (nothing when it is fine). */
 export function mailIdentityWarnings(settings: IdentitySettings = env): string[] {
   const domain = noticeMailDomain(settings);
-  if (isPublicDomain(domain)) return [];
+  if (isMailDomain(domain)) return [];
   return [`notices are sent as ${noticeFromAddress(settings)}: receiving providers will not trust mail from "${domain}"; set SITE_URL to the site's public URL, or NOTICE_FROM_ADDRESS`];
-}
-
-function isPublicDomain(host: string): boolean {
-  if (net.isIP(host) || host === 'localhost' || host.endsWith('.localhost')) return false;
-  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host);
 }

@@ -32,10 +32,11 @@ const content = { subject: '【障害発生】メール受信の遅延', text: '
 
 describe('a notice copy', () => {
   const prepared = prepareNotice(content, 'ja', { id: 'n1', kind: 'incident_opened' });
-  const copy = noticeCopy(prepared, 'alice@example.ne.jp', '<n1.s1@status.example.jp>', subscriberLinks('s1', 1, 'ja'));
+  const copy = noticeCopy(prepared, 'alice@example.ne.jp', '<n1.s1@status.example.jp>', subscriberLinks('s1', 1, 'ja'), { subscriberId: 's1', noticeId: 'n1' });
 
   it('names the site’s domain in the envelope sender, From, Message-ID and List-Id', async () => {
-    expect(copy.envelope).toEqual({ from: 'status@status.example.jp', to: ['alice@example.ne.jp'] });
+    // The return path is the copy's own (VERP), at the same domain.
+    expect(copy.envelope).toEqual({ from: expect.stringMatching(/^bounces\+s1\.n1\.[0-9a-f]{16}@status\.example\.jp$/), to: ['alice@example.ne.jp'] });
     const mail = await simpleParser(copy.raw);
     expect(mail.from?.value[0]?.address).toBe('status@status.example.jp');
     expect(mail.messageId).toBe('<n1.s1@status.example.jp>');

@@ -6,6 +6,7 @@ import { buildCopy, encodeSharedHead, prepareMime, type PreparedMime, type Share
 import { siteName } from '../../site/identity';
 import { mailIdentityWarnings, noticeFromAddress, noticeMailDomain } from '../../site/mail-identity';
 import { listUnsubscribeWarnings, type SubscriberLinks } from '../../subscribers/links';
+import { verpSender } from '../bounces/verp';
 
 // A notice as each subscriber's copy: the notice's subject and bodies, a footer with the
 // subscriber's own links, and the headers large mailbox providers expect of a sender of bulk mail
@@ -45,12 +46,18 @@ export function noticeFeedbackId(notice: NoticeIdentity): string {
   return `${notice.kind}:${notice.id}:tayori:${noticeMailDomain()}`;
 }
 
+/** Which delivery a copy is: a notice and a subscriber. */
+export interface CopyIds {
+  subscriberId: string;
+  noticeId: string;
+}
+
 /**
- * The envelope sender (Return-Path) of one copy: where its bounces and delay reports go. One
- * function, so that the bounce handling can give each copy an address of its own.
+ * The envelope sender (Return-Path) of one copy: an address of its own at the notices' domain
+ * (VERP, lib/notices/bounces/verp.ts), so that what comes back for it is applied to it.
  */
-export function noticeEnvelopeSender(_copy: { to: string; messageId: string }): string {
-  return noticeFromAddress();
+export function noticeEnvelopeSender(ids: CopyIds): string {
+  return verpSender(ids.subscriberId, ids.noticeId);
 }
 
 /**
@@ -124,7 +131,7 @@ export function prepareNotice(content: MailContent, lang: Lang, notice: NoticeId
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 
 /** One subscriber's copy: the notice plus their own links, as a raw message with its envelope. */
-export function noticeCopy(prepared: PreparedNotice, to: string, messageId: string, links: SubscriberLinks, now = new Date()): { envelope: { from: string; to: string[] }; raw: string } {
+export function noticeCopy(prepared: PreparedNotice, to: string, messageId: string, links: SubscriberLinks, ids: CopyIds, now = new Date()): { envelope: { from: string; to: string[] }; raw: string } {
   const raw = buildCopy(prepared.mime, {
     to,
     messageId,
@@ -134,5 +141,5 @@ export function noticeCopy(prepared: PreparedNotice, to: string, messageId: stri
     text: { head: prepared.textHead, tail: prepared.bodies.textTail(links) },
     html: { head: prepared.htmlHead, tail: prepared.bodies.htmlTail(links) },
   });
-  return { envelope: { from: noticeEnvelopeSender({ to, messageId }), to: [to] }, raw };
+  return { envelope: { from: noticeEnvelopeSender(ids), to: [to] }, raw };
 }

@@ -114,7 +114,7 @@ async function workerCopy(kind: string, content: { subject: string; text: string
   const subscriberId = 'cmiu3k7x20002qz8lb1c4r6ne';
   const messageId = `<${noticeId}.${subscriberId}@${messageIdDomain()}>`;
   const prepared = prepareNotice(content, lang, { id: noticeId, kind });
-  const copy = noticeCopy(prepared, `customer-${lang}@example.ne.jp`, messageId, subscriberLinks(subscriberId, 1, lang));
+  const copy = noticeCopy(prepared, `customer-${lang}@example.ne.jp`, messageId, subscriberLinks(subscriberId, 1, lang), { subscriberId, noticeId });
   return sent({ envelope: copy.envelope, raw: copy.raw });
 }
 
