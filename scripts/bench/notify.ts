@@ -9,15 +9,21 @@
 // Needs the Debian package postfix (smtp-sink, smtp-source).
 // Environment: BENCH_SUBSCRIBERS, BENCH_CONCURRENCY (sessions per worker, default 10),
 // BENCH_WORKERS (worker processes, default 1), BENCH_WORKER_PROFILE=<dir> (V8 CPU profile of the worker).
+// npm run bench:notify -- --path mta: the path a notice really takes, through the bundled MTA to ten
+// destinations, against Postfix relaying to the same sinks (scripts/bench/notify-path.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { freePort, portOpen, waitFor } from '../lib/wait.mjs';
+import { prepareNoticeFixture, ROOT } from './notice-fixture';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const pathMode = process.argv.indexOf('--path');
+if (pathMode >= 0) {
+  if (process.argv[pathMode + 1] !== 'mta') throw new Error('--path: the only path is "mta" (npm run bench:notify -- --path mta)');
+  await import('./notify-path');
+  process.exit(0);
+}
+
 const LARGE = process.argv.includes('--large');
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? (LARGE ? 100_000 : 10_000));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
@@ -30,8 +36,8 @@ function tool(name: string): string {
   return found;
 }
 
-const work = mkdtempSync(path.join(os.tmpdir(), 'tayori-bench-notify-'));
-const databaseUrl = `file:${path.join(work, 'bench.db')}`;
+// 1. A migrated, seeded database, the subscribers, an incident and its notice.
+const { work, env, sqlite, noticeId, enqueueSeconds } = await prepareNoticeFixture(SUBSCRIBERS, (i) => `user${i}@bench.test`);
 const children: ChildProcess[] = [];
 const cleanUp = () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -39,44 +45,7 @@ const cleanUp = () => {
 };
 process.on('exit', cleanUp);
 
-// 1. A migrated, seeded database and the subscribers, written in bulk.
-const env = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: work, NOTICE_TOKEN_SECRET: 'bench-notify-secret-0123456789abcdef', NOTICE_FROM_ADDRESS: 'status@tayori.test', SITE_URL: 'https://status.tayori.test' };
-const { prepareDatabase } = (await import(path.join(ROOT, 'scripts/prepare-db.mjs'))) as { prepareDatabase: (e: NodeJS.ProcessEnv) => unknown };
-prepareDatabase(env);
-Object.assign(process.env, env);
-const { sqliteDateTime } = await import('../../lib/db-dialect');
-const sqlite = new Database(databaseUrl.slice('file:'.length));
-sqlite.pragma('journal_mode = WAL');
-const now = sqliteDateTime(new Date());
-const insert = sqlite.prepare("INSERT INTO Subscriber (id, email, lang, status, allComponents, tokenVersion, hardBounces, createdAt, updatedAt) VALUES (?, ?, ?, 'active', 1, 1, 0, ?, ?)");
-sqlite.transaction(() => {
-  for (let i = 0; i < SUBSCRIBERS; i++) insert.run(`b${randomUUID().replace(/-/g, '').slice(0, 24)}`, `user${i}@bench.test`, i % 3 ? 'ja' : 'en', now, now);
-})();
-
-// 2. An incident and its notice, created by the same code the site runs.
-const { db } = await import('../../lib/db');
-const { createIncidentNotice } = await import('../../lib/notices/enqueue');
-const component = await db.component.findUniqueOrThrow({ where: { slug: 'mail-inbound' } });
-const incident = await db.incident.create({
-  data: {
-    slug: 'bench-mail-delay',
-    titleJa: 'メール受信の遅延',
-    titleEn: 'Delays in mail reception',
-    impact: 'major',
-    status: 'investigating',
-    startedAt: new Date(),
-    maxDelayMinutes: 45,
-    source: 'auto',
-    components: { create: [{ componentId: component.id, status: 'partial_outage' }] },
-    updates: { create: [{ status: 'investigating', bodyJa: 'メール受信に遅延が発生しております。現在、最大で約45分の遅延が発生しています。', bodyEn: 'Mail reception is delayed by up to about 45 minutes.', displayAt: new Date() }] },
-  },
-});
-const enqueueStarted = performance.now();
-const noticeId = await createIncidentNotice(incident.id, null, 'incident_opened');
-const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
-await db.$disconnect();
-
-// 3. smtp-sink, and the worker sending into it.
+// 2. smtp-sink, and the worker sending into it.
 const port = await freePort();
 const sink = spawn(tool('smtp-sink'), ['-u', 'nobody', '-m', '1000', `127.0.0.1:${port}`, '1024'], { stdio: 'ignore' });
 children.push(sink);
@@ -97,7 +66,7 @@ const span = sqlite.prepare('SELECT MIN(claimedAt) AS first, MAX(sentAt) AS last
 const tayoriSeconds = (Date.parse(span.last) - Date.parse(span.first)) / 1000;
 const tayoriRate = SUBSCRIBERS / tayoriSeconds;
 
-// 4. smtp-source into the same sink: same count, same size as a Japanese notice, same sessions.
+// 3. smtp-source into the same sink: same count, same size as a Japanese notice, same sessions.
 const notice = sqlite.prepare('SELECT textJa, htmlJa FROM Notice WHERE id = ?').get(noticeId) as { textJa: string; htmlJa: string };
 // base64 bodies of text and HTML, headers and MIME boundaries: about 1.4 × the UTF-8 bytes + 1.5 KB.
 const messageBytes = Math.round((Buffer.byteLength(notice.textJa) + Buffer.byteLength(notice.htmlJa) + 600) * 1.37 + 1500);
