@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { dkimTxtValue } from '../../lib/smtp/dkim-key';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { submitForm } from '../support/forms';
 import { startMailSink, type MailSink } from '../support/mail-sink';
@@ -46,6 +50,14 @@ async function push(delaySeconds: number, windows: number) {
 const subscribers = () => db.subscriber.findMany({ orderBy: { email: 'asc' }, select: { email: true, status: true, lang: true } });
 const unfold = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
 const mailsTo = (address: string) => sink.messages.filter((m) => m.to === address);
+
+/** DKIM as a receiver checks it (mailauth), against the record for the key the install generated in DATA_DIR. */
+async function dkim(raw: string) {
+  const record = dkimTxtValue(readFileSync(path.join(inject('siteDataDir'), 'dkim', 'tayori.private.pem'), 'utf8'));
+  const resolver = async (name: string) => (name === 'tayori._domainkey.tayori.test' ? [[record]] : Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' })));
+  const { results } = await dkimVerify(Buffer.from(raw, 'utf8'), { resolver });
+  return results.map((r) => ({ result: r.status.result, domain: r.signingDomain, aligned: r.status.aligned }));
+}
 
 describe('subscribing', () => {
   it('accepts the form without JavaScript and answers the same for a new and a known address', async () => {
@@ -131,6 +143,13 @@ describe('notices', () => {
       { email: 'bob@example.test', status: 'sent' },
     ]);
     expect(mailsTo('carol@example.test')).toHaveLength(1); // her confirmation only: she follows DNS
+
+    // With no DKIM setting, the notices (worker) and the confirmations (site) are signed with the
+    // one key generated in DATA_DIR, for the From domain.
+    const signed = [{ result: 'pass', domain: 'tayori.test', aligned: 'tayori.test' }];
+    expect(await dkim(ja.raw)).toEqual(signed);
+    expect(await dkim(en.raw)).toEqual(signed);
+    expect(await dkim(mailsTo('carol@example.test')[0]!.raw)).toEqual(signed);
   });
 
   it('unsubscribes with one RFC 8058 POST, after which no further notice reaches that address', async () => {
