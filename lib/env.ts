@@ -99,7 +99,11 @@ const schema = z.object({
   DKIM_ENABLED: z.stringbool().default(true),
   /** Unset: the domain notices come from (lib/site/mail-identity.ts noticeMailDomain()). */
   DKIM_DOMAIN: z.string().optional(),
-  /** The DNS label of the key (`<selector>._domainkey.<domain>`); also names the generated key's file. */
+  /**
+   * The DNS label of the key (`<selector>._domainkey.<domain>`); also names the generated key's file.
+   * Not dated by default: a dated default would still read 2026 years later. Rotating is setting a
+   * new selector (e.g. tayori2027), which gets a key of its own next to the old one.
+   */
   DKIM_SELECTOR: z
     .string()
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a DNS label such as tayori or tayori2027')
