@@ -19,7 +19,6 @@ import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import tls from 'node:tls';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import { isLoopback } from '../policy/ip-ranges.js';
 import type { DeliveryContent } from '../spool/message-body.js';
 
@@ -86,6 +85,16 @@ function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** Where and how one next hop is reached: the part of nodemailer's pool options that differs per hop. */
+interface ConnectionOptions {
+  host: string;
+  port: number;
+  secure?: boolean;
+  auth?: { user: string; pass: string };
+  requireTLS?: boolean;
+  tls?: tls.ConnectionOptions;
+}
+
 export class Relay {
   private readonly smarthost: URL | undefined;
   private readonly transportMap = new Map<string, URL>();
@@ -144,7 +153,7 @@ export class Relay {
     };
   }
 
-  private pool(key: string, options: () => SMTPPoolOptions): PooledTransport {
+  private pool(key: string, options: () => ConnectionOptions): PooledTransport {
     let pooled = this.pools.get(key);
     if (!pooled) {
       const transport = nodemailer.createTransport({
@@ -156,7 +165,7 @@ export class Relay {
         connectionTimeout: 30_000,
         greetingTimeout: 30_000,
         socketTimeout: 120_000,
-      } as SMTPPoolOptions & { pool: true });
+      } as Parameters<typeof nodemailer.createTransport>[0]);
       pooled = { transport, inFlight: 0, lastUsedMs: Date.now() };
       this.pools.set(key, pooled);
     }
