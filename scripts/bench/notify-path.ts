@@ -18,6 +18,7 @@
 // smtp-source gets as many sessions, spread over the domains).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort, portOpen, waitFor } from '../lib/wait.mjs';
 import { prepareNoticeFixture, ROOT } from './notice-fixture';
@@ -190,6 +191,17 @@ const worker = spawn(process.execPath, ['--conditions=react-server', '--import',
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 children.push(worker);
+// What the MTA's limits did, from its /metrics every two seconds: the most deliveries in flight in
+// all (MTA_DELIVERY_CONCURRENCY bounds them) and to one destination (MTA_DESTINATION_CONCURRENCY),
+// and the deepest its queue got.
+const mtaSeen = { inFlight: 0, toOneDestination: 0, queueDepth: 0 };
+const mtaSampler = setInterval(async () => {
+  const text = await fetch(`http://127.0.0.1:${mtaHttpPort}/metrics`).then((r) => r.text(), () => '');
+  const active = [...text.matchAll(/^tayori_mta_destination_active_deliveries\{[^}]*\} (\S+)$/gm)].map((m) => Number(m[1]));
+  mtaSeen.inFlight = Math.max(mtaSeen.inFlight, active.reduce((a, b) => a + b, 0));
+  mtaSeen.toOneDestination = Math.max(mtaSeen.toOneDestination, ...active);
+  mtaSeen.queueDepth = Math.max(mtaSeen.queueDepth, Number(/^tayori_mta_queue_depth (\S+)$/m.exec(text)?.[1] ?? 0));
+}, 2000);
 const sentCount = sqlite.prepare("SELECT COUNT(*) AS n FROM NoticeDelivery WHERE noticeId = ? AND status = 'sent'");
 try {
   await sinksReach('tayori', 0, SUBSCRIBERS, () => `${(sentCount.get(noticeId) as { n: number }).n} handed to the MTA`);
@@ -197,7 +209,10 @@ try {
   console.error(mtaLogTail());
   throw error;
 }
+clearInterval(mtaSampler);
 const tayoriLastAt = lastAcceptedAt();
+// The machine is shared: the one-minute load average as each side finishes says how much.
+const tayoriLoad = os.loadavg()[0];
 const firstClaimed = sqlite.prepare('SELECT MIN(claimedAt) AS first FROM NoticeDelivery WHERE noticeId = ?').get(noticeId) as { first: string };
 const tayoriSeconds = (tayoriLastAt - Date.parse(firstClaimed.first)) / 1000;
 const tayoriRate = SUBSCRIBERS / tayoriSeconds;
@@ -285,8 +300,10 @@ try {
 }
 const postfixSeconds = (lastAcceptedAt() - postfixStarted) / 1000;
 const postfixRate = SUBSCRIBERS / postfixSeconds;
+const postfixLoad = os.loadavg()[0];
 clearInterval(sampler);
 stopPostfix();
+await waitFor('Postfix to stop', () => procStatusKb(masterPid, 'VmRSS') === 0, 30_000);
 
 const ratio = tayoriRate / postfixRate;
 const peakRssMb = workerRssMb + mtaRssMb;
@@ -294,9 +311,10 @@ console.log(`subscribers ${SUBSCRIBERS} over ${DOMAINS.length} domains (${perDom
 console.log(`notice created with its ${SUBSCRIBERS} delivery rows in ${enqueueSeconds.toFixed(2)} s`);
 console.log(`tayori (worker → MTA → sinks): ${SUBSCRIBERS} copies in ${tayoriSeconds.toFixed(2)} s = ${tayoriRate.toFixed(0)} msg/s${tayoriExtra ? `; ${tayoriExtra} more than sent arrived (delivered twice)` : ''}`);
 console.log(`postfix ${postfixVersion} (smtp-source -d × ${sessionsPerDomain * DOMAINS.length} sessions → Postfix → sinks): ${SUBSCRIBERS} in ${postfixSeconds.toFixed(2)} s = ${postfixRate.toFixed(0)} msg/s`);
-console.log(`ratio ${ratio.toFixed(2)} (bar: 0.5)`);
+console.log(`the MTA had at most ${mtaSeen.inFlight} deliveries in flight, ${mtaSeen.toOneDestination} to one destination, and ${mtaSeen.queueDepth} messages queued (sampled every 2 s)`);
+console.log(`ratio ${ratio.toFixed(2)} (bar: 0.5); load average (1 min) ${tayoriLoad.toFixed(1)} as Tayori finished, ${postfixLoad.toFixed(1)} as Postfix did`);
 console.log(`peak RSS: worker ${workerRssMb.toFixed(0)} MB, MTA ${mtaRssMb.toFixed(0)} MB; Postfix ${(postfixPssKb / 1024).toFixed(0)} MB in all (PSS, up to ${postfixProcesses} processes), its largest process ${(postfixLargestKb / 1024).toFixed(0)} MB`);
 console.log(
-  `RESULT bench:notify:path tayori_msgs_per_s=${tayoriRate.toFixed(0)} postfix_msgs_per_s=${postfixRate.toFixed(0)} ratio=${ratio.toFixed(2)} peak_rss_mb=${peakRssMb.toFixed(0)} worker_rss_mb=${workerRssMb.toFixed(0)} mta_rss_mb=${mtaRssMb.toFixed(0)} postfix_rss_mb=${(postfixPssKb / 1024).toFixed(0)} postfix_largest_rss_mb=${(postfixLargestKb / 1024).toFixed(0)} subscribers=${SUBSCRIBERS} domains=${DOMAINS.length} connections=${CONNECTIONS} message_bytes=${messageBytes} duplicates=${tayoriExtra}`,
+  `RESULT bench:notify:path tayori_msgs_per_s=${tayoriRate.toFixed(0)} postfix_msgs_per_s=${postfixRate.toFixed(0)} ratio=${ratio.toFixed(2)} peak_rss_mb=${peakRssMb.toFixed(0)} worker_rss_mb=${workerRssMb.toFixed(0)} mta_rss_mb=${mtaRssMb.toFixed(0)} postfix_rss_mb=${(postfixPssKb / 1024).toFixed(0)} postfix_largest_rss_mb=${(postfixLargestKb / 1024).toFixed(0)} subscribers=${SUBSCRIBERS} domains=${DOMAINS.length} connections=${CONNECTIONS} message_bytes=${messageBytes} duplicates=${tayoriExtra} load_tayori=${tayoriLoad.toFixed(1)} load_postfix=${postfixLoad.toFixed(1)}`,
 );
 process.exit(0);
