@@ -23,7 +23,8 @@ function runDkim(extra: Record<string, string> = {}) {
   return result;
 }
 
-describe('npm run dkim', () => {
+// Each run starts Node with tsx (seconds on a busy machine).
+describe('npm run dkim', { timeout: 120_000 }, () => {
   it('creates the key and prints its DKIM record, which verifies a signed notice; SPF and DMARC alongside', async () => {
     const first = runDkim();
     const keyFile = path.join(dataDir, 'dkim', 'tayori.private.pem');
