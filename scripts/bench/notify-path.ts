@@ -15,7 +15,8 @@
 // among the processes sharing them) are summed once a second and the highest sum is reported.
 // Needs root (Postfix's master) and the Debian package postfix (scripts/ci/install-mail-tools.sh).
 // Environment: BENCH_SUBSCRIBERS (100,000), BENCH_CONCURRENCY (the worker's SMTP sessions, 10;
-// smtp-source gets as many sessions, spread over the domains).
+// smtp-source gets as many sessions, spread over the domains), BENCH_POSTFIX_FIRST=1 (Postfix's
+// side runs first; Tayori's does by default).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -137,36 +138,7 @@ function processTree(root: number): number[] {
   return tree;
 }
 
-// ---------------------------------------------------------------- Tayori: the worker and the bundled MTA
-const ADMIN_TOKEN = 'bench-notify-admin-token-0123456789';
-const smtpPort = await freePort();
-const mtaHttpPort = await freePort();
-const mtaDataDir = path.join(work, 'mta');
-const mtaLogFile = path.join(work, 'mta.log');
-const mtaLog = fs.openSync(mtaLogFile, 'w');
-const mta = spawn(process.execPath, ['--import', 'tsx', 'mta/main.ts'], {
-  cwd: ROOT,
-  env: {
-    ...env,
-    NODE_ENV: 'production',
-    MTA_DATA_DIR: mtaDataDir,
-    SMTP_PORT: String(smtpPort),
-    MTA_HTTP_PORT: String(mtaHttpPort),
-    MTA_HOSTNAME: 'mx.bench.tayori.test',
-    MTA_ADMIN_TOKEN: ADMIN_TOKEN,
-    MTA_ROLLUP_PUSH: 'off',
-    MTA_SUBMISSION_PASSWORD: SUBMISSION_PASSWORD,
-    MTA_TRANSPORT_MAP: sinks.map((s) => `${s.domain}=smtp://127.0.0.1:${s.port}`).join(','),
-  },
-  stdio: ['ignore', mtaLog, mtaLog],
-});
-children.push(mta);
-const mtaLogTail = () => fs.readFileSync(mtaLogFile, 'utf8').split('\n').slice(-20).join('\n');
-await waitFor('the MTA to listen', () => {
-  if (mta.exitCode !== null) throw new Error(`the MTA exited:\n${mtaLogTail()}`);
-  return fs.readFileSync(mtaLogFile, 'utf8').includes('listening:');
-}, 60_000);
-
+// ---------------------------------------------------------------- the message both sides send
 // The size of a real copy, for smtp-source: built and signed as the worker does (the Japanese and
 // English copies weighted as the subscribers are: two in three read Japanese). Signing here also
 // generates the DKIM key under DATA_DIR, which the worker then reads: both sign with the same key.
@@ -185,137 +157,180 @@ async function copyBytes(lang: 'ja' | 'en'): Promise<number> {
 }
 const messageBytes = Math.round(((await copyBytes('ja')) * 2 + (await copyBytes('en'))) / 3);
 
-const worker = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'worker/main.ts'], {
-  cwd: ROOT,
-  env: { ...env, SMTP_URL: `smtp://tayori-submission:${SUBMISSION_PASSWORD}@127.0.0.1:${smtpPort}`, NOTICE_WORKER_CONCURRENCY: String(CONNECTIONS), NOTICE_BATCH_SIZE: '500', NOTICE_POLL_MS: '50' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-children.push(worker);
-// What the MTA's limits did, from its /metrics every two seconds: the most deliveries in flight in
-// all (MTA_DELIVERY_CONCURRENCY bounds them) and to one destination (MTA_DESTINATION_CONCURRENCY),
-// and the deepest its queue got.
-const mtaSeen = { inFlight: 0, toOneDestination: 0, queueDepth: 0 };
-const mtaSampler = setInterval(async () => {
-  const text = await fetch(`http://127.0.0.1:${mtaHttpPort}/metrics`).then((r) => r.text(), () => '');
-  const active = [...text.matchAll(/^tayori_mta_destination_active_deliveries\{[^}]*\} (\S+)$/gm)].map((m) => Number(m[1]));
-  mtaSeen.inFlight = Math.max(mtaSeen.inFlight, active.reduce((a, b) => a + b, 0));
-  mtaSeen.toOneDestination = Math.max(mtaSeen.toOneDestination, ...active);
-  mtaSeen.queueDepth = Math.max(mtaSeen.queueDepth, Number(/^tayori_mta_queue_depth (\S+)$/m.exec(text)?.[1] ?? 0));
-}, 2000);
-const sentCount = sqlite.prepare("SELECT COUNT(*) AS n FROM NoticeDelivery WHERE noticeId = ? AND status = 'sent'");
-try {
-  await sinksReach('tayori', 0, SUBSCRIBERS, () => `${(sentCount.get(noticeId) as { n: number }).n} handed to the MTA`);
-} catch (error) {
-  console.error(mtaLogTail());
-  throw error;
+// ---------------------------------------------------------------- Tayori: the worker and the bundled MTA
+async function runTayori() {
+  const ADMIN_TOKEN = 'bench-notify-admin-token-0123456789';
+  const smtpPort = await freePort();
+  const mtaHttpPort = await freePort();
+  const mtaLogFile = path.join(work, 'mta.log');
+  const mtaLog = fs.openSync(mtaLogFile, 'w');
+  const mta = spawn(process.execPath, ['--import', 'tsx', 'mta/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...env,
+      NODE_ENV: 'production',
+      MTA_DATA_DIR: path.join(work, 'mta'),
+      SMTP_PORT: String(smtpPort),
+      MTA_HTTP_PORT: String(mtaHttpPort),
+      MTA_HOSTNAME: 'mx.bench.tayori.test',
+      MTA_ADMIN_TOKEN: ADMIN_TOKEN,
+      MTA_ROLLUP_PUSH: 'off',
+      MTA_SUBMISSION_PASSWORD: SUBMISSION_PASSWORD,
+      MTA_TRANSPORT_MAP: sinks.map((s) => `${s.domain}=smtp://127.0.0.1:${s.port}`).join(','),
+    },
+    stdio: ['ignore', mtaLog, mtaLog],
+  });
+  children.push(mta);
+  const mtaLogTail = () => fs.readFileSync(mtaLogFile, 'utf8').split('\n').slice(-20).join('\n');
+  await waitFor('the MTA to listen', () => {
+    if (mta.exitCode !== null) throw new Error(`the MTA exited:\n${mtaLogTail()}`);
+    return fs.readFileSync(mtaLogFile, 'utf8').includes('listening:');
+  }, 60_000);
+
+  const before = acceptedAtSinks();
+  const beforePerSink = sinks.map((s) => s.accepted);
+  const worker = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'worker/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, SMTP_URL: `smtp://tayori-submission:${SUBMISSION_PASSWORD}@127.0.0.1:${smtpPort}`, NOTICE_WORKER_CONCURRENCY: String(CONNECTIONS), NOTICE_BATCH_SIZE: '500', NOTICE_POLL_MS: '50' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(worker);
+  // What the MTA's limits did, from its /metrics every two seconds: the most deliveries in flight in
+  // all (MTA_DELIVERY_CONCURRENCY bounds them) and to one destination (MTA_DESTINATION_CONCURRENCY),
+  // and the deepest its queue got.
+  const seen = { inFlight: 0, toOneDestination: 0, queueDepth: 0 };
+  const mtaSampler = setInterval(async () => {
+    const text = await fetch(`http://127.0.0.1:${mtaHttpPort}/metrics`).then((r) => r.text(), () => '');
+    const active = [...text.matchAll(/^tayori_mta_destination_active_deliveries\{[^}]*\} (\S+)$/gm)].map((m) => Number(m[1]));
+    seen.inFlight = Math.max(seen.inFlight, active.reduce((a, b) => a + b, 0));
+    seen.toOneDestination = Math.max(seen.toOneDestination, ...active);
+    seen.queueDepth = Math.max(seen.queueDepth, Number(/^tayori_mta_queue_depth (\S+)$/m.exec(text)?.[1] ?? 0));
+  }, 2000);
+  const sentCount = sqlite.prepare("SELECT COUNT(*) AS n FROM NoticeDelivery WHERE noticeId = ? AND status = 'sent'");
+  try {
+    await sinksReach('tayori', before, SUBSCRIBERS, () => `${(sentCount.get(noticeId) as { n: number }).n} handed to the MTA`);
+  } catch (error) {
+    console.error(mtaLogTail());
+    throw error;
+  } finally {
+    clearInterval(mtaSampler);
+  }
+  const lastAt = lastAcceptedAt();
+  // The machine is shared: the one-minute load average as each side finishes says how much.
+  const load = os.loadavg()[0];
+  const firstClaimed = sqlite.prepare('SELECT MIN(claimedAt) AS first FROM NoticeDelivery WHERE noticeId = ?').get(noticeId) as { first: string };
+  const seconds = (lastAt - Date.parse(firstClaimed.first)) / 1000;
+  const workerRssMb = procStatusKb(worker.pid!, 'VmHWM') / 1024;
+  const mtaRssMb = procStatusKb(mta.pid!, 'VmHWM') / 1024;
+  const perDomain = sinks.map((s, i) => s.accepted - beforePerSink[i]);
+  // Anything delivered twice would arrive just after the last expected copy.
+  await new Promise((r) => setTimeout(r, 1000));
+  const duplicates = acceptedAtSinks() - before - SUBSCRIBERS;
+  for (const child of [worker, mta]) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return { seconds, rate: SUBSCRIBERS / seconds, load, workerRssMb, mtaRssMb, perDomain, duplicates, seen };
 }
-clearInterval(mtaSampler);
-const tayoriLastAt = lastAcceptedAt();
-// The machine is shared: the one-minute load average as each side finishes says how much.
-const tayoriLoad = os.loadavg()[0];
-const firstClaimed = sqlite.prepare('SELECT MIN(claimedAt) AS first FROM NoticeDelivery WHERE noticeId = ?').get(noticeId) as { first: string };
-const tayoriSeconds = (tayoriLastAt - Date.parse(firstClaimed.first)) / 1000;
-const tayoriRate = SUBSCRIBERS / tayoriSeconds;
-const workerRssMb = procStatusKb(worker.pid!, 'VmHWM') / 1024;
-const mtaRssMb = procStatusKb(mta.pid!, 'VmHWM') / 1024;
-const perDomain = sinks.map((s) => s.accepted);
-// Anything delivered twice would arrive just after the last expected copy.
-await new Promise((r) => setTimeout(r, 1000));
-const tayoriExtra = acceptedAtSinks() - SUBSCRIBERS;
-for (const child of [worker, mta]) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-sqlite.close();
 
 // ---------------------------------------------------------------- Postfix: smtp-source into a private instance
-const postfixDir = fs.mkdtempSync(path.join(work, 'postfix-'));
-fs.chmodSync(work, 0o755);
-fs.chmodSync(postfixDir, 0o755);
-const conf = path.join(postfixDir, 'conf');
-const postfixData = path.join(postfixDir, 'data');
-for (const d of [conf, postfixData, path.join(postfixDir, 'queue')]) fs.mkdirSync(d);
-execFileSync('chown', ['postfix', postfixData]);
-const postfixPort = await freePort();
-fs.writeFileSync(path.join(conf, 'main.cf'), [
-  'compatibility_level = 3.6',
-  `queue_directory = ${postfixDir}/queue`,
-  `data_directory = ${postfixData}`,
-  'inet_interfaces = 127.0.0.1',
-  'inet_protocols = ipv4',
-  'myhostname = postfix-bench.tayori.test',
-  'mydestination =',
-  'mynetworks = 127.0.0.0/8',
-  'smtpd_relay_restrictions = permit_mynetworks, reject',
-  // Each domain to its sink, as MTA_TRANSPORT_MAP does for the MTA.
-  `transport_maps = inline:{ ${sinks.map((s) => `${s.domain}=smtp:[127.0.0.1]:${s.port}`).join(', ')} }`,
-  `maillog_file = ${postfixDir}/maillog`,
-  `maillog_file_prefixes = ${postfixDir}`,
-  '',
-].join('\n'));
-// The system's master.cf, with smtpd moved to our port and out of the chroot.
-const master = fs.readFileSync('/etc/postfix/master.cf', 'utf8').replace(/^smtp\s+inet\s+.*smtpd$/m, `127.0.0.1:${postfixPort} inet n - n - - smtpd`);
-fs.writeFileSync(path.join(conf, 'master.cf'), master);
-execFileSync(tool('postfix'), ['-c', conf, 'start'], { stdio: 'ignore' });
-stopPostfix = () => {
-  spawnSync(tool('postfix'), ['-c', conf, 'stop'], { stdio: 'ignore' });
-  stopPostfix = () => {};
-};
-await waitFor('Postfix', () => portOpen(postfixPort));
-const postfixVersion = execFileSync(tool('postconf'), ['-h', 'mail_version'], { encoding: 'utf8' }).trim();
-const masterPid = Number(fs.readFileSync(path.join(postfixDir, 'queue/pid/master.pid'), 'utf8').trim());
-let postfixPssKb = 0;
-let postfixLargestKb = 0;
-let postfixProcesses = 0;
-const sampler = setInterval(() => {
-  const tree = processTree(masterPid);
-  postfixPssKb = Math.max(postfixPssKb, tree.reduce((sum, pid) => sum + pssKb(pid), 0));
-  postfixLargestKb = Math.max(postfixLargestKb, ...tree.map((pid) => procStatusKb(pid, 'VmHWM')));
-  postfixProcesses = Math.max(postfixProcesses, tree.length);
-}, 1000);
+async function runPostfix() {
+  const postfixDir = fs.mkdtempSync(path.join(work, 'postfix-'));
+  fs.chmodSync(work, 0o755);
+  fs.chmodSync(postfixDir, 0o755);
+  const conf = path.join(postfixDir, 'conf');
+  const postfixData = path.join(postfixDir, 'data');
+  for (const d of [conf, postfixData, path.join(postfixDir, 'queue')]) fs.mkdirSync(d);
+  execFileSync('chown', ['postfix', postfixData]);
+  const postfixPort = await freePort();
+  fs.writeFileSync(path.join(conf, 'main.cf'), [
+    'compatibility_level = 3.6',
+    `queue_directory = ${postfixDir}/queue`,
+    `data_directory = ${postfixData}`,
+    'inet_interfaces = 127.0.0.1',
+    'inet_protocols = ipv4',
+    'myhostname = postfix-bench.tayori.test',
+    'mydestination =',
+    'mynetworks = 127.0.0.0/8',
+    'smtpd_relay_restrictions = permit_mynetworks, reject',
+    // Each domain to its sink, as MTA_TRANSPORT_MAP does for the MTA.
+    `transport_maps = inline:{ ${sinks.map((s) => `${s.domain}=smtp:[127.0.0.1]:${s.port}`).join(', ')} }`,
+    `maillog_file = ${postfixDir}/maillog`,
+    `maillog_file_prefixes = ${postfixDir}`,
+    '',
+  ].join('\n'));
+  // The system's master.cf, with smtpd moved to our port and out of the chroot.
+  const master = fs.readFileSync('/etc/postfix/master.cf', 'utf8').replace(/^smtp\s+inet\s+.*smtpd$/m, `127.0.0.1:${postfixPort} inet n - n - - smtpd`);
+  fs.writeFileSync(path.join(conf, 'master.cf'), master);
+  execFileSync(tool('postfix'), ['-c', conf, 'start'], { stdio: 'ignore' });
+  stopPostfix = () => {
+    spawnSync(tool('postfix'), ['-c', conf, 'stop'], { stdio: 'ignore' });
+    stopPostfix = () => {};
+  };
+  await waitFor('Postfix', () => portOpen(postfixPort));
+  const version = execFileSync(tool('postconf'), ['-h', 'mail_version'], { encoding: 'utf8' }).trim();
+  const masterPid = Number(fs.readFileSync(path.join(postfixDir, 'queue/pid/master.pid'), 'utf8').trim());
+  const memory = { pssKb: 0, largestKb: 0, processes: 0 };
+  const sampler = setInterval(() => {
+    const tree = processTree(masterPid);
+    memory.pssKb = Math.max(memory.pssKb, tree.reduce((sum, pid) => sum + pssKb(pid), 0));
+    memory.largestKb = Math.max(memory.largestKb, ...tree.map((pid) => procStatusKb(pid, 'VmHWM')));
+    memory.processes = Math.max(memory.processes, tree.length);
+  }, 1000);
 
-// smtp-source writes its own From, To, Date and Message-Id (about 150 bytes) above a body of -l bytes.
-const sourceBodyBytes = Math.max(100, messageBytes - 150);
-const sessionsPerDomain = Math.max(1, Math.round(CONNECTIONS / DOMAINS.length));
-const postfixBefore = acceptedAtSinks();
-const postfixStarted = Date.now();
-const sources = DOMAINS.map((domain, i) => {
-  const count = Math.floor(SUBSCRIBERS / DOMAINS.length) + (i < SUBSCRIBERS % DOMAINS.length ? 1 : 0);
-  // -d: each session carries message after message, as the worker's sessions do.
-  const source = spawn(tool('smtp-source'), ['-d', '-s', String(sessionsPerDomain), '-l', String(sourceBodyBytes), '-m', String(count), '-f', 'status@tayori.test', '-t', `user@${domain}`, `127.0.0.1:${postfixPort}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(source);
-  return new Promise<void>((resolve, reject) => source.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`smtp-source for ${domain} failed (exit ${code})`)))));
-});
-const maillogTail = () => {
-  const file = path.join(postfixDir, 'maillog');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-10).join('\n') : '';
-};
-try {
-  let submitted = 0;
-  for (const source of sources) void source.then(() => submitted++, () => {});
-  await Promise.all([Promise.all(sources), sinksReach('postfix', postfixBefore, SUBSCRIBERS, () => `smtp-source done for ${submitted} of ${DOMAINS.length} domains`)]);
-} catch (error) {
-  console.error(maillogTail());
-  throw error;
+  // smtp-source writes its own From, To, Date and Message-Id (about 150 bytes) above a body of -l bytes.
+  const sourceBodyBytes = Math.max(100, messageBytes - 150);
+  const sessionsPerDomain = Math.max(1, Math.round(CONNECTIONS / DOMAINS.length));
+  const before = acceptedAtSinks();
+  const started = Date.now();
+  const sources = DOMAINS.map((domain, i) => {
+    const count = Math.floor(SUBSCRIBERS / DOMAINS.length) + (i < SUBSCRIBERS % DOMAINS.length ? 1 : 0);
+    // -d: each session carries message after message, as the worker's sessions do.
+    const source = spawn(tool('smtp-source'), ['-d', '-s', String(sessionsPerDomain), '-l', String(sourceBodyBytes), '-m', String(count), '-f', 'status@tayori.test', '-t', `user@${domain}`, `127.0.0.1:${postfixPort}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(source);
+    return new Promise<void>((resolve, reject) => source.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`smtp-source for ${domain} failed (exit ${code})`)))));
+  });
+  const maillogTail = () => {
+    const file = path.join(postfixDir, 'maillog');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-10).join('\n') : '';
+  };
+  try {
+    let submitted = 0;
+    for (const source of sources) void source.then(() => submitted++, () => {});
+    await Promise.all([Promise.all(sources), sinksReach('postfix', before, SUBSCRIBERS, () => `smtp-source done for ${submitted} of ${DOMAINS.length} domains`)]);
+  } catch (error) {
+    console.error(maillogTail());
+    throw error;
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (lastAcceptedAt() - started) / 1000;
+  const load = os.loadavg()[0];
+  stopPostfix();
+  await waitFor('Postfix to stop', () => procStatusKb(masterPid, 'VmRSS') === 0, 30_000);
+  return { seconds, rate: SUBSCRIBERS / seconds, load, version, sessions: sessionsPerDomain * DOMAINS.length, memory };
 }
-const postfixSeconds = (lastAcceptedAt() - postfixStarted) / 1000;
-const postfixRate = SUBSCRIBERS / postfixSeconds;
-const postfixLoad = os.loadavg()[0];
-clearInterval(sampler);
-stopPostfix();
-await waitFor('Postfix to stop', () => procStatusKb(masterPid, 'VmRSS') === 0, 30_000);
 
-const ratio = tayoriRate / postfixRate;
-const peakRssMb = workerRssMb + mtaRssMb;
-console.log(`subscribers ${SUBSCRIBERS} over ${DOMAINS.length} domains (${perDomain.join(' / ')} at the sinks), worker × ${CONNECTIONS} SMTP sessions to the MTA, message ≈ ${messageBytes} bytes (signed)`);
+// ---------------------------------------------------------------- the run
+// One side after the other (two cores); BENCH_POSTFIX_FIRST=1 swaps them, to see what the order does.
+const postfixFirst = process.env.BENCH_POSTFIX_FIRST === '1';
+const postfixEarly = postfixFirst ? await runPostfix() : null;
+const tayori = await runTayori();
+const postfix = postfixEarly ?? (await runPostfix());
+sqlite.close();
+
+const ratio = tayori.rate / postfix.rate;
+const peakRssMb = tayori.workerRssMb + tayori.mtaRssMb;
+const { seen } = tayori;
+console.log(`subscribers ${SUBSCRIBERS} over ${DOMAINS.length} domains (${tayori.perDomain.join(' / ')} at the sinks), worker × ${CONNECTIONS} SMTP sessions to the MTA, message ≈ ${messageBytes} bytes (signed)${postfixFirst ? '; Postfix ran first' : ''}`);
 console.log(`notice created with its ${SUBSCRIBERS} delivery rows in ${enqueueSeconds.toFixed(2)} s`);
-console.log(`tayori (worker → MTA → sinks): ${SUBSCRIBERS} copies in ${tayoriSeconds.toFixed(2)} s = ${tayoriRate.toFixed(0)} msg/s${tayoriExtra ? `; ${tayoriExtra} more than sent arrived (delivered twice)` : ''}`);
-console.log(`postfix ${postfixVersion} (smtp-source -d × ${sessionsPerDomain * DOMAINS.length} sessions → Postfix → sinks): ${SUBSCRIBERS} in ${postfixSeconds.toFixed(2)} s = ${postfixRate.toFixed(0)} msg/s`);
-console.log(`the MTA had at most ${mtaSeen.inFlight} deliveries in flight, ${mtaSeen.toOneDestination} to one destination, and ${mtaSeen.queueDepth} messages queued (sampled every 2 s)`);
-console.log(`ratio ${ratio.toFixed(2)} (bar: 0.5); load average (1 min) ${tayoriLoad.toFixed(1)} as Tayori finished, ${postfixLoad.toFixed(1)} as Postfix did`);
-console.log(`peak RSS: worker ${workerRssMb.toFixed(0)} MB, MTA ${mtaRssMb.toFixed(0)} MB; Postfix ${(postfixPssKb / 1024).toFixed(0)} MB in all (PSS, up to ${postfixProcesses} processes), its largest process ${(postfixLargestKb / 1024).toFixed(0)} MB`);
+console.log(`tayori (worker → MTA → sinks): ${SUBSCRIBERS} copies in ${tayori.seconds.toFixed(2)} s = ${tayori.rate.toFixed(0)} msg/s${tayori.duplicates ? `; ${tayori.duplicates} more than sent arrived (delivered twice)` : ''}`);
+console.log(`postfix ${postfix.version} (smtp-source -d × ${postfix.sessions} sessions → Postfix → sinks): ${SUBSCRIBERS} in ${postfix.seconds.toFixed(2)} s = ${postfix.rate.toFixed(0)} msg/s`);
+console.log(`the MTA had at most ${seen.inFlight} deliveries in flight, ${seen.toOneDestination} to one destination, and ${seen.queueDepth} messages queued (sampled every 2 s)`);
+console.log(`ratio ${ratio.toFixed(2)} (bar: 0.5); load average (1 min) ${tayori.load.toFixed(1)} as Tayori finished, ${postfix.load.toFixed(1)} as Postfix did`);
+console.log(`peak RSS: worker ${tayori.workerRssMb.toFixed(0)} MB, MTA ${tayori.mtaRssMb.toFixed(0)} MB; Postfix ${(postfix.memory.pssKb / 1024).toFixed(0)} MB in all (PSS, up to ${postfix.memory.processes} processes), its largest process ${(postfix.memory.largestKb / 1024).toFixed(0)} MB`);
 console.log(
-  `RESULT bench:notify:path tayori_msgs_per_s=${tayoriRate.toFixed(0)} postfix_msgs_per_s=${postfixRate.toFixed(0)} ratio=${ratio.toFixed(2)} peak_rss_mb=${peakRssMb.toFixed(0)} worker_rss_mb=${workerRssMb.toFixed(0)} mta_rss_mb=${mtaRssMb.toFixed(0)} postfix_rss_mb=${(postfixPssKb / 1024).toFixed(0)} postfix_largest_rss_mb=${(postfixLargestKb / 1024).toFixed(0)} subscribers=${SUBSCRIBERS} domains=${DOMAINS.length} connections=${CONNECTIONS} message_bytes=${messageBytes} duplicates=${tayoriExtra} load_tayori=${tayoriLoad.toFixed(1)} load_postfix=${postfixLoad.toFixed(1)}`,
+  `RESULT bench:notify:path tayori_msgs_per_s=${tayori.rate.toFixed(0)} postfix_msgs_per_s=${postfix.rate.toFixed(0)} ratio=${ratio.toFixed(2)} peak_rss_mb=${peakRssMb.toFixed(0)} worker_rss_mb=${tayori.workerRssMb.toFixed(0)} mta_rss_mb=${tayori.mtaRssMb.toFixed(0)} postfix_rss_mb=${(postfix.memory.pssKb / 1024).toFixed(0)} postfix_largest_rss_mb=${(postfix.memory.largestKb / 1024).toFixed(0)} subscribers=${SUBSCRIBERS} domains=${DOMAINS.length} connections=${CONNECTIONS} message_bytes=${messageBytes} duplicates=${tayori.duplicates} load_tayori=${tayori.load.toFixed(1)} load_postfix=${postfix.load.toFixed(1)}${postfixFirst ? ' order=postfix_first' : ''}`,
 );
 process.exit(0);
