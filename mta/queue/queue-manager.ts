@@ -642,6 +642,9 @@ export class QueueManager {
       recipients: [{ idx: 0, address: message.mailFrom, route, domain, localPart, state: 'pending', status: null, diagnostic: null }],
     });
     this.d.log(`${message.id}: sender non-delivery notification: ${id}`);
+    // It enters the queue like mail from outside, so the rollups' accounting balances (what was
+    // queued plus what was accepted is what was delivered, bounced or still queued).
+    this.d.telemetry.accepted(accepted.recipients.map(flowOf));
     this.enqueue(accepted);
   }
 

@@ -150,10 +150,16 @@ describe('mail-system controls', () => {
     await expect.poll(async () => (await mta.api('GET', '/api/queue')).json.depth).toBe(0);
     const dsn = await waitFor('the DSN', () => readMailbox(mta.dataDir, 'info@demo.tayori.test').find((m) => m.includes('console-return@demo.tayori.test')));
     expect(dsn).toContain('Undelivered Mail Returned to Sender');
-    const db = new Database(site.databaseUrl.replace(/^file:/, ''), { readonly: true });
-    const audited = db.prepare("SELECT targetId, details FROM AuditLog WHERE action = 'mail.bounce'").all() as { targetId: string; details: string }[];
-    db.close();
-    expect(audited).toEqual([{ targetId: deferred.id, details: JSON.stringify({ reason: '宛先ドメインが存在しません' }) }]);
+    // The action writes its audit entry once the MTA has answered, which may be after the DSN is in the mailbox.
+    const audited = () => {
+      const db = new Database(site.databaseUrl.replace(/^file:/, ''), { readonly: true });
+      try {
+        return db.prepare("SELECT targetId, details FROM AuditLog WHERE action = 'mail.bounce'").all() as { targetId: string; details: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    await expect.poll(audited, { timeout: 10_000 }).toEqual([{ targetId: deferred.id, details: JSON.stringify({ reason: '宛先ドメインが存在しません' }) }]);
   });
 
   it('left a trace of every change in the audit log', () => {

@@ -69,7 +69,7 @@ describe('admin API', () => {
 
   it('lists hosted mailboxes and adds one that then accepts mail', async () => {
     const list = await mta.api('GET', '/api/mailboxes');
-    expect(list.json.domains).toEqual([{ name: DEMO, verify_recipients: true, mailboxes: ['info', 'support', 'user1', 'user2', 'user3'] }]);
+    expect(list.json.domains).toEqual([{ name: DEMO, verify_recipients: true, mailboxes: ['canary', 'info', 'support', 'user1', 'user2', 'user3'] }]);
     const { smtp } = await openSession(mta.smtpPort);
     await smtp.command('MAIL FROM:<a@example.org>');
     expect(await smtp.command(`RCPT TO:<newbie@${DEMO}>`)).toMatch(/^550 5\.1\.1 /);
