@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ImapFlow, type ImapFlowError } from 'imapflow';
-import { isLoopbackHost } from '../smtp/url';
+import { isLoopbackHost, readTlsCa } from '../smtp/url';
 import { CANARY_HEADER, type CanaryArrival, type CanaryMailbox, type MailboxMessage, type MessageMailbox } from './mailbox';
 
 // The canary's mailbox read over IMAP, for fleets whose mail system is not the bundled MTA (Postfix +
@@ -53,15 +52,7 @@ export function imapMailboxSettings(url: string, setting = SETTING): ImapMailbox
   }
   const verify = u.searchParams.get('tls_verify');
   if (verify !== null && verify !== 'true' && verify !== 'false') throw new Error(`${setting}: tls_verify must be true or false`);
-  const caFile = u.searchParams.get('tls_ca');
-  let ca: string | undefined;
-  if (caFile) {
-    try {
-      ca = readFileSync(caFile, 'utf8');
-    } catch (error) {
-      throw new Error(`${setting}: cannot read the CA file tls_ca=${caFile}: ${(error as Error).message}`);
-    }
-  }
+  const ca = readTlsCa(u, setting);
   const secure = u.protocol === 'imaps:';
   return {
     host,

@@ -58,15 +58,7 @@ export function smtpClientSettings(url: string, dataDir?: string): SmtpClientSet
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const loopback = isLoopbackHost(host);
   const auth = u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : null;
-  const caFile = u.searchParams.get('tls_ca');
-  let ca: string | undefined;
-  if (caFile) {
-    try {
-      ca = readFileSync(caFile, 'utf8');
-    } catch (error) {
-      throw new Error(`SMTP_URL: cannot read the CA file tls_ca=${caFile}: ${(error as Error).message}`);
-    }
-  }
+  const ca = readTlsCa(u, 'SMTP_URL');
   const useLocal = !auth && loopback && dataDir !== undefined;
   return {
     host,
@@ -78,6 +70,17 @@ export function smtpClientSettings(url: string, dataDir?: string): SmtpClientSet
     auth,
     localCredential: useLocal ? localCredentialReader(path.join(dataDir, SUBMISSION_PASSWORD_FILE)) : () => null,
   };
+}
+
+/** The CA file a URL names with ?tls_ca= (SMTP_URL, CANARY_MAILBOX_URL, …), read; a clear error naming `setting` when it cannot be. */
+export function readTlsCa(u: URL, setting: string): string | undefined {
+  const caFile = u.searchParams.get('tls_ca');
+  if (!caFile) return undefined;
+  try {
+    return readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new Error(`${setting}: cannot read the CA file tls_ca=${caFile}: ${(error as Error).message}`);
+  }
 }
 
 /** Reads the credential file when asked; once found it is kept (the MTA never changes it). */
