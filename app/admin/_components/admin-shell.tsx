@@ -12,9 +12,13 @@ export function AdminShell({ staff, lang, current, children }: { staff: Staff; l
     ['/admin', t.dashboard],
     ['/admin/incidents', t.incidents],
     ['/admin/maintenance', t.maintenance],
+    ['/admin/components', t.components],
+    ['/admin/probes', t.probes],
+    ['/admin/templates', t.templates],
     ...(staff.role === 'admin'
       ? [
           ['/admin/mail', t.mailSystem],
+          ['/admin/api-keys', t.apiKeys],
           ['/admin/audit', t.audit],
           ['/admin/staff', t.staff],
         ]
