@@ -8,7 +8,7 @@ const WORDS = {
   maintenance: ['メンテナンス', 'Maintenance'],
   mailSystem: ['メールシステム', 'Mail system'],
   audit: ['操作履歴', 'Audit log'],
-  components: ['コンポーネント', 'Components'],
+  componentsNav: ['コンポーネント', 'Components'],
   probes: ['監視', 'Probes'],
   apiKeys: ['APIキー', 'API keys'],
   templates: ['テンプレート', 'Templates'],

@@ -12,7 +12,7 @@ export function AdminShell({ staff, lang, current, children }: { staff: Staff; l
     ['/admin', t.dashboard],
     ['/admin/incidents', t.incidents],
     ['/admin/maintenance', t.maintenance],
-    ['/admin/components', t.components],
+    ['/admin/components', t.componentsNav],
     ['/admin/probes', t.probes],
     ['/admin/templates', t.templates],
     ...(staff.role === 'admin'
