@@ -3,16 +3,7 @@ import { formatInTimeZone } from 'date-fns-tz';
 import { db, type Db } from '../db';
 import { env } from '../env';
 import { FAULT_LEVELS, impactRank, UNRESOLVED_INCIDENT_STATUSES, type ComponentStatus, type FaultLevel } from '../status/types';
-import {
-  grewText,
-  IMPACT_FOR_STATUS,
-  openedText,
-  recoveredText,
-  recurredText,
-  resolvedText,
-  shrankText,
-  titleFor,
-} from './auto-templates';
+import { autoIncidentTexts, IMPACT_FOR_STATUS, type AutoIncidentTexts } from './auto-templates';
 
 // Automatic incidents: opened, updated and resolved by the metric rules, in both languages,
 // with the measured figures; published at once unless AUTO_PUBLISH=false. The writes happen in
@@ -49,7 +40,8 @@ function openAutoIncident(tx: Db, componentId: string) {
  * the evaluation's transaction, which only one process gets to commit for a given rule version;
  * `Incident.autoOpenFor` is unique besides, so a component never has two open.
  */
-export async function syncAutoIncident(tx: Db, component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number): Promise<PendingNotice | null> {
+export async function syncAutoIncident(tx: Db, component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number, metric?: string): Promise<PendingNotice | null> {
+  const words = autoIncidentTexts(metric);
   const open = await openAutoIncident(tx, component.id);
   const degraded = rank(to) >= rank('degraded_performance');
 
@@ -58,7 +50,7 @@ export async function syncAutoIncident(tx: Db, component: ComponentRow, from: Co
     // Staff already have an incident covering this component: theirs is the one to follow.
     const covered = await tx.incidentComponent.findFirst({ where: { componentId: component.id, incident: { status: { in: UNRESOLVED } } }, select: { incidentId: true } });
     if (covered) return null;
-    return createAutoIncident(tx, component, from, to, at, delayS);
+    return createAutoIncident(tx, component, from, to, at, delayS, words);
   }
 
   const transitions = { create: [{ componentId: component.id, oldStatus: from, newStatus: to }] };
@@ -66,7 +58,7 @@ export async function syncAutoIncident(tx: Db, component: ComponentRow, from: Co
     const impact = IMPACT_FOR_STATUS[to]!;
     const raiseImpact = impactRank(impact) > impactRank(open.impact);
     const recurred = open.status === 'monitoring';
-    const text = recurred ? recurredText(component, delayS) : rank(to) > rank(from) ? grewText(component, delayS) : shrankText(component, delayS);
+    const text = recurred ? words.recurred(component, to, delayS) : rank(to) > rank(from) ? words.grew(component, to, delayS) : words.shrank(component, to, delayS);
     // The summary follows every automatic update, so the page never shows a superseded text.
     await tx.incident.update({ where: { id: open.id }, data: { status: 'investigating', summaryJa: text.ja, summaryEn: text.en, ...(raiseImpact ? { impact } : {}) } });
     const update = await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'investigating', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } });
@@ -75,25 +67,30 @@ export async function syncAutoIncident(tx: Db, component: ComponentRow, from: Co
       data: { status: to },
     });
     if (recurred) {
-      await tx.incidentWindow.create({ data: { incidentId: open.id, startAt: at, maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60), position: (open.windows[0]?.position ?? -1) + 1 } });
+      await tx.incidentWindow.create({ data: { incidentId: open.id, startAt: at, ...windowDelay(words, delayS), position: (open.windows[0]?.position ?? -1) + 1 } });
     }
     return { incidentId: open.id, updateId: update.id }; // 【続報】 to subscribers
   }
 
   // Back to operational: monitoring, and the window closes.
   if (open.status === 'monitoring') return null;
-  const text = recoveredText(component);
+  const text = words.recovered(component);
   await tx.incident.update({ where: { id: open.id }, data: { status: 'monitoring', summaryJa: text.ja, summaryEn: text.en } });
   const update = await tx.incidentUpdate.create({ data: { incidentId: open.id, status: 'monitoring', bodyJa: text.ja, bodyEn: text.en, displayAt: at, transitions } });
   if (open.windows[0] && !open.windows[0].endAt) await tx.incidentWindow.update({ where: { id: open.windows[0].id }, data: { endAt: at } });
   return { incidentId: open.id, updateId: update.id }; // 【続報】 to subscribers
 }
 
-async function createAutoIncident(tx: Db, component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number): Promise<PendingNotice> {
-  const title = titleFor(component);
-  const text = openedText(component, delayS);
+/** The delay an incident window records: mail delay only, none for an outage told by alerts or probes. */
+function windowDelay(words: AutoIncidentTexts, delayS: number) {
+  return words.measuresDelay ? { maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60) } : {};
+}
+
+async function createAutoIncident(tx: Db, component: ComponentRow, from: ComponentStatus, to: ComponentStatus, at: Date, delayS: number, words: AutoIncidentTexts): Promise<PendingNotice> {
+  const title = words.title(component);
+  const text = words.opened(component, to, delayS);
   const stamp = formatInTimeZone(at, env.SITE_TIME_ZONE, 'yyyyMMdd-HHmm');
-  let slug = `${stamp}-${component.slug}-delay`;
+  let slug = `${stamp}-${component.slug}-${words.slugWord}`;
   if (await tx.incident.findUnique({ where: { slug }, select: { id: true } })) slug = `${slug}-${at.getTime().toString(36)}`;
   const incident = await tx.incident.create({
     data: {
@@ -105,13 +102,13 @@ async function createAutoIncident(tx: Db, component: ComponentRow, from: Compone
       impact: IMPACT_FOR_STATUS[to] ?? 'minor',
       status: 'investigating',
       startedAt: at,
-      maxDelayMinutes: Math.round(delayS / 60),
+      maxDelayMinutes: words.measuresDelay ? Math.round(delayS / 60) : null,
       source: 'auto',
       published: env.AUTO_PUBLISH,
       autoComponentId: component.id,
       autoOpenFor: component.id,
       components: { create: [{ componentId: component.id, status: to }] },
-      windows: { create: [{ startAt: at, maxDelayS: delayS, maxDelayMinutes: Math.round(delayS / 60), position: 0 }] },
+      windows: { create: [{ startAt: at, ...windowDelay(words, delayS), position: 0 }] },
       updates: {
         create: [
           {
@@ -158,19 +155,21 @@ export async function resolveRecoveredAutoIncidents(now: Date, countLate: LateMe
     if (!last?.endAt || now.getTime() - last.endAt.getTime() < env.AUTO_RESOLVE_MINUTES * 60_000) continue;
     const component = await db.component.findUnique({ where: { id: incident.autoComponentId ?? '' }, include: { rule: true } });
     if (!component) continue;
+    const words = autoIncidentTexts(component.rule?.metric);
     let affectedTotal = 0;
-    for (const w of incident.windows) {
+    // Late messages are counted for mail; an outage told by alerts or probes has none to count.
+    for (const w of words.measuresDelay ? incident.windows : []) {
       const affected = await countLate({ startAt: w.startAt, endAt: w.endAt ?? now }, component.rule);
       affectedTotal += affected;
       await db.incidentWindow.update({ where: { id: w.id }, data: { messagesAffected: affected } });
     }
     const maxDelayS = Math.max(0, ...incident.windows.map((w) => w.maxDelayS ?? 0));
-    const text = resolvedText(component, maxDelayS, affectedTotal);
+    const text = words.resolved(component, maxDelayS, affectedTotal);
     const update = await db.$transaction(async (tx) => {
       // Conditional, so that of two site processes resolving at once only one posts 【復旧】.
       const resolving = await tx.incident.updateMany({
         where: { id: incident.id, status: 'monitoring' },
-        data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: Math.round(maxDelayS / 60), autoOpenFor: null, summaryJa: text.ja, summaryEn: text.en },
+        data: { status: 'resolved', resolvedAt: now, maxDelayMinutes: words.measuresDelay ? Math.round(maxDelayS / 60) : null, autoOpenFor: null, summaryJa: text.ja, summaryEn: text.en },
       });
       if (!resolving.count) return null;
       return tx.incidentUpdate.create({ data: { incidentId: incident.id, status: 'resolved', bodyJa: text.ja, bodyEn: text.en, displayAt: now } });

@@ -8,11 +8,13 @@ import type { ComponentStatus } from '../status/types';
 import { env } from '../env';
 import { countAbove, readCounts } from '#contracts/histogram';
 import { MAIL_FLOWS, type MailFlow } from '#contracts/rollup-schema';
-import { checkNoData, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './engine';
+import { checkNoData, classify, observe, WINDOW_SECONDS, type RuleConfig, type RuleLevel, type RuleState, type RuleStatus, type WindowObservation } from './engine';
 import { flowSignal, mergedWindows, type FlowWindow, type LateMailSettings } from '../metrics/signals';
 import { draftReportIfEmpty } from './report-evidence';
 import { probesBetween } from '../canary/probes';
 import { missingAgeAt } from '../canary/signal';
+import { signalWindows, withSignals } from './signal-windows';
+import { SIGNALS_METRIC } from './signal-rule';
 
 const isMailFlow = (flow: string): flow is MailFlow => (MAIL_FLOWS as readonly string[]).includes(flow);
 
@@ -68,6 +70,10 @@ async function evaluateOnce(now: Date): Promise<EvaluationResult> {
  */
 async function draftReportQuietly(incidentId: string, now: Date): Promise<void> {
   try {
+    // The draft words mail delay and its evidence: an outage told by alerts or probes has none.
+    const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { autoComponentId: true } });
+    const rule = incident?.autoComponentId ? await db.componentMetricRule.findUnique({ where: { componentId: incident.autoComponentId }, select: { metric: true } }) : null;
+    if (rule?.metric === SIGNALS_METRIC) return;
     await draftReportIfEmpty(incidentId, now);
   } catch (error) {
     console.error(`drafting the report of incident ${incidentId} failed: ${(error as Error).message}`);
@@ -184,8 +190,12 @@ interface Transition {
 }
 
 function windowsFor(rule: RuleRow, after: Date, upTo: Date): Promise<WindowObservation[]> | null {
-  if (rule.metric === 'mail_delay' && isMailFlow(rule.flow)) return mailDelayWindows(after, upTo, rule.flow);
-  if (rule.metric === 'scan_bypass') return scanBypassWindows(after, upTo);
+  if (rule.metric === SIGNALS_METRIC) return signalWindows(rule.componentId, after, upTo);
+  // A mail component may receive alerts or have probes too: they fold into its windows.
+  const config = ruleConfig(rule);
+  const folded = (windows: Promise<WindowObservation[]>) => windows.then((w) => withSignals(rule.componentId, w, (x) => classify(x.value, config)));
+  if (rule.metric === 'mail_delay' && isMailFlow(rule.flow)) return folded(mailDelayWindows(after, upTo, rule.flow));
+  if (rule.metric === 'scan_bypass') return folded(scanBypassWindows(after, upTo));
   return null;
 }
 
@@ -313,6 +323,6 @@ async function followWithText(tx: Db, rule: RuleRow, component: ComponentRow, fr
     else await noteScanBypass(tx, component, at, value >= 2 ? 'staff' : 'breaker');
     return [];
   }
-  const notice = await syncAutoIncident(tx, component, from, to, at, value);
+  const notice = await syncAutoIncident(tx, component, from, to, at, value, rule.metric);
   return notice ? [notice] : [];
 }
