@@ -4,7 +4,7 @@ import { adminLang } from '@/lib/auth/admin-lang';
 import '../globals.css';
 import './admin.css';
 
-export const metadata: Metadata = { title: 'Tayori console', robots: { index: false, follow: false } };
+export const metadata: Metadata = { title: 'Tayori console', robots: { index: false, follow: false }, icons: { icon: '/favicon.svg' } };
 // Every console page depends on who is signed in.
 export const dynamic = 'force-dynamic';
 

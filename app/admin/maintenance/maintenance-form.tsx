@@ -5,7 +5,7 @@ import { createMaintenanceAction, type MaintenanceState } from './actions';
 
 type Text = Record<'titleJa' | 'titleEn' | 'bodyJa' | 'bodyEn' | 'from' | 'until' | 'remind' | 'components' | 'confirm' | 'create' | 'notify', string>;
 
-export function MaintenanceForm({ t, components }: { t: Text; components: { id: string; name: string }[] }) {
+export function MaintenanceForm({ t, components, initial = {} }: { t: Text; components: { id: string; name: string }[]; initial?: Record<string, string> }) {
   const [state, action, pending] = useActionState<MaintenanceState, FormData>(createMaintenanceAction, {});
   const f = state.fields ?? {};
   const err = (name: string) =>
@@ -18,9 +18,9 @@ export function MaintenanceForm({ t, components }: { t: Text; components: { id: 
     <div>
       <label htmlFor={`m-${name}`}>{t[name as keyof Text]}</label>
       {type === 'textarea' ? (
-        <textarea id={`m-${name}`} name={name} aria-invalid={Boolean(f[name]) || undefined} aria-describedby={f[name] ? `m-${name}-error` : undefined} />
+        <textarea id={`m-${name}`} name={name} defaultValue={initial[name]} aria-invalid={Boolean(f[name]) || undefined} aria-describedby={f[name] ? `m-${name}-error` : undefined} />
       ) : (
-        <input id={`m-${name}`} name={name} type={type} aria-invalid={Boolean(f[name]) || undefined} aria-describedby={f[name] ? `m-${name}-error` : undefined} {...extra} />
+        <input id={`m-${name}`} name={name} type={type} defaultValue={initial[name]} aria-invalid={Boolean(f[name]) || undefined} aria-describedby={f[name] ? `m-${name}-error` : undefined} {...extra} />
       )}
       {err(name)}
     </div>

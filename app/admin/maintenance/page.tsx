@@ -5,6 +5,8 @@ import { adminText } from '@/lib/i18n/admin';
 import { listComponentsForForms } from '@/lib/incidents/admin';
 import { listMaintenances } from '@/lib/maintenance/admin';
 import { AdminShell } from '../_components/admin-shell';
+import { getTemplate, listTemplates, templateFormValues } from '@/lib/incidents/templates';
+import { TemplatePicker } from '../_components/template-picker';
 import { MaintenanceForm } from './maintenance-form';
 
 const STATUS = {
@@ -12,11 +14,12 @@ const STATUS = {
   en: { scheduled: 'Scheduled', in_progress: 'In progress', verifying: 'Verifying', completed: 'Completed' },
 } as const;
 
-export default async function MaintenancePage() {
+export default async function MaintenancePage({ searchParams }: { searchParams: Promise<{ template?: string }> }) {
   const staff = await requireStaffPage();
   const lang = await adminLang();
   const t = adminText(lang);
-  const [list, components] = await Promise.all([listMaintenances(), listComponentsForForms()]);
+  const templateId = (await searchParams).template;
+  const [list, components, templates, template] = await Promise.all([listMaintenances(), listComponentsForForms(), listTemplates('maintenance'), templateId ? getTemplate(templateId, 'maintenance') : null]);
   return (
     <AdminShell staff={staff} lang={lang} current="/admin/maintenance">
       <h1>{t.maintenance}</h1>
@@ -40,8 +43,11 @@ export default async function MaintenancePage() {
           ))}
         </tbody>
       </table>
-      <h2>{lang === 'ja' ? 'メンテナンスを予定する' : 'Schedule maintenance'}</h2>
+      <h2 id="new-maintenance">{lang === 'ja' ? 'メンテナンスを予定する' : 'Schedule maintenance'}</h2>
+      <TemplatePicker lang={lang} templates={templates} selected={template?.id} action="/admin/maintenance" anchor="new-maintenance" />
       <MaintenanceForm
+        key={template?.id ?? 'blank'}
+        initial={template ? templateFormValues(template) : undefined}
         components={components.map((c) => ({ id: c.id, name: lang === 'ja' ? c.nameJa : c.nameEn }))}
         t={{
           titleJa: t.titleJa,

@@ -17,16 +17,20 @@ import { AdminShell } from '../../_components/admin-shell';
 import { notifyText, statusLabels } from '../../_components/labels';
 import { setPublishedAction } from '../actions';
 import { NoticeProgress } from '../_components/notify';
+import { getTemplate, listTemplates, templateFormValues } from '@/lib/incidents/templates';
+import { TemplatePicker } from '../../_components/template-picker';
 import { SummaryForm } from '../_components/summary-form';
 import { CorrectionForm, ReportEditor, UpdateForm } from '../_components/update-forms';
 
-export default async function ConsoleIncidentPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ConsoleIncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ template?: string }> }) {
   const staff = await requireStaffPage();
   const lang = await adminLang();
   const t = adminText(lang);
   const m = messages(lang);
   const incident = await getConsoleIncident((await params).id);
   if (!incident) notFound();
+  const templateId = (await searchParams).template;
+  const [updateTemplates, updateTemplate] = await Promise.all([listTemplates('update'), templateId ? getTemplate(templateId, 'update') : null]);
   const components = (await listComponentsForForms()).map((c) => ({ id: c.id, name: lang === 'ja' ? c.nameJa : c.nameEn, status: c.status }));
   const labels = statusLabels(lang);
   const notices = (await Promise.all((await noticesForIncident(incident.id)).map((n) => getNoticeProgress(n.id)))).filter((n) => n !== null);
@@ -63,7 +67,10 @@ export default async function ConsoleIncidentPage({ params }: { params: Promise<
       {!resolved && (
         <section aria-labelledby="update-heading">
           <h2 id="update-heading">{t.postUpdate}</h2>
+          <TemplatePicker lang={lang} templates={updateTemplates} selected={updateTemplate?.id} action={`/admin/incidents/${incident.id}`} anchor="update-heading" />
           <UpdateForm
+            key={updateTemplate?.id ?? 'blank'}
+            initial={updateTemplate ? templateFormValues(updateTemplate) : undefined}
             incidentId={incident.id}
             notifyText={notifyText(lang)}
             components={components}

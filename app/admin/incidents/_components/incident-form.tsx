@@ -23,10 +23,11 @@ export interface IncidentFormText {
   componentStatuses: Record<string, string>;
 }
 
-export function IncidentForm({ t, components, notifyText }: { t: IncidentFormText; components: ComponentOption[]; notifyText: NotifyText }) {
+export function IncidentForm({ t, components, notifyText, initial }: { t: IncidentFormText; components: ComponentOption[]; notifyText: NotifyText; initial?: Record<string, string> }) {
   const [state, action, pending] = useActionState<FormState, FormData>(createIncidentAction, {});
   const f = state.fields ?? {};
-  const v = state.values ?? {};
+  // A template (initial) fills the form until the first submit; then what was submitted does.
+  const v = state.values ?? initial ?? {};
   return (
     // Remounted with the submitted values, so selects too come back as they were (React resets forms after an action).
     <form action={action} className="stack" noValidate key={JSON.stringify(v)}>

@@ -19,11 +19,11 @@ export interface UpdateFormText {
   componentStatuses: Record<string, string>;
 }
 
-export function UpdateForm({ incidentId, t, components, defaultStatus, notifyText }: { incidentId: string; t: UpdateFormText; components: ComponentOption[]; defaultStatus: string; notifyText: NotifyText }) {
+export function UpdateForm({ incidentId, t, components, defaultStatus, notifyText, initial }: { incidentId: string; t: UpdateFormText; components: ComponentOption[]; defaultStatus: string; notifyText: NotifyText; initial?: Record<string, string> }) {
   const [state, action, pending] = useActionState<FormState, FormData>(postUpdateAction, {});
   const f = state.fields ?? {};
   // After a successful post the form starts empty; after an error it keeps what was typed.
-  const v = state.ok ? {} : (state.values ?? {});
+  const v = state.ok ? {} : (state.values ?? initial ?? {});
   return (
     <form action={action} className="stack" noValidate key={JSON.stringify(v)}>
       <input type="hidden" name="incidentId" value={incidentId} />
