@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addressRangesProblem } from './http/forwarded';
+import { DEFAULT_SEVERITY_MAP, parseSeverityMap } from './alertmanager/severity';
 
 // The only reader of process.env. Every variable has a default that makes `npm start` work with
 // no configuration; a bad value stops start-up with a message naming the variable.
@@ -130,6 +131,23 @@ const schema = z.object({
   TAYORI_CRASH_AT: z.string().optional(),
   /** Tests only: lets webhooks reach 127.0.0.1. Private, link-local and loopback targets are refused otherwise. */
   WEBHOOK_ALLOW_LOOPBACK: z.stringbool().default(false),
+  // Prometheus Alertmanager's webhook (POST /api/alertmanager, lib/alertmanager).
+  /** The alert label whose value is a component's slug. */
+  ALERTMANAGER_COMPONENT_LABEL: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a Prometheus label name').default('component'),
+  /**
+   * The `severity` label's values → the status an alert asserts while it fires, as severity=status
+   * pairs; `*` for any other severity or none (without it, such alerts are ignored).
+   */
+  ALERTMANAGER_SEVERITY_MAP: z
+    .string()
+    .default(DEFAULT_SEVERITY_MAP)
+    .superRefine((value, ctx) => {
+      try {
+        parseSeverityMap(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; expected e.g. ${DEFAULT_SEVERITY_MAP}` });
+      }
+    }),
 });
 
 function isTimeZone(tz: string): boolean {
