@@ -27,6 +27,8 @@ export function postfixDovecotUnavailable(): string | null {
 export interface PostfixDovecotOptions {
   /** Dovecot also listens for imaps:// with a self-signed certificate for 127.0.0.1. */
   imaps?: boolean;
+  /** Dovecot also serves POP3 (needs the Debian package dovecot-pop3d). */
+  pop3?: boolean;
 }
 
 export interface PostfixDovecot {
@@ -35,6 +37,8 @@ export interface PostfixDovecot {
   /** imap://canary%40canary.test:<password>@127.0.0.1:<port> */
   imapUrl: string;
   imapPort: number;
+  /** With `pop3`: Dovecot's POP3 port on 127.0.0.1 (same user and password), else 0. */
+  pop3Port: number;
   /** With `imaps`: imaps://canary%40canary.test:<password>@127.0.0.1:<port>, and the certificate to trust for it. */
   imapsUrl: string | null;
   certificateFile: string | null;
@@ -73,6 +77,7 @@ export async function startPostfixDovecot(options: PostfixDovecotOptions = {}): 
   chownSync(mailBase, owner.uid, owner.gid);
 
   const [smtpPort, imapPort, imapsPort] = [await freePort(), await freePort(), options.imaps ? await freePort() : 0];
+  const pop3Port = options.pop3 ? await freePort() : 0;
   const certificateFile = options.imaps ? path.join(home, 'imaps-cert.pem') : null;
   const keyFile = path.join(home, 'imaps-key.pem');
   if (certificateFile) {
@@ -144,7 +149,7 @@ export async function startPostfixDovecot(options: PostfixDovecotOptions = {}): 
       `base_dir = ${home}/dovecot-run`,
       `state_dir = ${home}/dovecot-state`,
       `log_path = ${dovecotLog}`,
-      'protocols = imap',
+      `protocols = imap${pop3Port ? ' pop3' : ''}`,
       'listen = 127.0.0.1',
       ...(certificateFile ? ['ssl = yes', `ssl_cert = <${certificateFile}`, `ssl_key = <${keyFile}`] : ['ssl = no']),
       'disable_plaintext_auth = no',
@@ -173,6 +178,7 @@ export async function startPostfixDovecot(options: PostfixDovecotOptions = {}): 
       `    port = ${imapsPort}`,
       '  }',
       '}',
+      ...(pop3Port ? ['service pop3-login {', '  inet_listener pop3 {', '    address = 127.0.0.1', `    port = ${pop3Port}`, '  }', '  inet_listener pop3s {', '    port = 0', '  }', '}'] : []),
       '',
     ].join('\n'),
   );
@@ -249,6 +255,7 @@ export async function startPostfixDovecot(options: PostfixDovecotOptions = {}): 
   return {
     smtpPort,
     imapPort,
+    pop3Port,
     imapUrl: `imap://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${imapPort}`,
     imapsUrl: imapsPort ? `imaps://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${imapsPort}` : null,
     certificateFile,
