@@ -14,10 +14,21 @@ export interface ImportSummary {
 }
 
 /**
- * Creates the catalogue's groups and components that do not exist yet, and the rules of catalogue
- * components that have none (added to the catalogue in a later version); never overwrites staff edits.
+ * On a new install (no groups, no components), creates the catalogue's groups and components. On
+ * an existing one, only adds the rules of catalogue components that have none (added to the
+ * catalogue in a later version): staff manage components in the console, so a component or group
+ * they deleted, renamed, moved or archived stays as they left it.
  */
 export async function ensureCatalogue(): Promise<number> {
+  const installed = (await db.component.count()) + (await db.componentGroup.count()) > 0;
+  if (installed) {
+    for (const c of CATALOGUE.flatMap((g) => g.components)) {
+      if (!c.rule) continue;
+      const existing = await db.component.findUnique({ where: { slug: c.slug }, select: { id: true, rule: { select: { id: true } } } });
+      if (existing && !existing.rule) await db.componentMetricRule.create({ data: { ...c.rule, componentId: existing.id } });
+    }
+    return 0;
+  }
   let created = 0;
   for (const [groupIndex, group] of CATALOGUE.entries()) {
     const g = await db.componentGroup.upsert({
