@@ -127,6 +127,11 @@ const schema = z.object({
   CANARY_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
   /** A canary still missing after this many minutes counts as mail delay for the rule (its age). */
   CANARY_MISSING_AFTER_MIN: z.coerce.number().min(0.1).max(24 * 60).default(5),
+  // Built-in probes (lib/probes, worker/probe-loop.ts): HTTP(S), TCP, DNS, SMTP/IMAP/POP3 checks
+  // staff define per component in the console.
+  PROBES_ENABLED: z.stringbool().default(true),
+  /** This worker's location: it runs the probes whose locations are empty or name it. */
+  PROBE_LOCATION: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, "-" and "_" only (at most 40)').default('default'),
   /** Crash tests only: the process kills itself at this named point (lib/crash-points.ts). */
   TAYORI_CRASH_AT: z.string().optional(),
   /** Tests only: lets webhooks reach 127.0.0.1. Private, link-local and loopback targets are refused otherwise. */

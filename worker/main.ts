@@ -9,10 +9,11 @@ import { noticeSettingsWarnings } from '../lib/notices/render/notice-mail';
 import { runNoticeWorker } from '../lib/notices/worker';
 import { runBounceLoop } from './bounce-loop';
 import { runCanaryLoop } from './canary-loop';
+import { runProbeLoop } from './probe-loop';
 import { runStatusLoop } from './status-loop';
 
 // One stop signal per part: the fan-out sizes its signal's listener limit to its own lanes.
-const stops = [new AbortController(), new AbortController(), new AbortController(), new AbortController()] as const;
+const stops = [new AbortController(), new AbortController(), new AbortController(), new AbortController(), new AbortController()] as const;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => stops.forEach((s) => s.abort()));
 
 // Said once at start: how receiving providers will see the notices (the sender's domain, the
@@ -20,7 +21,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => st
 for (const warning of noticeSettingsWarnings()) console.warn(`worker: warning: ${warning}`);
 
 try {
-  await Promise.all([runStatusLoop({ signal: stops[0].signal }), runNoticeWorker({ signal: stops[1].signal }), runCanaryLoop({ signal: stops[2].signal }), runBounceLoop({ signal: stops[3].signal })]);
+  await Promise.all([runStatusLoop({ signal: stops[0].signal }), runNoticeWorker({ signal: stops[1].signal }), runCanaryLoop({ signal: stops[2].signal }), runBounceLoop({ signal: stops[3].signal }), runProbeLoop({ signal: stops[4].signal })]);
   process.exit(0);
 } catch (error) {
   console.error('worker:', error);
