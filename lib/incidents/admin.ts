@@ -7,7 +7,8 @@ import { componentRank, type ComponentStatus, type IncidentImpact, type Incident
 
 export interface ComponentChange {
   componentId: string;
-  status: ComponentStatus;
+  /** Null: the incident names the component without changing its status (the write API's component_ids). */
+  status: ComponentStatus | null;
 }
 
 export interface ConsoleIncidentSummary {
@@ -64,6 +65,14 @@ async function applyComponentChanges(tx: Tx, changes: ComponentChange[], inciden
   const transitions: { componentId: string; oldStatus: string; newStatus: string }[] = [];
   for (const change of changes) {
     const component = await tx.component.findUniqueOrThrow({ where: { id: change.componentId } });
+    if (change.status === null) {
+      await tx.incidentComponent.upsert({
+        where: { incidentId_componentId: { incidentId, componentId: component.id } },
+        create: { incidentId, componentId: component.id, status: component.status },
+        update: {},
+      });
+      continue;
+    }
     await tx.component.update({
       where: { id: component.id },
       data: { status: change.status, overrideStatus: resolving ? null : change.status },
@@ -126,11 +135,37 @@ export interface NewUpdate {
   bodyEn: string;
   components: ComponentChange[];
   notify: boolean;
+  /** When the update happened; now when absent (the console). The write API may give an earlier time. */
+  displayAt?: Date;
+  /** Renames the incident or changes its impact in the same transaction (the write API's PATCH). */
+  details?: IncidentDetails;
 }
 
+export interface IncidentDetails {
+  titleJa?: string;
+  titleEn?: string;
+  impact?: IncidentImpact;
+}
+
+/**
+ * Posts an update. One older than the incident's newest update (a script's late or replayed
+ * message) is stored at its time in the timeline and changes nothing else: the incident's status,
+ * summary and component statuses stay with the newest update (`current: false`).
+ */
 export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
   return db.$transaction(async (tx) => {
     const incident = await tx.incident.findUniqueOrThrow({ where: { id: incidentId } });
+    const displayAt = input.displayAt ?? new Date();
+    if (input.displayAt) {
+      const newest = await tx.incidentUpdate.findFirst({ where: { incidentId }, orderBy: { displayAt: 'desc' }, select: { displayAt: true } });
+      if (newest && newest.displayAt > input.displayAt) {
+        const update = await tx.incidentUpdate.create({
+          data: { incidentId, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt, notify: false },
+        });
+        if (input.details) await tx.incident.update({ where: { id: incidentId }, data: input.details });
+        return { incident, update, current: false };
+      }
+    }
     const resolving = input.status === 'resolved';
     const transitions = await applyComponentChanges(tx, input.components, incidentId, resolving);
     if (resolving) {
@@ -139,21 +174,22 @@ export async function postIncidentUpdate(incidentId: string, input: NewUpdate) {
       await tx.component.updateMany({ where: { id: { in: linked.map((l) => l.componentId) } }, data: { overrideStatus: null } });
     }
     const update = await tx.incidentUpdate.create({
-      data: { incidentId, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt: new Date(), notify: input.notify, transitions: { create: transitions } },
+      data: { incidentId, status: input.status, bodyJa: input.bodyJa, bodyEn: input.bodyEn, displayAt, notify: input.notify, transitions: { create: transitions } },
     });
     await tx.incident.update({
       where: { id: incidentId },
       data: {
+        ...input.details,
         status: input.status,
         // The summary says where things stand now: the newest update replaces it (staff may rewrite it after).
         summaryJa: input.bodyJa,
         summaryEn: input.bodyEn,
-        ...(resolving && !incident.resolvedAt ? { resolvedAt: new Date() } : {}),
+        ...(resolving && !incident.resolvedAt ? { resolvedAt: displayAt } : {}),
         // An automatic incident closed by staff frees its component for the next one.
         ...(resolving || input.status === 'postmortem' ? { autoOpenFor: null } : {}),
       },
     });
-    return { incident, update };
+    return { incident, update, current: true };
   });
 }
 
@@ -186,6 +222,11 @@ export async function saveSummary(incidentId: string, summaryJa: string, summary
     await tx.incident.update({ where: { id: incidentId }, data: { summaryJa, summaryEn } });
     return before;
   });
+}
+
+/** Renames an incident or changes its impact, without an update (the write API's PATCH of those fields alone). */
+export async function editIncidentDetails(incidentId: string, details: IncidentDetails) {
+  return db.incident.update({ where: { id: incidentId }, data: details });
 }
 
 export async function setIncidentPublished(incidentId: string, published: boolean) {

@@ -8,18 +8,18 @@ export interface NewMaintenance {
   titleEn: string;
   bodyJa: string;
   bodyEn: string;
-  /** yyyy-MM-ddTHH:mm in the site's time zone, as a datetime-local field sends it. */
-  scheduledFor: string;
-  scheduledUntil: string;
+  /** yyyy-MM-ddTHH:mm in the site's time zone, as a datetime-local field sends it, or a moment (the write API). */
+  scheduledFor: string | Date;
+  scheduledUntil: string | Date;
   componentIds: string[];
   remindBeforeMinutes: number;
 }
 
-export function fromLocalInput(value: string): Date {
-  return fromZonedTime(value, env.SITE_TIME_ZONE);
+export function fromLocalInput(value: string | Date): Date {
+  return value instanceof Date ? value : fromZonedTime(value, env.SITE_TIME_ZONE);
 }
 
-export async function createMaintenance(input: NewMaintenance, slugBase: string, createdById: string) {
+export async function createMaintenance(input: NewMaintenance, slugBase: string, createdById: string | null) {
   let slug = slugBase;
   for (let n = 2; await db.maintenance.findUnique({ where: { slug }, select: { id: true } }); n++) slug = `${slugBase}-${n}`;
   return db.maintenance.create({

@@ -1,0 +1,69 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { db } from '../db';
+import { Prisma } from '../generated/prisma/client';
+
+// Idempotency-Key on the write API's POST and PATCH: a client that retries after a timeout gets the
+// first answer again instead of a second incident. Keys belong to one API key; records live 24 h.
+//   same key, same request, first one done   → the stored answer, with Idempotent-Replayed: true
+//   same key, same request, first one running → 409
+//   same key, another request                 → 422
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+const MAX_KEY_LENGTH = 255;
+
+export interface StoredAnswer {
+  status: number;
+  body: string;
+}
+
+export type Claim =
+  | { kind: 'claimed'; recordId: string }
+  | { kind: 'replay'; answer: StoredAnswer }
+  | { kind: 'in_progress' }
+  | { kind: 'mismatch' }
+  | { kind: 'invalid_key' };
+
+/** What makes two requests "the same": method, path and body bytes. */
+export function requestHash(method: string, path: string, body: string): string {
+  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n`).update(body).digest('hex');
+}
+
+export function validIdempotencyKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_KEY_LENGTH && /^[\x21-\x7e]+$/.test(key);
+}
+
+/** Claims `key` for this request, or says why the request must not be applied. */
+export async function claimIdempotencyKey(apiKeyId: string, key: string, hash: string, now = new Date()): Promise<Claim> {
+  if (!validIdempotencyKey(key)) return { kind: 'invalid_key' };
+  // An expired record no longer protects anything: the key is free again.
+  await db.idempotencyRecord.deleteMany({ where: { apiKeyId, key, createdAt: { lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } } });
+  try {
+    const record = await db.idempotencyRecord.create({ data: { apiKeyId, key, requestHash: hash, createdAt: now } });
+    return { kind: 'claimed', recordId: record.id };
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+  }
+  const existing = await db.idempotencyRecord.findUnique({ where: { apiKeyId_key: { apiKeyId, key } } });
+  // Released between our insert and this read (the first request failed): the client may retry.
+  if (!existing) return { kind: 'in_progress' };
+  if (existing.requestHash !== hash) return { kind: 'mismatch' };
+  if (existing.status === null || existing.response === null) return { kind: 'in_progress' };
+  return { kind: 'replay', answer: { status: existing.status, body: existing.response } };
+}
+
+/** Keeps the answer for replays. */
+export async function completeIdempotencyKey(recordId: string, answer: StoredAnswer): Promise<void> {
+  await db.idempotencyRecord.update({ where: { id: recordId }, data: { status: answer.status, response: answer.body } });
+}
+
+/** The request failed without applying anything: the same key may be sent again. */
+export async function releaseIdempotencyKey(recordId: string): Promise<void> {
+  await db.idempotencyRecord.deleteMany({ where: { id: recordId } });
+}
+
+/** Records older than a day; the worker or any write may call it. */
+export async function pruneIdempotencyRecords(now = new Date()): Promise<number> {
+  const { count } = await db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } } });
+  return count;
+}
