@@ -1,4 +1,7 @@
 import 'server-only';
+import { incidentChatNotice, maintenanceChatNotice, type ChatNotice } from '../chat/notice';
+import { webhookFormat } from '../chat/formats';
+import { chatMessageBody } from '../chat/render';
 import { db } from '../db';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../env';
@@ -6,13 +9,15 @@ import { localePath, type Lang } from '../i18n/locales';
 import { siteName, siteUrl } from '../site/identity';
 import { endpointsFor } from '../webhooks/endpoints';
 import { incidentWebhookBodies, type WebhookBody } from '../webhooks/payload';
+import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
 import { kindForUpdate, type NoticeKind } from './kinds';
 import { noticeComponentOrder, renderIncidentNotices } from './render/incident-notice';
 import { messageIdDomain } from './render/notice-mail';
 import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './render/templates';
 
 // Creating a notice: the Notice, one NoticeDelivery per matching subscriber and one
-// WebhookDelivery per matching endpoint, all in one transaction, so the worker finds either the
+// WebhookDelivery per matching endpoint and payload (Statuspage's JSON, or for a chat channel one
+// message in its platform's format, lib/chat), all in one transaction, so the worker finds either the
 // whole fan-out or nothing. A dedupe key makes every call idempotent: calling again for the same
 // incident update (a retry, the worker's sweep) never creates a second notice.
 
@@ -26,6 +31,8 @@ interface Fanout {
   componentIds: string[];
   rendered: Record<Lang, RenderedNotice>;
   webhookPayloads: WebhookBody[];
+  /** The notice for chat channels, per language: one message per channel and notice. */
+  chat: { kind: 'incident' | 'maintenance'; notice: Record<Lang, ChatNotice> } | null;
 }
 
 async function createFanout(f: Fanout): Promise<string> {
@@ -67,9 +74,12 @@ async function createFanout(f: Fanout): Promise<string> {
                  '<' || ${id} || '.' || s."id" || '@' || CAST(${messageIdDomain()} AS TEXT) || '>', ${now}
           FROM "Subscriber" s
           WHERE s."status" = 'active' AND (s."allComponents" = true ${follows})`;
-        const webhookRows = endpoints.flatMap((e) =>
-          f.webhookPayloads.map((p) => ({ endpointId: e.id, noticeId: notice.id, kind: p.kind, payload: p.body[e.lang === 'en' ? 'en' : 'ja'] })),
-        );
+        const webhookRows = endpoints.flatMap((e): { endpointId: string; noticeId: string; kind: string; payload: string }[] => {
+          const lang: Lang = e.lang === 'en' ? 'en' : 'ja';
+          const format = webhookFormat(e.format);
+          if (format === 'statuspage') return f.webhookPayloads.map((p) => ({ endpointId: e.id, noticeId: notice.id, kind: p.kind, payload: p.body[lang] }));
+          return f.chat ? [{ endpointId: e.id, noticeId: notice.id, kind: f.chat.kind, payload: chatMessageBody(format, f.chat.notice[lang]) }] : [];
+        });
         for (let i = 0; i < webhookRows.length; i += CHUNK) await tx.webhookDelivery.createMany({ data: webhookRows.slice(i, i + CHUNK) });
         return notice.id;
       },
@@ -131,6 +141,19 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
   // Statuspage-shaped, from the API's own shaper and what the API shows at this moment.
   const webhookPayloads = await incidentWebhookBodies(incident.id, update, { unsubscribe: siteUrl('/subscribe'), documentation: siteUrl('/subscribe#webhooks') });
 
+  const incidentKind = noticeKind as Extract<NoticeKind, `incident_${string}`>;
+  const chatInput = {
+    kind: incidentKind,
+    title: { ja: incident.titleJa, en: incident.titleEn },
+    status: (update?.status ?? incident.status) as IncidentStatus,
+    impact: incident.impact as IncidentImpact,
+    components: components.map((c) => ({ name: { ja: c.nameJa, en: c.nameEn }, status: c.status as ComponentStatus })),
+    body: incidentKind === 'incident_report' ? { ja: incident.reportJa, en: incident.reportEn } : { ja: update?.bodyJa ?? '', en: update?.bodyEn ?? '' },
+    at: update?.displayAt ?? new Date(),
+    url: { ja: siteUrl(localePath('ja', `/incidents/${incident.slug}`)), en: siteUrl(localePath('en', `/incidents/${incident.slug}`)) },
+    siteName: { ja: siteName('ja'), en: siteName('en') },
+  };
+
   return createFanout({
     dedupeKey: `incident:${incident.id}:${update?.id ?? '-'}:${noticeKind}`,
     kind: noticeKind,
@@ -139,6 +162,7 @@ export async function createIncidentNotice(incidentId: string, updateId: string 
     componentIds: components.map((c) => c.id),
     rendered,
     webhookPayloads,
+    chat: { kind: 'incident', notice: { ja: incidentChatNotice(chatInput, 'ja'), en: incidentChatNotice(chatInput, 'en') } },
   });
 }
 
@@ -154,6 +178,17 @@ export interface MaintenanceNotice extends Omit<MaintenanceNoticeInput, 'siteNam
 export async function enqueueMaintenanceNotice(m: MaintenanceNotice): Promise<string> {
   const components = await db.component.findMany({ where: { id: { in: m.componentIds } }, orderBy: { position: 'asc' } });
   const url = { ja: siteUrl(localePath('ja', m.path)), en: siteUrl(localePath('en', m.path)) };
+  const chatInput = {
+    kind: m.kind,
+    title: { ja: m.titleJa, en: m.titleEn },
+    startsAt: m.startsAt,
+    endsAt: m.endsAt,
+    components: components.map((c) => ({ name: { ja: c.nameJa, en: c.nameEn } })),
+    body: { ja: m.bodyJa, en: m.bodyEn },
+    url,
+    siteName: { ja: siteName('ja'), en: siteName('en') },
+    timeZone: env.SITE_TIME_ZONE,
+  };
   const rendered = await bothLangs((lang) => renderMaintenanceNotice({ ...m, siteName: { ja: siteName('ja'), en: siteName('en') }, components, url }, lang, env.SITE_TIME_ZONE));
   return createFanout({
     dedupeKey: `maintenance:${m.key}:${m.kind}`,
@@ -162,7 +197,9 @@ export async function enqueueMaintenanceNotice(m: MaintenanceNotice): Promise<st
     updateId: null,
     componentIds: components.map((c) => c.id),
     rendered,
+    // Statuspage's webhooks have no maintenance event; chat channels are told like mail subscribers.
     webhookPayloads: [],
+    chat: { kind: 'maintenance', notice: await bothLangs((lang) => maintenanceChatNotice(chatInput, lang)) },
   });
 }
 

@@ -12,7 +12,8 @@ export interface WebhookCopyRow {
   kind: string;
   /** The JSON body, fixed when the row was created: a retry sends the same bytes. */
   payload: string;
-  endpoint: { id: string; url: string; secret: string; status: string };
+  /** format: statuspage (signed) or a chat platform (lib/chat/formats.ts). */
+  endpoint: { id: string; url: string; secret: string; status: string; format: string };
 }
 
 export type ClaimedWebhook = Claimed<WebhookCopyRow>;
@@ -21,11 +22,17 @@ export const WEBHOOK_DELIVERIES: OutboxTable<WebhookCopyRow> = {
   name: 'WebhookDelivery',
   sentAtColumn: 'deliveredAt',
   columns: ['kind', 'payload', 'endpointId'],
-  owner: { table: 'WebhookEndpoint', key: 'endpointId', columns: ['id', 'url', 'secret', 'status'] },
+  owner: { table: 'WebhookEndpoint', key: 'endpointId', columns: ['id', 'url', 'secret', 'status', 'format'] },
   toRow: (row, endpoint) => ({
     kind: row.kind as string,
     payload: row.payload as string,
-    endpoint: { id: endpoint.id as string, url: endpoint.url as string, secret: endpoint.secret as string, status: endpoint.status as string },
+    endpoint: {
+      id: endpoint.id as string,
+      url: endpoint.url as string,
+      secret: endpoint.secret as string,
+      status: endpoint.status as string,
+      format: (endpoint.format as string | null) ?? 'statuspage',
+    },
   }),
 };
 

@@ -1,9 +1,12 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import { isChatFormat, isPlatformUrl, maskWebhookUrl, type WebhookFormat } from '../chat/formats';
+import { confirmationChatNotice } from '../chat/notice';
+import { chatMessageBody } from '../chat/render';
 import { db } from '../db';
 import { env } from '../env';
 import type { Lang } from '../i18n/locales';
-import { siteUrl } from '../site/identity';
+import { siteName, siteUrl } from '../site/identity';
 import { resolveChoice } from '../subscribers/subscribe';
 import { hashToken, randomToken } from '../subscribers/tokens';
 import type { SubscriptionChoice } from '../subscribers/validation';
@@ -12,20 +15,24 @@ import { checkWebhookUrl, type UrlError } from './url-guard';
 // Registering a webhook proves control of the URL, like SNS does: Tayori POSTs a signed
 // "subscription_confirmation" with a confirm_url; the endpoint receives nothing else until someone
 // POSTs to that URL. The signing secret and the manage token are shown once, at registration.
+// A chat channel (Slack, Teams, Discord, Google Chat) cannot answer a POST, so its first message
+// is the confirm link for a person in the channel to click: nobody can point notices at a channel
+// they cannot read. Its URL must be the platform's own, and is its credential: after registration
+// it is only ever shown masked (maskWebhookUrl).
 
 export type RegisterResult =
-  | { ok: true; secret: string; manageToken: string }
-  | { ok: false; field: 'url' | 'components'; error: UrlError | 'unknown_component' | 'no_component' };
+  /** `secret` is null for a chat channel (its messages are not signed); `shownUrl` is the URL masked. */
+  | { ok: true; secret: string | null; manageToken: string; shownUrl: string }
+  | { ok: false; field: 'url' | 'components'; error: UrlError | 'not_platform_url' | 'unknown_component' | 'no_component' };
 
 const CONFIRM_TTL_MS = 24 * 3600_000;
 
-export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice, now = new Date()): Promise<RegisterResult> {
+export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice, now = new Date(), format: WebhookFormat = 'statuspage'): Promise<RegisterResult> {
+  // Loopback is only ever allowed for tests, and then only loopback (standing in for any platform).
+  const loopbackForTests = env.WEBHOOK_ALLOW_LOOPBACK && /^https?:\/\/(127\.0\.0\.1|\[::1\])(:\d+)?\//.test(rawUrl);
+  if (isChatFormat(format) && !loopbackForTests && !isPlatformUrl(format, rawUrl)) return { ok: false, field: 'url', error: 'not_platform_url' };
   const checked = checkWebhookUrl(rawUrl);
-  if (!checked.ok) {
-    // Loopback is only ever allowed for tests, and then only loopback.
-    const loopbackForTests = env.WEBHOOK_ALLOW_LOOPBACK && checked.error === 'forbidden_address' && /^https?:\/\/(127\.0\.0\.1|\[::1\])(:\d+)?\//.test(rawUrl);
-    if (!loopbackForTests) return { ok: false, field: 'url', error: checked.error };
-  }
+  if (!checked.ok && !(loopbackForTests && checked.error === 'forbidden_address')) return { ok: false, field: 'url', error: checked.error };
   if (!choice.all && choice.components.length + choice.groups.length === 0) return { ok: false, field: 'components', error: 'no_component' };
   const resolved = await resolveChoice(choice);
   if (!resolved) return { ok: false, field: 'components', error: 'unknown_component' };
@@ -38,11 +45,13 @@ export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice
   const confirmToken = randomToken();
   const manageToken = randomToken();
   const url = new URL(rawUrl.trim()).toString();
+  const confirmUrl = siteUrl(`/api/webhooks/confirm?token=${confirmToken}`);
   await db.$transaction(async (tx) => {
     const endpoint = await tx.webhookEndpoint.create({
       data: {
         url,
         secret,
+        format,
         lang: choice.lang,
         allComponents: resolved.all,
         confirmTokenHash: hashToken(confirmToken),
@@ -55,16 +64,13 @@ export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice
       data: {
         endpointId: endpoint.id,
         kind: 'confirmation',
-        payload: JSON.stringify({
-          type: 'subscription_confirmation',
-          endpoint_id: endpoint.id,
-          confirm_url: siteUrl(`/api/webhooks/confirm?token=${confirmToken}`),
-          message: confirmationMessage(choice.lang),
-        }),
+        payload: isChatFormat(format)
+          ? chatMessageBody(format, confirmationChatNotice(confirmUrl, siteName(choice.lang), choice.lang, now))
+          : JSON.stringify({ type: 'subscription_confirmation', endpoint_id: endpoint.id, confirm_url: confirmUrl, message: confirmationMessage(choice.lang) }),
       },
     });
   });
-  return { ok: true, secret, manageToken };
+  return { ok: true, secret: isChatFormat(format) ? null : secret, manageToken, shownUrl: maskWebhookUrl(url) };
 }
 
 function confirmationMessage(lang: Lang): string {

@@ -7,6 +7,7 @@ import type { SubscribeErrorCode } from '@/lib/i18n/subscribe-messages';
 import { sharedTransport } from '@/lib/smtp/transport';
 import { requestSubscription } from '@/lib/subscribers/subscribe';
 import { choiceFromForm, MAX_ADDRESS } from '@/lib/subscribers/validation';
+import { webhookFormat, type WebhookFormat } from '@/lib/chat/formats';
 import { registerWebhook } from '@/lib/webhooks/register';
 import { allowHit } from '@/lib/subscribers/rate-limit';
 import { env } from '@/lib/env';
@@ -46,21 +47,26 @@ export async function subscribeAction(_previous: SubscribeFormState, form: FormD
 
 export interface WebhookFormState {
   status: 'idle' | 'registered' | 'error';
-  errors: { url?: SubscribeErrorCode; components?: SubscribeErrorCode; form?: SubscribeErrorCode };
+  errors: { url?: SubscribeErrorCode | 'not_platform_url'; components?: SubscribeErrorCode; form?: SubscribeErrorCode };
   url: string;
+  format: WebhookFormat;
+  /** Statuspage's format only: chat messages are not signed. */
   secret?: string;
   manageToken?: string;
+  /** The registered URL with its secret parts masked. */
+  shownUrl?: string;
 }
 
 export async function registerWebhookAction(_previous: WebhookFormState, form: FormData): Promise<WebhookFormState> {
   const url = String(form.get('url') ?? '');
-  if (url.length > 2000) return { status: 'error', errors: { url: 'invalid_url' }, url: '' };
+  const format = webhookFormat(String(form.get('format') ?? 'statuspage'));
+  if (url.length > 2000) return { status: 'error', errors: { url: 'invalid_url' }, url: '', format };
   const choice = choiceFromForm(form, String(form.get('noticeLang') ?? formLang(form)));
-  if (!choice) return { status: 'error', errors: { components: 'unknown_component' }, url };
+  if (!choice) return { status: 'error', errors: { components: 'unknown_component' }, url, format };
   if (!(await allowHit(`webhook:ip:${await clientIp()}`, env.SUBSCRIBE_LIMIT_PER_IP_PER_HOUR, 3600))) {
-    return { status: 'error', errors: { form: 'rate_limited' }, url };
+    return { status: 'error', errors: { form: 'rate_limited' }, url, format };
   }
-  const result = await registerWebhook(url, choice);
-  if (!result.ok) return { status: 'error', errors: { [result.field]: result.error }, url };
-  return { status: 'registered', errors: {}, url: '', secret: result.secret, manageToken: result.manageToken };
+  const result = await registerWebhook(url, choice, new Date(), format);
+  if (!result.ok) return { status: 'error', errors: { [result.field]: result.error }, url, format };
+  return { status: 'registered', errors: {}, url: '', format, secret: result.secret ?? undefined, manageToken: result.manageToken, shownUrl: result.shownUrl };
 }

@@ -1,29 +1,44 @@
 'use client';
 
 import { useActionState } from 'react';
+import { WEBHOOK_FORMATS } from '@/lib/chat/formats';
+import { CHAT_FORM_WORDS } from '@/lib/i18n/chat-messages';
 import type { Lang } from '@/lib/i18n/locales';
 import { subscribeMessages } from '@/lib/i18n/subscribe-messages';
 import type { ComponentGroupDto } from '@/lib/status/dto';
 import { registerWebhookAction, type WebhookFormState } from '../actions';
 import { ComponentPicker } from './component-picker';
 
-const initial: WebhookFormState = { status: 'idle', errors: {}, url: '' };
+const initial: WebhookFormState = { status: 'idle', errors: {}, url: '', format: 'statuspage' };
 
 export function WebhookForm({ lang, groups }: { lang: Lang; groups: ComponentGroupDto[] }) {
   const t = subscribeMessages(lang);
   const [state, action, pending] = useActionState(registerWebhookAction, initial);
+  const chat = state.format !== 'statuspage';
+  const urlError = state.errors.url === 'not_platform_url' ? (state.format !== 'statuspage' ? CHAT_FORM_WORDS.notPlatformUrl[state.format][lang] : t.errors.invalid_url) : state.errors.url && t.errors[state.errors.url];
   return (
     <form action={action} className="subscribe-form" noValidate data-testid="webhook-form">
       <input type="hidden" name="lang" value={lang} />
       <input type="hidden" name="noticeLang" value={lang} />
       {state.status === 'registered' && (
         <div className="form-success" role="status">
-          <p>{t.webhookRegistered}</p>
+          <p>{chat ? CHAT_FORM_WORDS.chatRegistered[lang] : t.webhookRegistered}</p>
           <dl>
-            <dt>{t.webhookSecretLabel}</dt>
-            <dd>
-              <code data-testid="webhook-secret">{state.secret}</code>
-            </dd>
+            {chat ? (
+              <>
+                <dt>{CHAT_FORM_WORDS.formats[state.format][lang]}</dt>
+                <dd>
+                  <code data-testid="webhook-shown-url">{state.shownUrl}</code>
+                </dd>
+              </>
+            ) : (
+              <>
+                <dt>{t.webhookSecretLabel}</dt>
+                <dd>
+                  <code data-testid="webhook-secret">{state.secret}</code>
+                </dd>
+              </>
+            )}
             <dt>{t.webhookManageLabel}</dt>
             <dd>
               <code data-testid="webhook-manage-token">{state.manageToken}</code>
@@ -36,6 +51,19 @@ export function WebhookForm({ lang, groups }: { lang: Lang; groups: ComponentGro
           {t.errors[state.errors.form]}
         </p>
       )}
+      <div className="field">
+        <label htmlFor="webhook-format">{CHAT_FORM_WORDS.formatLabel[lang]}</label>
+        <select id="webhook-format" name="format" defaultValue={state.format} aria-describedby="webhook-format-hint">
+          {WEBHOOK_FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {CHAT_FORM_WORDS.formats[f][lang]}
+            </option>
+          ))}
+        </select>
+        <p id="webhook-format-hint" className="hint">
+          {CHAT_FORM_WORDS.formatHint[lang]}
+        </p>
+      </div>
       <div className="field">
         <label htmlFor="webhook-url">{t.webhookUrlLabel}</label>
         <input
@@ -50,7 +78,7 @@ export function WebhookForm({ lang, groups }: { lang: Lang; groups: ComponentGro
         />
         {state.errors.url && (
           <p id="webhook-url-error" className="field-error" role="alert">
-            {t.errors[state.errors.url]}
+            {urlError}
           </p>
         )}
       </div>
