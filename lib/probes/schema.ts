@@ -6,12 +6,9 @@ import { isDnsName, parseHostPort } from './target';
 // kind. A problem's message is a key of PROBE_PROBLEMS (lib/i18n/admin-probes.ts words it in both
 // languages), so a malformed probe is refused with a clear reason and nothing is stored.
 
-export const PROBE_KINDS = ['http', 'tcp', 'dns', 'smtp', 'imap', 'pop3'] as const;
-export type ProbeKind = (typeof PROBE_KINDS)[number];
+import { DNS_RECORD_TYPES, FAILURE_STATUSES, MAIL_TLS_MODES, PROBE_KINDS, type ProbeKind } from './kinds';
 
-export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'] as const;
-export const MAIL_TLS_MODES = ['none', 'starttls', 'implicit'] as const;
-export const FAILURE_STATUSES = ['major_outage', 'partial_outage', 'degraded_performance'] as const;
+export { DNS_RECORD_TYPES, FAILURE_STATUSES, MAIL_TLS_MODES, PROBE_KINDS, type ProbeKind };
 
 export const PROBE_PROBLEMS = [
   'kind',
