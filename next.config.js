@@ -81,6 +81,9 @@ const nextConfig = {
       // After static files and fixed routes, before dynamic routes: unprefixed paths are Japanese.
       afterFiles: [
         { source: '/', destination: '/ja' },
+        // The monthly uptime report's CSV sits beside its page: /uptime/2026-12.csv.
+        { source: '/en/uptime/:month(\\d{4}-\\d{2}).csv', destination: '/en/uptime/:month/csv' },
+        { source: '/uptime/:month(\\d{4}-\\d{2}).csv', destination: '/ja/uptime/:month/csv' },
         { source: '/:path((?!en(?:/|$)|ja(?:/|$)|api(?:/|$)|admin(?:/|$)|_next(?:/|$)).+)', destination: '/ja/:path' },
       ],
       fallback: [],

@@ -38,6 +38,10 @@ export interface SnapshotComponent {
   createdAt: string;
   /** When the status last changed (Component.updatedAt moves with every measurement). */
   updatedAt: string;
+  /** Statuspage's only_show_if_degraded: the page leaves it out while it is operational. */
+  onlyShowIfDegraded: boolean;
+  /** Archived: in no component list, but old incidents still name it. */
+  archived: boolean;
 }
 
 export interface SnapshotTransition {
@@ -154,7 +158,7 @@ async function loadComponents() {
       nameEn: g.nameEn,
       createdAt: iso(g.createdAt),
       updatedAt: iso(g.updatedAt),
-      componentIds: g.components.map((c) => c.id),
+      componentIds: g.components.filter((c) => !c.archivedAt).map((c) => c.id),
     })),
     components: groups.flatMap((g) =>
       g.components.map((c) => ({
@@ -169,6 +173,8 @@ async function loadComponents() {
         groupId: g.id,
         createdAt: iso(c.createdAt),
         updatedAt: iso(c.statusChanges[0]?.changedAt ?? c.createdAt),
+        onlyShowIfDegraded: c.onlyShowIfDegraded,
+        archived: c.archivedAt !== null,
       })),
     ),
   };

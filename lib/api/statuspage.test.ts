@@ -18,6 +18,8 @@ function snapshot(statuses: string[], incidents: StatuspageSnapshot['incidents']
     groupId: 'g1',
     createdAt: T0,
     updatedAt: T0,
+    onlyShowIfDegraded: false,
+    archived: false,
   }));
   return {
     groups: [{ id: 'g1', nameJa: 'グループ', nameEn: 'Group', createdAt: T0, updatedAt: T0, componentIds: components.map((c) => c.id) }],

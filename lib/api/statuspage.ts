@@ -217,7 +217,7 @@ export class StatuspageShaper {
       group_id: c.groupId,
       page_id: this.site.pageId,
       group: false,
-      only_show_if_degraded: false,
+      only_show_if_degraded: c.onlyShowIfDegraded,
       ...(uptime
         ? {
             tayori_uptime: {
@@ -381,7 +381,7 @@ export function statuspageShaper(snapshot: StatuspageSnapshot, lang: Lang, site?
 /** The page's overall state, computed exactly as the status page computes its banner. */
 export function overallFromSnapshot(snapshot: StatuspageSnapshot): OverallStatus {
   return overallStatus(
-    snapshot.components.map((c) => asComponentStatus(c.status)),
+    snapshot.components.filter((c) => !c.archived).map((c) => asComponentStatus(c.status)),
     snapshot.incidents.filter((i) => isUnresolved(i.status as IncidentStatus)).map((i) => asImpact(i.impact)),
   );
 }

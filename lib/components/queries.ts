@@ -5,12 +5,12 @@ import { db } from '../db';
 import type { ComponentGroupDto } from '../status/dto';
 import type { ComponentStatus } from '../status/types';
 
-/** Component groups in display order, each with its components. */
+/** Component groups in display order, each with its components; archived components are left out. */
 export const getComponentGroups = unstable_cache(
   async (): Promise<ComponentGroupDto[]> => {
     const groups = await db.componentGroup.findMany({
       orderBy: { position: 'asc' },
-      include: { components: { orderBy: { position: 'asc' }, include: { rule: { select: { enabled: true, metric: true, flow: true } } } } },
+      include: { components: { where: { archivedAt: null }, orderBy: { position: 'asc' }, include: { rule: { select: { enabled: true, metric: true, flow: true } } } } },
     });
     return groups.map((g) => ({
       id: g.id,
@@ -31,6 +31,7 @@ export const getComponentGroups = unstable_cache(
           currentDelayS: delayRule ? c.currentValue : null,
           measured: Boolean(delayRule),
           flow: delayRule ? (delayRule.flow as 'inbound' | 'outbound') : null,
+          onlyShowIfDegraded: c.onlyShowIfDegraded,
         };
       }),
     }));

@@ -19,6 +19,8 @@ export interface ComponentDto {
   measured: boolean;
   /** The mail flow whose delay it follows (inbound | outbound), when it does. */
   flow: 'inbound' | 'outbound' | null;
+  /** Statuspage's only_show_if_degraded: the status list leaves it out while it is operational. */
+  onlyShowIfDegraded?: boolean;
 }
 
 export interface ComponentGroupDto {

@@ -4,6 +4,7 @@ import { DelayChart, QueueChart } from '@/components/charts/delay-chart';
 import { ArrivalEstimateNote } from '@/components/arrival-estimate';
 import { ComponentList } from '@/components/component-list';
 import { IncidentCard } from '@/components/incident-card';
+import { ReportLinks } from '@/components/report-links';
 import { LocalTime } from '@/components/local-time';
 import { UpdateBody } from '@/components/update-body';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
@@ -104,6 +105,7 @@ export default async function StatusPage({ params }: { params: Promise<{ lang: s
               </span>
             ))}
           </p>
+          <ReportLinks lang={lang} />
         </section>
 
         {measured.map((c) => {

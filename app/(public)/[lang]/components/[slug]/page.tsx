@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DelayChart, formatSeconds, QueueChart } from '@/components/charts/delay-chart';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
+import { ProbeLatencySection } from '@/components/probe-latency-section';
+import { ReportLinks } from '@/components/report-links';
 import { COMPONENT_TONE, StatusIcon } from '@/components/status-icon';
 import { UptimeBars } from '@/components/uptime-bars';
 import { getComponentGroups } from '@/lib/components/queries';
@@ -80,6 +82,7 @@ export default async function ComponentPage({ params }: { params: Params }) {
             <UptimeBars uptime={u} lang={lang} name={name} />
           </section>
         )}
+        <ReportLinks lang={lang} componentSlug={c.slug} />
 
         {series.map((s) => (
           <section key={s.range} aria-labelledby={`chart-${s.range}`}>
@@ -88,6 +91,7 @@ export default async function ComponentPage({ params }: { params: Params }) {
             <QueueChart series={s} lang={lang} title={t.queueChartTitle(t.ranges[s.range], flow)} id={`queue-${s.range}`} />
           </section>
         ))}
+        <ProbeLatencySection componentId={c.id} lang={lang} />
       </main>
       <SiteFooter lang={lang} />
     </>
