@@ -4,7 +4,6 @@ import { notFound } from 'next/navigation';
 import { DelayChart, formatSeconds, QueueChart } from '@/components/charts/delay-chart';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { ProbeLatencySection } from '@/components/probe-latency-section';
-import { ProbeLatencySection } from '@/components/probe-latency-section';
 import { ReportLinks } from '@/components/report-links';
 import { COMPONENT_TONE, StatusIcon } from '@/components/status-icon';
 import { UptimeBars } from '@/components/uptime-bars';
@@ -92,7 +91,6 @@ export default async function ComponentPage({ params }: { params: Params }) {
             <QueueChart series={s} lang={lang} title={t.queueChartTitle(t.ranges[s.range], flow)} id={`queue-${s.range}`} />
           </section>
         ))}
-        <ProbeLatencySection componentId={c.id} lang={lang} />
         <ProbeLatencySection componentId={c.id} lang={lang} />
       </main>
       <SiteFooter lang={lang} />
