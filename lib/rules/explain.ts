@@ -66,7 +66,8 @@ const parseDestinations = (text: string | null) => {
 
 /** Every enabled rule with the evidence behind its status: windows, sources and waiting destinations. */
 export async function explainRules(now = new Date()): Promise<RuleExplanation[]> {
-  const rules = await db.componentMetricRule.findMany({ where: { enabled: true }, include: { component: true }, orderBy: { component: { position: 'asc' } } });
+  // Mail rules only: a component's alerts and probes (`signals`) have their own pages, /admin/alerts and /admin/probes.
+  const rules = await db.componentMetricRule.findMany({ where: { enabled: true, metric: { in: ['mail_delay', 'scan_bypass'] } }, include: { component: true }, orderBy: { component: { position: 'asc' } } });
   const settings = lateMailSettings();
   const since = new Date(now.getTime() - RECENT_MS);
   const out: RuleExplanation[] = [];
