@@ -41,6 +41,15 @@ export async function issueSetupLink(userId: string): Promise<string> {
   return `${env.SITE_URL.replace(/\/$/, '')}/admin/setup-password?token=${token}`;
 }
 
+/** Whose account a set-up link is for, shown on its page before anything is typed (the link stays unused). */
+export async function setupLinkAccount(token: string): Promise<{ ok: true; email: string; role: StaffRole } | { ok: false; reason: 'invalid' | 'expired' | 'used' }> {
+  const row = await db.passwordSetupToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  if (!row) return { ok: false, reason: 'invalid' };
+  if (row.usedAt) return { ok: false, reason: 'used' };
+  if (row.expiresAt < new Date()) return { ok: false, reason: 'expired' };
+  return { ok: true, email: row.user.email, role: row.user.role as StaffRole };
+}
+
 export type SetupResult = { ok: true; email: string } | { ok: false; reason: 'invalid' | 'expired' | 'used' | 'weak' };
 
 /** Sets the password through a set-up link; the link works once. Signing out everywhere else follows. */

@@ -8,6 +8,8 @@ export default function NotFound() {
   const en = messages('en');
   return (
     <>
+      {/* not-found has no metadata of its own; React places this title in the head. */}
+      <title>{`${ja.notFoundTitle} / ${en.notFoundTitle}`}</title>
       <SiteHeader lang="ja" path="/" />
       <main id="main" className="page not-found">
         <h1>
