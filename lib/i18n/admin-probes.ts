@@ -64,6 +64,7 @@ const WORDS = {
   detail: ['詳細', 'Detail'],
   at: ['日時', 'At'],
   location: ['拠点', 'Location'],
+  certDaysLeft: ['証明書の残り日数', 'Certificate days left'],
 } satisfies Record<string, [string, string]>;
 
 export type ProbeWords = { [K in keyof typeof WORDS]: string };

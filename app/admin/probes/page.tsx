@@ -77,6 +77,11 @@ export default async function ProbesPage({ searchParams }: { searchParams: Promi
                       <>
                         {p.latest.ok ? t.ok : t.failed} <LocalTime iso={p.latest.at} lang={lang} />
                         {p.latest.error && <div className="hint">{p.latest.error}</div>}
+                        {typeof p.latest.detail?.certDaysLeft === 'number' && (
+                          <div className="hint" data-testid="probe-cert-days">
+                            {t.certDaysLeft}: {p.latest.detail.certDaysLeft}
+                          </div>
+                        )}
                       </>
                     ) : (
                       t.never
