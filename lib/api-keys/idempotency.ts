@@ -1,7 +1,9 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
 import { db } from '../db';
 import { Prisma } from '../generated/prisma/client';
+import { validIdempotencyKey } from './idempotency-hash';
+
+export { requestHash, validIdempotencyKey } from './idempotency-hash';
 
 // Idempotency-Key on the write API's POST and PATCH: a client that retries after a timeout gets the
 // first answer again instead of a second incident. Keys belong to one API key; records live 24 h.
@@ -10,7 +12,6 @@ import { Prisma } from '../generated/prisma/client';
 //   same key, another request                 → 422
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
-const MAX_KEY_LENGTH = 255;
 
 export interface StoredAnswer {
   status: number;
@@ -23,15 +24,6 @@ export type Claim =
   | { kind: 'in_progress' }
   | { kind: 'mismatch' }
   | { kind: 'invalid_key' };
-
-/** What makes two requests "the same": method, path and body bytes. */
-export function requestHash(method: string, path: string, body: string): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n`).update(body).digest('hex');
-}
-
-export function validIdempotencyKey(key: string): boolean {
-  return key.length > 0 && key.length <= MAX_KEY_LENGTH && /^[\x21-\x7e]+$/.test(key);
-}
 
 /** Claims `key` for this request, or says why the request must not be applied. */
 export async function claimIdempotencyKey(apiKeyId: string, key: string, hash: string, now = new Date()): Promise<Claim> {

@@ -1,3 +1,4 @@
+import { writeApiPaths, writeApiSchemas, writeApiSecuritySchemes } from '../api-keys/openapi-v1';
 import { COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUSES } from '../status/types';
 
 // OpenAPI 3.1 description of the public read API. Schemas are JSON Schema 2020-12, so the tests
@@ -181,7 +182,7 @@ export function openApiDocument(siteUrl: string) {
       title: 'Tayori public status API',
       version: '2.0.0',
       description:
-        "Read-only, Statuspage-compatible (Atlassian Statuspage API v2) documents of this status page. No authentication; CORS allowed from any origin; cached for 30 s by shared caches, with ETag revalidation. Unpublished incidents never appear.",
+        "Read-only, Statuspage-compatible (Atlassian Statuspage API v2) documents of this status page. No authentication; CORS allowed from any origin; cached for 30 s by shared caches, with ETag revalidation. Unpublished incidents never appear. The write API under /api/v1 (Statuspage's management API shapes) needs an API key as bearer token.",
     },
     servers: [{ url: siteUrl.replace(/\/$/, '') }],
     paths: {
@@ -210,7 +211,9 @@ export function openApiDocument(siteUrl: string) {
           responses: { 200: { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } },
         },
       },
+      // The write API: API keys, Statuspage's management API shapes (lib/api-keys/openapi-v1.ts).
+      ...writeApiPaths,
     },
-    components: { schemas },
+    components: { schemas: { ...schemas, ...writeApiSchemas }, securitySchemes: writeApiSecuritySchemes },
   };
 }
