@@ -218,7 +218,10 @@ async function evaluateRule(rule: RuleRow, now: Date): Promise<boolean> {
     if (state.ruleStatus !== before) transitions.push({ from: before, to: state.ruleStatus, at: new Date(w.start.getTime() + w.seconds * 1000), value: w.peak ?? w.value });
   }
   const beforeGap = state.ruleStatus;
-  state = checkNoData(state, now, config, processStart);
+  // A signals rule that has never had data counts from its creation (its row is not written until
+  // it has something to store), so a probe just added is not "no data" before its first run.
+  const since = rule.metric === SIGNALS_METRIC && !rule.lastDataAt && rule.updatedAt > processStart ? rule.updatedAt : processStart;
+  state = checkNoData(state, now, config, since);
   if (state.ruleStatus !== beforeGap) transitions.push({ from: beforeGap, to: state.ruleStatus, at: now, value: null });
 
   // Nothing new to store and nothing to show: no write at all (the worker evaluates every tick).
