@@ -4,6 +4,7 @@
 // staff must see: a closed port, a wrong keyword, a short certificate, a wrong DNS answer, a
 // wrong password, a server that accepts and never answers. No site build: run with
 //   npx vitest run --config tests/integration/mta/vitest.config.ts tests/integration/mta/probes.test.ts
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../lib/probes/run';
@@ -129,6 +130,20 @@ describe.skipIf(dnsmasqUnavailable())('dns probe against dnsmasq', () => {
     const none = await run({ kind: 'dns', target: 'absent.example', settings: { resolver: dns.resolver, recordType: 'A' } });
     expect(none.ok).toBe(false);
     expect(none.error).toMatch(/^absent\.example A: /);
+  });
+
+  it('gives up at the timeout when the resolver takes the question and never answers', async () => {
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const outcome = await run({ kind: 'dns', target: 'probe.test', timeoutS: 1, settings: { resolver: `127.0.0.1:${silent.address().port}`, recordType: 'A' } });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error).toMatch(/within 1 s/);
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      silent.close();
+    }
   });
 
   it('fails when nothing answers at the resolver', async () => {
