@@ -45,6 +45,7 @@ const slack = platform({ status: 200, body: 'ok' });
 const discord = platform({ status: 204, body: '' });
 let slackUrl = '';
 let discordUrl = '';
+let discordRemovalToken = '';
 
 beforeAll(async () => {
   for (const [p, set] of [
@@ -122,7 +123,8 @@ describe('chat channels', () => {
     expect(shown).toBe('http://127.0.0.1:' + new URL(slackUrl).port + '/services/T…/B…/****');
     expect(slackForm.html).not.toContain('slacksecret0123456789');
     expect(slackForm.html).not.toContain('data-testid="webhook-secret"');
-    expect(discordForm.html).toContain('data-testid="webhook-manage-token"');
+    discordRemovalToken = /data-testid="webhook-manage-token">([^<]+)</.exec(discordForm.html)?.[1] ?? '';
+    expect(discordRemovalToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect((await db.webhookEndpoint.findMany({ orderBy: { createdAt: 'asc' } })).map((e) => [e.format, e.lang, e.status])).toEqual([
       ['slack', 'ja', 'pending'],
       ['discord', 'en', 'pending'],
@@ -204,5 +206,31 @@ describe('chat channels', () => {
     await settle();
     expect(slack.received.length).toBe(slackCount);
     expect(await db.webhookDelivery.count({ where: { endpointId: disabled.id, status: { in: ['pending', 'sending'] } } })).toBe(0);
+  });
+
+  it('tells chat channels of maintenance, which Statuspage-format webhooks do not carry', async () => {
+    const dns = await db.component.findUniqueOrThrow({ where: { slug: 'dns' } });
+    const before = discord.accepted().length;
+    await lib.enqueue.enqueueMaintenanceNotice({
+      key: 'chat-dns-maintenance',
+      kind: 'maintenance_announced',
+      titleJa: 'DNS サーバーの入れ替え',
+      titleEn: 'DNS server replacement',
+      startsAt: new Date('2030-01-10T17:00:00Z'),
+      endsAt: new Date('2030-01-10T19:00:00Z'),
+      bodyJa: '作業中は応答が遅くなる場合があります。',
+      bodyEn: 'Answers may be slow during the work.',
+      componentIds: [dns.id],
+      path: '/',
+    });
+    const message = await until(() => discord.accepted()[before], 'the maintenance message');
+    expect(message.json.embeds[0]).toMatchObject({ title: '🔧 [Maintenance] DNS server replacement', color: 0x1d4ed8 });
+    expect(message.json.embeds[0].fields).toContainEqual(expect.objectContaining({ name: 'Period' }));
+  });
+
+  it('removes a chat channel with the removal token shown at registration, as a webhook', async () => {
+    const res = await fetch(`${site.url}/api/webhooks/remove?token=${discordRemovalToken}`, { method: 'POST' });
+    expect(await res.json()).toEqual({ removed: true });
+    expect(await db.webhookEndpoint.count({ where: { format: 'discord' } })).toBe(0);
   });
 });
