@@ -114,6 +114,14 @@ describe('components in the console', () => {
     expect((await db.component.findUniqueOrThrow({ where: { slug: 'backbone' } })).nameEn).toBe('Core network');
   });
 
+  it('an archived component is offered nowhere: not in the console’s forms, not to new subscribers', async () => {
+    const { listComponentsForForms } = await import('../incidents/admin');
+    const { resolveChoice } = await import('../subscribers/subscribe');
+    expect((await listComponentsForForms()).map((c) => c.slug)).not.toContain('dns');
+    expect(await resolveChoice({ all: false, components: ['dns'], groups: [] })).toBeNull();
+    expect(await resolveChoice({ all: false, components: ['backbone'], groups: [] })).not.toBeNull();
+  });
+
   it('unarchives', async () => {
     const dns = await db.component.findUniqueOrThrow({ where: { slug: 'dns' } });
     await admin.setArchived(staff, dns.id, false);

@@ -246,5 +246,5 @@ export async function publishReport(incidentId: string) {
 }
 
 export async function listComponentsForForms() {
-  return db.component.findMany({ orderBy: [{ group: { position: 'asc' } }, { position: 'asc' }], select: { id: true, slug: true, nameJa: true, nameEn: true, status: true, overrideStatus: true } });
+  return db.component.findMany({ where: { archivedAt: null }, orderBy: [{ group: { position: 'asc' } }, { position: 'asc' }], select: { id: true, slug: true, nameJa: true, nameEn: true, status: true, overrideStatus: true } });
 }

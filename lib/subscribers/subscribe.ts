@@ -29,7 +29,7 @@ interface ResolvedChoice {
 export async function resolveChoice(choice: SubscriptionChoice): Promise<ResolvedChoice | null> {
   if (choice.all) return { all: true, componentIds: [], groupIds: [] };
   const [components, groups] = await Promise.all([
-    db.component.findMany({ where: { slug: { in: choice.components } }, select: { id: true } }),
+    db.component.findMany({ where: { slug: { in: choice.components }, archivedAt: null }, select: { id: true } }),
     db.componentGroup.findMany({ where: { slug: { in: choice.groups } }, select: { id: true } }),
   ]);
   if (components.length !== new Set(choice.components).size || groups.length !== new Set(choice.groups).size) return null;

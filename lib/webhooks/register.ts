@@ -39,7 +39,7 @@ export async function registerWebhook(rawUrl: string, choice: SubscriptionChoice
   // Webhooks follow components; a chosen group means its components at registration time.
   const componentIds = resolved.all
     ? []
-    : [...new Set([...resolved.componentIds, ...(await db.component.findMany({ where: { groupId: { in: resolved.groupIds } }, select: { id: true } })).map((c) => c.id)])];
+    : [...new Set([...resolved.componentIds, ...(await db.component.findMany({ where: { groupId: { in: resolved.groupIds }, archivedAt: null }, select: { id: true } })).map((c) => c.id)])];
 
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const confirmToken = randomToken();
