@@ -19,7 +19,6 @@ export const CHAT_WORDS = {
   ),
   confirmButton: pair('クリックして通知の受信を始める', 'Click to start receiving notices'),
   maintenancePeriod: (lang: Lang, from: string, to: string) => (lang === 'ja' ? `${from} 〜 ${to}` : `${from} to ${to}`),
-  truncated: pair('(続きはリンク先をご覧ください)', '(continued at the link)'),
 } as const;
 
 /** The subscribe page's words for the format choice and chat-only results. */
