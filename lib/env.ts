@@ -24,6 +24,12 @@ const schema = z.object({
     }),
   SITE_NAME_JA: z.string().min(1).default('Tayori ステータス'),
   SITE_NAME_EN: z.string().min(1).default('Tayori Status'),
+  /** Whose status page this is: the provider's name per language (unset: not shown), its site and support contact. */
+  SITE_PROVIDER_NAME_JA: z.string().max(100).optional(),
+  SITE_PROVIDER_NAME_EN: z.string().max(100).optional(),
+  SITE_PROVIDER_URL: z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL').optional(),
+  SITE_SUPPORT_URL: z.url().refine((u) => u.startsWith('https://'), 'must be an https:// URL').optional(),
+  SITE_SUPPORT_EMAIL: z.email().optional(),
   /** Statuspage-style page id in the JSON API; derived from SITE_URL when unset, so it never changes by itself. */
   SITE_PAGE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "-" and "_" only').optional(),
   SITE_TIME_ZONE: z
