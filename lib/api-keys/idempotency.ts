@@ -28,8 +28,9 @@ export type Claim =
 /** Claims `key` for this request, or says why the request must not be applied. */
 export async function claimIdempotencyKey(apiKeyId: string, key: string, hash: string, now = new Date()): Promise<Claim> {
   if (!validIdempotencyKey(key)) return { kind: 'invalid_key' };
-  // An expired record no longer protects anything: the key is free again.
-  await db.idempotencyRecord.deleteMany({ where: { apiKeyId, key, createdAt: { lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } } });
+  // Expired records no longer protect anything: this key's are cleared on its next write, which
+  // also frees this Idempotency-Key if it is one of them.
+  await db.idempotencyRecord.deleteMany({ where: { apiKeyId, createdAt: { lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } } });
   try {
     const record = await db.idempotencyRecord.create({ data: { apiKeyId, key, requestHash: hash, createdAt: now } });
     return { kind: 'claimed', recordId: record.id };
