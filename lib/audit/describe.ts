@@ -51,6 +51,13 @@ const ACTIONS: Record<string, Words> = {
   'probe.update': ['監視を編集', 'Edited a probe'],
   'probe.delete': ['監視を削除', 'Deleted a probe'],
   'alertmanager.receive': ['Alertmanagerから通知を受信', 'Received alerts from Alertmanager'],
+  'alertmanager.notification': ['Alertmanagerから通知を受信', 'Received alerts from Alertmanager'],
+  'incident.edit': ['障害を編集', 'Edited an incident'],
+  'incident.unpublish': ['障害を非公開に変更', 'Made an incident private'],
+  'incident.report_drafted': ['報告書の下書きを作成', 'Drafted the report'],
+  'probe.enable': ['監視を有効化', 'Enabled a probe'],
+  'probe.disable': ['監視を停止', 'Disabled a probe'],
+  'probe.test': ['監視を試験実行', 'Ran a probe once'],
 };
 
 const TARGETS: Record<string, Words> = {
@@ -103,6 +110,10 @@ const FIELDS: Record<string, Words> = {
   target: ['対象', 'Target'],
   interval: ['間隔', 'Interval'],
   scope: ['対象範囲', 'Scope'],
+  component: ['コンポーネント', 'Component'],
+  applied: ['反映したアラート', 'Alerts applied'],
+  ignored: ['無視したアラート', 'Alerts ignored'],
+  evidence: ['根拠', 'Evidence'],
 };
 
 // Keys that only tie the entry to other rows: the target column already names the object.
