@@ -21,15 +21,16 @@ export async function runDns(probe: ProbeSpec, signal: AbortSignal): Promise<Rec
   try {
     answers = await resolve(resolver, probe.target, settings.recordType);
   } catch (error) {
-    if (signal.aborted) throw new ProbeFailure(`no answer for ${probe.target} ${settings.recordType} within ${probe.timeoutS} s`);
+    if (signal.aborted) throw ProbeFailure.of('noAnswer', { seconds: probe.timeoutS });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ProbeFailure(`${probe.target} ${settings.recordType}: ${code === 'ENOTFOUND' || code === 'ENODATA' ? 'no such record' : code}`, { answers: [] });
+    if (code === 'ENOTFOUND' || code === 'ENODATA') throw ProbeFailure.of('dnsNoRecord', { name: probe.target, type: settings.recordType }, { answers: [] });
+    throw new ProbeFailure(`${probe.target} ${settings.recordType}: ${code}`, { answers: [] });
   } finally {
     signal.removeEventListener('abort', cancel);
   }
   const detail = { answers: answers.slice(0, 10) };
   if (settings.expected && !answers.some((a) => normalise(a) === normalise(settings.expected))) {
-    throw new ProbeFailure(`${probe.target} ${settings.recordType} answered ${answers.join(', ') || '(nothing)'}, expected ${settings.expected}`, detail);
+    throw ProbeFailure.of('dnsMismatch', { name: probe.target, type: settings.recordType, answers: answers.join(', ') || '—', expected: settings.expected }, detail);
   }
   return detail;
 }

@@ -27,7 +27,7 @@ export async function runHttp(probe: ProbeSpec, signal: AbortSignal): Promise<Re
     // The certificate that matters is the one of the URL staff entered.
     if (hop === 0) certificate = response.certificate;
     if (![301, 302, 303, 307, 308].includes(response.status) || !response.location) break;
-    if (hop === MAX_REDIRECTS) throw new ProbeFailure(`more than ${MAX_REDIRECTS} redirects`, { status: response.status });
+    if (hop === MAX_REDIRECTS) throw ProbeFailure.of('tooManyRedirects', { max: MAX_REDIRECTS }, { status: response.status });
     url = new URL(response.location, url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeFailure(`redirected to a ${url.protocol} URL`);
   }
@@ -37,18 +37,18 @@ export async function runHttp(probe: ProbeSpec, signal: AbortSignal): Promise<Re
 
   const ranges = parseStatusRanges(settings.expectStatus) ?? [[200, 399]];
   if (!ranges.some(([from, to]) => response.status >= from && response.status <= to)) {
-    throw new ProbeFailure(`HTTP ${response.status}, expected ${settings.expectStatus}`, detail);
+    throw ProbeFailure.of('httpStatus', { status: response.status, expected: settings.expectStatus }, detail);
   }
   if (settings.keyword) {
     const found = response.body.toString('utf8').includes(settings.keyword);
     if (found === settings.keywordAbsent) {
-      throw new ProbeFailure(settings.keywordAbsent ? `the page contains "${settings.keyword}"` : `"${settings.keyword}" is not on the page`, detail);
+      throw ProbeFailure.of(settings.keywordAbsent ? 'keywordPresent' : 'keywordMissing', { keyword: settings.keyword }, detail);
     }
   }
   // An expired certificate fails even when it is not verified (a self-signed internal one).
-  if (certificate && certificate.validTo.getTime() < Date.now()) throw new ProbeFailure(`the certificate of ${new URL(probe.target).host} has expired`, detail);
+  if (certificate && certificate.validTo.getTime() < Date.now()) throw ProbeFailure.of('certExpired', { where: new URL(probe.target).host }, detail);
   if (certificate && settings.certMinDays > 0 && (detail.certDaysLeft as number) < settings.certMinDays) {
-    throw new ProbeFailure(`the certificate expires in ${detail.certDaysLeft} days (fewer than ${settings.certMinDays})`, detail);
+    throw ProbeFailure.of('certShort', { days: detail.certDaysLeft as number, min: settings.certMinDays }, detail);
   }
   return detail;
 }
@@ -65,8 +65,8 @@ function get(url: URL, settings: HttpSettings, signal: AbortSignal, timeoutS: nu
       rejectUnauthorized: settings.tlsVerify,
     });
     request.once('error', (error: NodeJS.ErrnoException) => {
-      if (signal.aborted) reject(new ProbeFailure(`no answer from ${url.host} within ${timeoutS} s`));
-      else reject(new ProbeFailure(describeError(url, error)));
+      if (signal.aborted) reject(ProbeFailure.of('noAnswerFrom', { where: url.host, seconds: timeoutS }));
+      else reject(describeError(url, error));
     });
     request.once('response', (res) => {
       const socket = res.socket as TLSSocket;
@@ -85,17 +85,17 @@ function get(url: URL, settings: HttpSettings, signal: AbortSignal, timeoutS: nu
         }
       });
       res.once('end', finish);
-      res.once('error', (error) => (size >= MAX_BODY_BYTES ? finish() : reject(new ProbeFailure(signal.aborted ? `no complete answer from ${url.host} within ${timeoutS} s` : describeError(url, error)))));
+      res.once('error', (error) => (size >= MAX_BODY_BYTES ? finish() : reject(signal.aborted ? ProbeFailure.of('noAnswerFrom', { where: url.host, seconds: timeoutS }) : describeError(url, error))));
     });
     request.end();
   });
 }
 
-function describeError(url: URL, error: NodeJS.ErrnoException): string {
+function describeError(url: URL, error: NodeJS.ErrnoException): ProbeFailure {
   const code = error.code ?? '';
-  if (code === 'CERT_HAS_EXPIRED') return `the certificate of ${url.host} has expired`;
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.includes('SELF_SIGNED')) return `the certificate of ${url.host} is not trusted (${code})`;
-  if (code === 'ECONNREFUSED') return `${url.host} refused the connection`;
-  if (code === 'ENOTFOUND') return `${url.hostname} does not resolve`;
-  return `${url.host}: ${code || error.message}`;
+  if (code === 'CERT_HAS_EXPIRED') return ProbeFailure.of('certExpired', { where: url.host });
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.includes('SELF_SIGNED')) return ProbeFailure.of('certUntrusted', { where: url.host, reason: code });
+  if (code === 'ECONNREFUSED') return ProbeFailure.of('refused', { where: url.host });
+  if (code === 'ENOTFOUND') return ProbeFailure.of('dnsNoRecord', { name: url.hostname, type: 'A/AAAA' });
+  return ProbeFailure.of('connectFailed', { where: url.host, reason: code || error.message });
 }

@@ -19,7 +19,7 @@ async function banner(host: string, port: number, settings: MailSettings, signal
   signal.addEventListener('abort', abort, { once: true });
   try {
     const greeting = await client.readLine();
-    if (!/^\* (OK|PREAUTH)/i.test(greeting)) throw new ProbeFailure(`${where} greeted with "${greeting.slice(0, 120)}", not * OK`);
+    if (!/^\* (OK|PREAUTH)/i.test(greeting)) throw ProbeFailure.of('bannerWrong', { where, banner: greeting.slice(0, 120), expected: '* OK' });
     if (settings.tls === 'starttls') {
       client.send('a1 STARTTLS');
       const answer = await client.readUntil('a1 ');
@@ -59,8 +59,8 @@ async function login(host: string, port: number, settings: MailSettings, timeout
     return { login: true };
   } catch (error) {
     const e = error as Error & { authenticationFailed?: boolean; code?: string; responseText?: string };
-    if (signal.aborted) throw new ProbeFailure(`no IMAP answer from ${where} in time`);
-    if (e.authenticationFailed) throw new ProbeFailure(`login refused by ${where}${e.responseText ? `: ${e.responseText}` : ''}`);
+    if (signal.aborted) throw ProbeFailure.of('noAnswerFrom', { where, seconds: timeoutS });
+    if (e.authenticationFailed) throw ProbeFailure.of('loginRefused', { where, reply: e.responseText ?? '' });
     throw new ProbeFailure(`${where}: ${e.code ?? e.message}`);
   } finally {
     signal.removeEventListener('abort', abort);

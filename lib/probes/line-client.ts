@@ -23,7 +23,7 @@ export class LineClient {
       const onAbort = () => socket.destroy(new ProbeFailure(`no connection to ${host}:${port} in time`));
       options.signal.addEventListener('abort', onAbort, { once: true });
       socket.once(options.implicitTls ? 'secureConnect' : 'connect', () => resolve(new LineClient(socket, options.label)));
-      socket.once('error', (error: NodeJS.ErrnoException) => reject(error instanceof ProbeFailure ? error : new ProbeFailure(`cannot connect to ${host}:${port}: ${error.code ?? error.message}`)));
+      socket.once('error', (error: NodeJS.ErrnoException) => reject(error instanceof ProbeFailure ? error : ProbeFailure.of('connectFailed', { where: `${host}:${port}`, reason: error.code ?? error.message })));
       socket.once('close', () => options.signal.removeEventListener('abort', onAbort));
     });
   }
@@ -35,7 +35,7 @@ export class LineClient {
       this.deliver();
     });
     socket.on('error', (error) => this.fail(error instanceof ProbeFailure ? error : new ProbeFailure(`${this.label}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
-    socket.on('close', () => this.fail(new ProbeFailure(`${this.label} closed the connection`)));
+    socket.on('close', () => this.fail(ProbeFailure.of('closed', { where: this.label })));
   }
 
   private fail(error: Error) {

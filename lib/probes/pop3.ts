@@ -13,7 +13,7 @@ export async function runPop3(probe: ProbeSpec, signal: AbortSignal): Promise<Re
   signal.addEventListener('abort', abort, { once: true });
   try {
     const banner = await client.readLine();
-    if (!banner.startsWith('+OK')) throw new ProbeFailure(`${where} greeted with "${banner.slice(0, 120)}", not +OK`);
+    if (!banner.startsWith('+OK')) throw ProbeFailure.of('bannerWrong', { where, banner: banner.slice(0, 120), expected: '+OK' });
     if (settings.tls === 'starttls') {
       client.send('STLS');
       const answer = await client.readLine();
@@ -23,10 +23,10 @@ export async function runPop3(probe: ProbeSpec, signal: AbortSignal): Promise<Re
     if (settings.user) {
       client.send(`USER ${settings.user}`);
       const user = await client.readLine();
-      if (!user.startsWith('+OK')) throw new ProbeFailure(`login refused by ${where}: ${user.slice(0, 120)}`);
+      if (!user.startsWith('+OK')) throw ProbeFailure.of('loginRefused', { where, reply: user.slice(0, 120) });
       client.send(`PASS ${settings.password}`);
       const pass = await client.readLine();
-      if (!pass.startsWith('+OK')) throw new ProbeFailure(`login refused by ${where}: ${pass.slice(0, 120)}`);
+      if (!pass.startsWith('+OK')) throw ProbeFailure.of('loginRefused', { where, reply: pass.slice(0, 120) });
     }
     client.send('QUIT');
     return { banner: banner.slice(0, 120), login: Boolean(settings.user) };

@@ -27,7 +27,7 @@ export async function runProbe(probe: ProbeSpec, signal?: AbortSignal): Promise<
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(new ProbeFailure(`no answer within ${probe.timeoutS} s`));
+    const onAbort = () => reject(ProbeFailure.of('noAnswer', { seconds: probe.timeoutS }));
     if (combined.aborted) onAbort();
     combined.addEventListener('abort', onAbort, { once: true });
     // Belt and braces: a runner that ignores its signal still cannot hold the loop past the timeout.
@@ -38,8 +38,9 @@ export async function runProbe(probe: ProbeSpec, signal?: AbortSignal): Promise<
     return { ok: true, latencyMs: elapsed(), ...(Object.keys(detail).length ? { detail } : {}) };
   } catch (error) {
     const failure = error instanceof ProbeFailure ? error : new ProbeFailure(error instanceof Error ? error.message : String(error));
-    const message = timeout.aborted && !(error instanceof ProbeFailure) ? `no answer within ${probe.timeoutS} s` : failure.message;
-    return { ok: false, latencyMs: elapsed(), error: message, ...(failure.detail ? { detail: failure.detail } : {}) };
+    const worded = timeout.aborted && !(error instanceof ProbeFailure) ? ProbeFailure.of('noAnswer', { seconds: probe.timeoutS }, failure.detail) : failure;
+    const detail = { ...worded.detail, ...(worded.problem ? { problem: worded.problem } : {}) };
+    return { ok: false, latencyMs: elapsed(), error: worded.message, ...(Object.keys(detail).length ? { detail } : {}) };
   } finally {
     clearTimeout(timer);
     deadline.catch(() => {});

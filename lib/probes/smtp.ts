@@ -30,17 +30,17 @@ export async function runSmtp(probe: ProbeSpec, signal: AbortSignal): Promise<Re
     await transport.verify();
     return { login: Boolean(settings.user) };
   } catch (error) {
-    throw new ProbeFailure(describe(error as NodeJS.ErrnoException & { responseCode?: number; response?: string }, `${host}:${port}`));
+    throw describe(error as NodeJS.ErrnoException & { responseCode?: number; response?: string }, `${host}:${port}`, probe.timeoutS);
   } finally {
     signal.removeEventListener('abort', abort);
     transport.close();
   }
 }
 
-function describe(error: NodeJS.ErrnoException & { responseCode?: number; response?: string }, where: string): string {
+function describe(error: NodeJS.ErrnoException & { responseCode?: number; response?: string }, where: string, seconds: number): ProbeFailure {
   // nodemailer's messages name the command and the server's answer; never the password.
-  if (error.code === 'EAUTH') return `login refused by ${where}: ${error.response ?? error.message}`;
-  if (error.code === 'ECONNECTION' && /ECONNREFUSED/.test(error.message)) return `${where} refused the connection`;
-  if (error.code === 'ETIMEDOUT' || /Greeting never received|timeout/i.test(error.message)) return `no SMTP banner from ${where} in time`;
-  return `${where}: ${error.response ?? error.message}`;
+  if (error.code === 'EAUTH') return ProbeFailure.of('loginRefused', { where, reply: error.response ?? error.message });
+  if (error.code === 'ECONNECTION' && /ECONNREFUSED/.test(error.message)) return ProbeFailure.of('refused', { where });
+  if (error.code === 'ETIMEDOUT' || /Greeting never received|timeout/i.test(error.message)) return ProbeFailure.of('noAnswerFrom', { where, seconds });
+  return new ProbeFailure(`${where}: ${error.response ?? error.message}`);
 }

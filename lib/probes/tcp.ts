@@ -9,7 +9,7 @@ export async function runTcp(probe: ProbeSpec, signal: AbortSignal): Promise<Rec
     const socket = net.connect({ host, port });
     const abort = () => {
       socket.destroy();
-      reject(new ProbeFailure(`no connection to ${host}:${port} within ${probe.timeoutS} s`));
+      reject(ProbeFailure.of('noAnswerFrom', { where: `${host}:${port}`, seconds: probe.timeoutS }));
     };
     signal.addEventListener('abort', abort, { once: true });
     socket.once('connect', () => {
@@ -19,7 +19,7 @@ export async function runTcp(probe: ProbeSpec, signal: AbortSignal): Promise<Rec
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       signal.removeEventListener('abort', abort);
-      reject(new ProbeFailure(`cannot connect to ${host}:${port}: ${error.code ?? error.message}`));
+      reject(ProbeFailure.of('connectFailed', { where: `${host}:${port}`, reason: error.code ?? error.message }));
     });
   });
   return {};

@@ -1,3 +1,4 @@
+import { runProblemText, type RunProblem, type RunProblemCode } from './run-problems';
 import type { ProbeKind, ProbeSettings } from './schema';
 
 /** What a runner needs of a probe (a stored row with its settings parsed, or a form's values for "test now"). */
@@ -22,7 +23,14 @@ export class ProbeFailure extends Error {
   constructor(
     message: string,
     readonly detail?: Record<string, unknown>,
+    readonly problem?: RunProblem,
   ) {
     super(message);
+  }
+
+  /** A failure worded in both languages: its English text is the message. */
+  static of(code: RunProblemCode, params: RunProblem['params'], detail?: Record<string, unknown>): ProbeFailure {
+    const problem = { code, params };
+    return new ProbeFailure(runProblemText(problem, 'en'), detail, problem);
   }
 }

@@ -90,6 +90,9 @@ describe.skipIf(skip)(`built-in probes drive a component's status${skip ? ` (ski
     const incident = await until(() => db.incident.findFirst({ where: { source: 'auto', autoComponentId: id } }), (i) => Boolean(i), 'the automatic incident');
     expect(incident!.published).toBe(true);
     expect((await db.probeResult.findFirst({ where: { probeId: probe.id, ok: false } }))?.error).toMatch(/refused the connection/);
+    // Staff read why in the console's language.
+    await page.goto(`${site.url}/admin/probes?component=webmail`);
+    expect(await page.locator('[data-component="webmail"] [data-testid="probe-latest"]').textContent()).toMatch(/^失敗.*127\.0\.0\.1:\d+ に接続を拒否されました/);
 
     await nginx.start();
     await until(webmail, (c) => c.status === 'operational', 'webmail operational again');

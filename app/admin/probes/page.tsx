@@ -4,11 +4,18 @@ import { adminLang } from '@/lib/auth/admin-lang';
 import { requireStaffPage } from '@/lib/auth/guard';
 import { probeText } from '@/lib/i18n/admin-probes';
 import { componentChoices } from '@/lib/probes/admin';
+import { runProblemText, storedRunProblem } from '@/lib/probes/run-problems';
 import { listProbes, type ProbeDto } from '@/lib/probes/store';
 import { AdminShell } from '../_components/admin-shell';
 import { statusLabels } from '../_components/labels';
 import { KIND_NAMES } from './_components/kind-names';
 import { ProbeForm } from './_components/probe-form';
+
+/** Why the latest run failed, in the console's language when the result says which problem it was. */
+function failureText(latest: NonNullable<ProbeDto['latest']>, lang: 'ja' | 'en'): string {
+  const problem = storedRunProblem(latest.detail);
+  return problem ? runProblemText(problem, lang) : (latest.error ?? '');
+}
 
 const percent = (share: number | null) => (share === null ? '—' : `${(Math.floor(share * 10_000) / 100).toFixed(2)}%`);
 
@@ -76,7 +83,7 @@ export default async function ProbesPage({ searchParams }: { searchParams: Promi
                     {p.latest ? (
                       <>
                         {p.latest.ok ? t.ok : t.failed} <LocalTime iso={p.latest.at} lang={lang} />
-                        {p.latest.error && <div className="hint">{p.latest.error}</div>}
+                        {p.latest.error && <div className="hint">{failureText(p.latest, lang)}</div>}
                         {typeof p.latest.detail?.certDaysLeft === 'number' && (
                           <div className="hint" data-testid="probe-cert-days">
                             {t.certDaysLeft}: {p.latest.detail.certDaysLeft}
@@ -101,7 +108,7 @@ export default async function ProbesPage({ searchParams }: { searchParams: Promi
         <ProbeForm
           initial={{ componentId: selected?.id ?? components[0].id, kind: 'http', intervalS: '60', timeoutS: '10', confirmations: '2', expectStatus: '200-399', certMinDays: '0' }}
           components={components.map((c) => ({ id: c.id, slug: c.slug, name: name(c) }))}
-          labels={{ words: t, statuses: labels.componentStatuses, kinds: KIND_NAMES }}
+          labels={{ words: t, statuses: labels.componentStatuses, kinds: KIND_NAMES, lang }}
         />
       )}
     </AdminShell>

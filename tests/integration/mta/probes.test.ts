@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProbe } from '../../../lib/probes/run';
+import { runProblemText, storedRunProblem } from '../../../lib/probes/run-problems';
 import { validateProbe, type ProbeInput } from '../../../lib/probes/schema';
 import type { ProbeOutcome, ProbeSpec } from '../../../lib/probes/types';
 import { dnsmasqUnavailable, startDnsmasq, type Dnsmasq } from '../../support/dnsmasq';
@@ -47,6 +48,8 @@ describe.skipIf(nginxUnavailable())('http probe against nginx', () => {
   it('fails on a missing keyword, and on a keyword that must be absent', async () => {
     const missing = await run({ kind: 'http', target: `${nginx.httpUrl}/`, settings: { keyword: 'maintenance in progress' } });
     expect(missing).toMatchObject({ ok: false, error: '"maintenance in progress" is not on the page' });
+    // The console words it in Japanese from the code and parameters kept with the result.
+    expect(runProblemText(storedRunProblem(missing.detail)!, 'ja')).toBe('ページに「maintenance in progress」がありません');
     const present = await run({ kind: 'http', target: `${nginx.httpUrl}/`, settings: { keyword: NGINX_PAGE, keywordAbsent: true } });
     expect(present.ok).toBe(false);
     expect(present.error).toContain('the page contains');
@@ -66,6 +69,7 @@ describe.skipIf(nginxUnavailable())('http probe against nginx', () => {
     const day = await run({ kind: 'http', target: `${nginx.shortCertUrl}/`, settings: { tlsVerify: false, certMinDays: 30 } });
     expect(day).toMatchObject({ ok: false, detail: { certDaysLeft: 0 } });
     expect(day.error).toMatch(/the certificate expires in 0 days \(fewer than 30\)/);
+    expect(runProblemText(storedRunProblem(day.detail)!, 'ja')).toBe('証明書の残りが0日です（30日未満）');
     const verified = await run({ kind: 'http', target: `${nginx.httpsUrl}/` });
     expect(verified.ok).toBe(false);
     expect(verified.error).toMatch(/certificate of 127\.0\.0\.1:\d+ is not trusted/);
@@ -92,6 +96,7 @@ describe('tcp probe and the timeout', () => {
     const closed = await freePort();
     const outcome = await run({ kind: 'tcp', target: `127.0.0.1:${closed}` });
     expect(outcome).toMatchObject({ ok: false, error: `cannot connect to 127.0.0.1:${closed}: ECONNREFUSED` });
+    expect(runProblemText(storedRunProblem(outcome.detail)!, 'ja')).toBe(`127.0.0.1:${closed} に接続できません（ECONNREFUSED）`);
   });
 
   it('gives up at the timeout on a server that accepts and never answers, for every kind that waits for an answer', async () => {

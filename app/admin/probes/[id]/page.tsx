@@ -51,7 +51,7 @@ export default async function ProbePage({ params, searchParams }: { params: Prom
         initial={initial}
         hasPassword={Boolean(s.hasPassword)}
         components={components.map((c) => ({ id: c.id, slug: c.slug, name: name(c) }))}
-        labels={{ words: t, statuses: statusLabels(lang).componentStatuses, kinds: KIND_NAMES }}
+        labels={{ words: t, statuses: statusLabels(lang).componentStatuses, kinds: KIND_NAMES, lang }}
       />
       <div className="button-row">
         <form action={toggleProbeAction} className="inline-form">

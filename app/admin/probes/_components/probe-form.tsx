@@ -3,12 +3,14 @@
 import { useActionState, useState } from 'react';
 import type { ProbeWords } from '@/lib/i18n/admin-probes';
 import { DNS_RECORD_TYPES, FAILURE_STATUSES, PROBE_KINDS, type ProbeKind } from '@/lib/probes/kinds';
+import { runProblemText, storedRunProblem } from '@/lib/probes/run-problems';
 import { probeFormAction, type ProbeFormState } from '../actions';
 
 export interface ProbeFormLabels {
   words: ProbeWords;
   statuses: Record<string, string>;
   kinds: Record<ProbeKind, string>;
+  lang: 'ja' | 'en';
 }
 
 export interface ComponentOption {
@@ -47,6 +49,8 @@ export function ProbeForm({ id, initial, components, labels, hasPassword = false
     </div>
   );
   const mail = kind === 'smtp' || kind === 'imap' || kind === 'pop3';
+  const testProblem = state.test ? storedRunProblem(state.test.detail) : null;
+  const { problem: _problem, ...testDetail } = state.test?.detail ?? {};
   return (
     <form action={action} className="stack" noValidate key={JSON.stringify(state.values ?? null)} data-testid="probe-form">
       {id && <input type="hidden" name="id" value={id} />}
@@ -64,8 +68,9 @@ export function ProbeForm({ id, initial, components, labels, hasPassword = false
       {state.test && (
         <div role="status" data-testid="probe-test-result" className={state.test.ok ? 'form-ok' : 'form-error'}>
           <strong>{t.testResult}: </strong>
-          {state.test.ok ? t.ok : t.failed} ({Math.round(state.test.latencyMs)} ms){state.test.error ? ` — ${state.test.error}` : ''}
-          {state.test.detail && <code> {JSON.stringify(state.test.detail)}</code>}
+          {state.test.ok ? t.ok : t.failed} ({Math.round(state.test.latencyMs)} ms)
+          {state.test.error ? ` — ${testProblem ? runProblemText(testProblem, labels.lang) : state.test.error}` : ''}
+          {Object.keys(testDetail).length > 0 && <code> {JSON.stringify(testDetail)}</code>}
         </div>
       )}
       <div className="two-col">
