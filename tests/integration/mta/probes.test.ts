@@ -179,7 +179,8 @@ describe('smtp probe against the bundled MTA', () => {
 
 describe.skipIf(postfixDovecotUnavailable())('imap and pop3 probes against Dovecot', () => {
   let pair: PostfixDovecot;
-  beforeAll(async () => (pair = await startPostfixDovecot({ pop3: true })));
+  // ssl = yes with a self-signed certificate: STARTTLS / STLS on the plain ports, and imaps.
+  beforeAll(async () => (pair = await startPostfixDovecot({ pop3: true, imaps: true })));
   afterAll(() => pair?.stop());
 
   it('reads the banners and logs in', async () => {
@@ -188,6 +189,18 @@ describe.skipIf(postfixDovecotUnavailable())('imap and pop3 probes against Dovec
     expect(await run({ kind: 'imap', target: `127.0.0.1:${pair.imapPort}`, settings: { user: pair.user, password: pair.password } })).toMatchObject({ ok: true, detail: { login: true } });
     expect(await run({ kind: 'pop3', target: `127.0.0.1:${pair.pop3Port}` })).toMatchObject({ ok: true, detail: { login: false } });
     expect(await run({ kind: 'pop3', target: `127.0.0.1:${pair.pop3Port}`, settings: { user: pair.user, password: pair.password } })).toMatchObject({ ok: true, detail: { login: true } });
+  });
+
+  it('upgrades with STARTTLS / STLS or speaks TLS from the start, and refuses an untrusted certificate when verifying', async () => {
+    const imapsPort = Number(new URL(pair.imapsUrl!).port);
+    const login = { user: pair.user, password: pair.password, tlsVerify: false };
+    expect(await run({ kind: 'imap', target: `127.0.0.1:${pair.imapPort}`, settings: { tls: 'starttls', tlsVerify: false } })).toMatchObject({ ok: true });
+    expect(await run({ kind: 'imap', target: `127.0.0.1:${pair.imapPort}`, settings: { tls: 'starttls', ...login } })).toMatchObject({ ok: true, detail: { login: true } });
+    expect(await run({ kind: 'imap', target: `127.0.0.1:${imapsPort}`, settings: { tls: 'implicit', ...login } })).toMatchObject({ ok: true, detail: { login: true } });
+    expect(await run({ kind: 'pop3', target: `127.0.0.1:${pair.pop3Port}`, settings: { tls: 'starttls', ...login } })).toMatchObject({ ok: true, detail: { login: true } });
+    const verified = await run({ kind: 'imap', target: `127.0.0.1:${imapsPort}`, settings: { tls: 'implicit' } });
+    expect(verified.ok).toBe(false);
+    expect(verified.error).toMatch(/SELF_SIGNED|self-signed|certificate/i);
   });
 
   it('fails on a wrong password, without the password in the error', async () => {
