@@ -14,7 +14,7 @@ import type { ProbeOutcome, ProbeSpec } from '../../../lib/probes/types';
 import { dnsmasqUnavailable, startDnsmasq, type Dnsmasq } from '../../support/dnsmasq';
 import { NGINX_PAGE, nginxUnavailable, startNginx, type Nginx } from '../../support/nginx';
 import { postfixDovecotUnavailable, startPostfixDovecot, type PostfixDovecot } from '../../support/postfix-dovecot';
-import { freePort, startMta, SUBMISSION_USER, submissionPassword, type MtaProcess } from './helpers';
+import { freePort, selfSignedCertificate, startMta, SUBMISSION_USER, submissionPassword, type MtaProcess } from './helpers';
 
 function spec(input: Omit<ProbeInput, 'componentId'>): ProbeSpec {
   const result = validateProbe({ componentId: 'c', intervalS: 60, timeoutS: 5, ...input });
@@ -160,13 +160,20 @@ describe.skipIf(dnsmasqUnavailable())('dns probe against dnsmasq', () => {
 
 describe('smtp probe against the bundled MTA', () => {
   let mta: MtaProcess;
-  beforeAll(async () => (mta = await startMta()));
+  beforeAll(async () => {
+    const { key, cert } = selfSignedCertificate();
+    mta = await startMta({ env: { MTA_TLS_KEY: key, MTA_TLS_CERT: cert } });
+  });
   afterAll(() => mta?.stop());
 
-  it('reads the banner, and logs in with the submission account', async () => {
+  it('reads the banner, logs in with the submission account, also after STARTTLS', async () => {
     expect(await run({ kind: 'smtp', target: `127.0.0.1:${mta.smtpPort}` })).toMatchObject({ ok: true, detail: { login: false } });
     const login = await run({ kind: 'smtp', target: `127.0.0.1:${mta.smtpPort}`, settings: { user: SUBMISSION_USER, password: submissionPassword(mta.dataDir) } });
     expect(login).toMatchObject({ ok: true, detail: { login: true } });
+    const overTls = await run({ kind: 'smtp', target: `127.0.0.1:${mta.smtpPort}`, settings: { tls: 'starttls', tlsVerify: false, user: SUBMISSION_USER, password: submissionPassword(mta.dataDir) } });
+    expect(overTls).toMatchObject({ ok: true, detail: { login: true } });
+    const verified = await run({ kind: 'smtp', target: `127.0.0.1:${mta.smtpPort}`, settings: { tls: 'starttls' } });
+    expect(verified.ok).toBe(false);
   });
 
   it('fails on a wrong password, without the password in the error', async () => {
