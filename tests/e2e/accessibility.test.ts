@@ -64,6 +64,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   const setupLink = staffCli(site.databaseUrl, site.url, 'add', 'waiting-for-password@example.com', '--role', 'editor').link!;
 
+  // A month that has surely begun in every time zone (a future month is a 404).
+  const month = new Date(Date.now() - 20 * 86400_000).toISOString().slice(0, 7);
   publicPages = [
     '/',
     '/en',
@@ -82,6 +84,8 @@ beforeAll(async () => {
     '/subscribe/confirm?token=not-a-token',
     '/mail/domain',
     '/en/mail/trace',
+    `/uptime/${month}`,
+    `/en/uptime/${month}`,
     '/no-such-page',
   ];
   preAuthPages = ['/admin/sign-in', new URL(setupLink).pathname + new URL(setupLink).search];
@@ -92,6 +96,11 @@ beforeAll(async () => {
     `/admin/incidents/${incident.id}`,
     '/admin/maintenance',
     '/admin/templates',
+    '/admin/components',
+    `/admin/components/${component.id}`,
+    '/admin/probes',
+    '/admin/alerts',
+    '/admin/api-keys',
     '/admin/mail',
     '/admin/audit',
     '/admin/staff',
