@@ -2,6 +2,7 @@
 // (a malformed target is refused at the field, "test now" shows a result and stores none), the
 // worker runs it, and the component follows nginx: major outage with an automatic incident when
 // nginx stops, operational again when it is back; its public page charts the response time.
+import net from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
@@ -44,6 +45,37 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}\n--- worker:\n${site.workerOutput().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** An IMAP server that greets, answers CAPABILITY and refuses every login. */
+async function fakeImapServer(): Promise<{ port: number; commands: string[]; close: () => Promise<void> }> {
+  const commands: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        commands.push(line.replace(/^(\S+ LOGIN \S+).*/i, '$1 …'));
+        const [tag, command = ''] = line.split(' ');
+        if (/^(LOGIN|AUTHENTICATE)$/i.test(command)) socket.write(`${tag} NO [AUTHENTICATIONFAILED] Authentication failed.\r\n`);
+        else if (/^CAPABILITY$/i.test(command)) socket.write(`* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n${tag} OK done\r\n`);
+        else if (/^LOGOUT$/i.test(command)) socket.end(`* BYE\r\n${tag} OK bye\r\n`);
+        else socket.write(`${tag} OK done\r\n`);
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    commands,
+    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
+  };
 }
 
 const webmail = () => db.component.findUniqueOrThrow({ where: { slug: 'webmail' }, select: { id: true, status: true } });
@@ -108,5 +140,27 @@ describe.skipIf(skip)(`built-in probes drive a component's status${skip ? ` (ski
     expect(en).toContain('Response time measured by our checks (24 hours)');
     const actions = (await db.auditLog.findMany({ where: { action: { startsWith: 'probe.' } }, orderBy: { at: 'asc' } })).map((a) => a.action);
     expect(actions).toEqual(['probe.test', 'probe.create']);
+  });
+
+  it('tests an IMAP login from the site (imapflow inside the site server), wording the refusal in Japanese and keeping the password out of the audit log', async () => {
+    const imap = await fakeImapServer();
+    try {
+      await page.goto(`${site.url}/admin/probes?component=webmail`);
+      await page.locator('#probe-kind').selectOption('imap');
+      await page.locator('#probe-target').fill(`127.0.0.1:${imap.port}`);
+      await page.locator('#probe-user').fill('watch@example.jp');
+      await page.locator('#probe-password').fill('e2e-secret-password');
+      await page.locator('#probe-timeoutS').fill('5');
+      await page.getByRole('button', { name: '今すぐテスト（保存しません）' }).click();
+      await expect.poll(() => page.getByTestId('probe-test-result').textContent(), { timeout: 15_000 }).toMatch(/^テスト結果: 失敗 .*127\.0\.0\.1:\d+ でログインできません/);
+      expect(imap.commands.some((c) => /LOGIN|AUTHENTICATE/i.test(c))).toBe(true);
+      const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'probe.test' }, orderBy: { at: 'desc' } });
+      expect(JSON.parse(audit.details)).toMatchObject({ kind: 'imap', ok: false });
+      expect(audit.details).not.toContain('e2e-secret-password');
+      // Shown again without the password.
+      expect(await page.locator('#probe-password').inputValue()).toBe('');
+    } finally {
+      await imap.close();
+    }
   });
 });
