@@ -61,37 +61,40 @@ export default async function UptimeReportPage({ params }: { params: Params }) {
           </p>
         ) : (
           <>
-            <table className="uptime-report" data-testid="uptime-report">
-              <thead>
-                <tr>
-                  <th scope="col">{t.component}</th>
-                  <th scope="col">{t.uptime}</th>
-                  <th scope="col">{t.covered}</th>
-                  <th scope="col">{t.minutesAffected}</th>
-                  <th scope="col">{t.incidents}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.components.map((c) => (
-                  <tr key={c.slug} data-component={c.slug} data-uptime={c.uptimePercent ?? ''}>
-                    <th scope="row">{pick(lang, c.nameJa, c.nameEn)}</th>
-                    <td>{percent(c.uptimePercent)}</td>
-                    <td>{t.hours(c.coveredMinutes)}</td>
-                    <td>{t.hours(c.minutesAffected)}</td>
-                    <td>
-                      {c.incidents.length === 0
-                        ? t.noIncidents
-                        : c.incidents.map((i, index) => (
-                            <span key={i.slug}>
-                              {index > 0 && ', '}
-                              <Link href={localePath(lang, `/incidents/${i.slug}`)}>{pick(lang, i.titleJa, i.titleEn)}</Link>
-                            </span>
-                          ))}
-                    </td>
+            {/* On a phone the five columns scroll sideways in their own region, reachable by keyboard. */}
+            <div className="table-scroll-x" role="region" aria-label={t.uptime} tabIndex={0}>
+              <table className="uptime-report" data-testid="uptime-report">
+                <thead>
+                  <tr>
+                    <th scope="col">{t.component}</th>
+                    <th scope="col">{t.uptime}</th>
+                    <th scope="col">{t.covered}</th>
+                    <th scope="col">{t.minutesAffected}</th>
+                    <th scope="col">{t.incidents}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {report.components.map((c) => (
+                    <tr key={c.slug} data-component={c.slug} data-uptime={c.uptimePercent ?? ''}>
+                      <th scope="row">{pick(lang, c.nameJa, c.nameEn)}</th>
+                      <td>{percent(c.uptimePercent)}</td>
+                      <td>{t.hours(c.coveredMinutes)}</td>
+                      <td>{t.hours(c.minutesAffected)}</td>
+                      <td>
+                        {c.incidents.length === 0
+                          ? t.noIncidents
+                          : c.incidents.map((i, index) => (
+                              <span key={i.slug}>
+                                {index > 0 && ', '}
+                                <Link href={localePath(lang, `/incidents/${i.slug}`)}>{pick(lang, i.titleJa, i.titleEn)}</Link>
+                              </span>
+                            ))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             <p>
               <a href={localePath(lang, `/uptime/${month}.csv`)} download data-testid="uptime-csv-link">
                 {t.csv}
