@@ -1,5 +1,6 @@
 import 'server-only';
 import { formatInTimeZone } from 'date-fns-tz';
+import { z } from 'zod';
 import { requestLang } from '../api/http';
 import { statuspageShaper } from '../api/statuspage';
 import { getStatuspageSnapshot, loadIncidentSnapshot, type SnapshotMaintenance } from '../api/statuspage-data';
@@ -15,11 +16,11 @@ import { notifyMaintenance } from '../maintenance/schedule';
 import { enqueueIncidentNotice } from '../notices/enqueue';
 import { draftReportIfEmpty } from '../rules/report-evidence';
 import { ComponentStatus, type IncidentStatus } from '../status/types';
-import { z } from 'zod';
 import type { ApiPrincipal } from './authenticate';
 import { clearComponentOverride, setComponentOverride } from './component-status';
 import { bodies, impactFromStatuses, IncidentBody, issueDetails, namedComponents, titles, type IncidentFields } from './incident-input';
-import { ApiProblem, apiJson, type ApiCall } from './request';
+import { apiJson } from './errors';
+import { ApiProblem, type ApiCall } from './request';
 
 // What each /api/v1 endpoint does, through the console's own domain functions (lib/incidents/admin.ts,
 // lib/maintenance/admin.ts): the same transaction, the same notices, the same page refresh.

@@ -4,7 +4,7 @@ import { audit } from '../audit/log';
 import { clientIp } from '../http/client-address';
 import { BodyTooLargeError, readBodyLimited } from '../http/read-body';
 import { auditActorFor, authenticateApiKey, type ApiPrincipal } from './authenticate';
-import { apiError, apiJson } from './errors';
+import { apiError } from './errors';
 import { FormShapeError, parseBracketForm } from './form';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
 
@@ -149,4 +149,3 @@ function parseBody(raw: string, type: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export { apiJson };

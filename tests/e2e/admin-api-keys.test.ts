@@ -1,5 +1,6 @@
 // API keys in the console: an admin creates one (shown once, on that page only), sees it listed by
 // prefix, role, scope and creator, and revokes it; the key works against the write API until then.
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
@@ -13,6 +14,7 @@ let browser: Browser;
 let admin: BrowserContext;
 let page: Page;
 let pageId = '';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 beforeAll(async () => {
   const isolated = isolatedSite('api-keys');
@@ -51,7 +53,19 @@ describe('API keys in the console', () => {
     expect(await row.textContent()).toContain('dns');
     expect(await row.textContent()).toContain('keys-admin@example.com');
 
+    // The page meets the same accessibility bar as the rest of the console (tests/e2e/accessibility.test.ts).
+    await page.addScriptTag({ path: AXE });
+    const serious = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    });
+    expect(serious).toEqual([]);
+
     expect((await getComponent(key, 'dns')).status).toBe(200);
+    // A scoped key reads everything but writes only its components.
+    const other = await fetch(`${site.url}/api/v1/pages/${pageId}/components/vps`, { method: 'PATCH', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ component: { status: 'major_outage' } }) });
+    expect(other.status).toBe(403);
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'api_key.create' } });
     expect(audit.actorEmail).toBe('keys-admin@example.com');
     expect(audit.details).not.toContain(key);

@@ -302,6 +302,10 @@ describe('the keys stay secret', () => {
       for (const page of pages) expect(page).not.toContain(secret);
     }
     expect(audit).toContain(`api-key:${keys.editor.prefix}`);
+    // Used keys carry when they were last used; the revoked one never got through.
+    const rows = await db.apiKey.findMany();
+    expect(rows.find((r) => r.prefix === keys.editor.prefix)!.lastUsedAt).not.toBeNull();
+    expect(rows.find((r) => r.prefix === keys.revoked.prefix)!.lastUsedAt).toBeNull();
   });
 });
 
