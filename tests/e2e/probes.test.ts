@@ -2,6 +2,7 @@
 // (a malformed target is refused at the field, "test now" shows a result and stores none), the
 // worker runs it, and the component follows nginx: major outage with an automatic incident when
 // nginx stops, operational again when it is back; its public page charts the response time.
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ let page: Page;
 let nginx: Nginx;
 
 const skip = nginxUnavailable();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 beforeAll(async () => {
   if (skip) return;
@@ -162,5 +164,29 @@ describe.skipIf(skip)(`built-in probes drive a component's status${skip ? ` (ski
     } finally {
       await imap.close();
     }
+  });
+
+  it('has no serious or critical accessibility violation on the probe pages and the charted component page, light and dark', async () => {
+    const probe = await db.probe.findFirstOrThrow();
+    const cookies = await staff.cookies();
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // axe is injected as a script: the site's Content-Security-Policy would (rightly) refuse it.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, bypassCSP: true });
+      await context.addCookies(cookies);
+      const checked = await context.newPage();
+      for (const path of ['/admin/probes?component=webmail', `/admin/probes/${probe.id}`, '/components/webmail', '/en/components/webmail']) {
+        await checked.goto(`${site.url}${path}`, { waitUntil: 'load' });
+        await checked.addScriptTag({ path: AXE });
+        const violations = await checked.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        found.push(...violations.map((v) => `${colorScheme} ${path} ${v}`));
+      }
+      await context.close();
+    }
+    expect(found).toEqual([]);
   });
 });
