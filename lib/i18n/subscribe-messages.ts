@@ -56,6 +56,27 @@ export interface SubscribeMessages {
   webhookRegistered: string;
   webhookSecretLabel: string;
   webhookManageLabel: string;
+  channelLabel: string;
+  channelEmail: string;
+  channelWebhook: string;
+  pickerHint: string;
+  chosenCount: (components: number, groups: number) => string;
+  groupChosenCount: (chosen: number, total: number) => string;
+  groupWhole: string;
+  wholeGroup: (group: string) => string;
+  sentHeading: string;
+  subscribeAnother: string;
+  webhookRegisteredHeading: string;
+  webhookNext: string;
+  chatRegisteredHeading: string;
+  shownOnce: string;
+  copy: string;
+  copied: string;
+  registerAnother: string;
+  followingHeading: string;
+  savedHeading: string;
+  unsubscribedHeading: string;
+  subscribeAgain: string;
 }
 
 const ja: SubscribeMessages = {
@@ -111,6 +132,29 @@ const ja: SubscribeMessages = {
   webhookRegistered: 'Webhookを登録しました。以下の値はこの画面でのみ表示されます。',
   webhookSecretLabel: '署名用シークレット',
   webhookManageLabel: '削除用トークン',
+  channelLabel: '受け取り方',
+  channelEmail: 'メール',
+  channelWebhook: 'Webhook・チャット',
+  pickerHint: '「選んだサービスのみ」を選ぶと一覧が開きます。グループにチェックを入れると、そのグループに今後追加されるサービスのお知らせも届きます。',
+  chosenCount: (components, groups) =>
+    components + groups === 0 ? 'まだ何も選ばれていません。' : `選択中: ${[groups ? `グループ ${groups}件` : '', components ? `サービス ${components}件` : ''].filter(Boolean).join('、')}`,
+  groupChosenCount: (chosen, total) => `${chosen}/${total}件を選択`,
+  groupWhole: 'グループ全体を選択',
+  wholeGroup: (group) => `${group}(グループ全体、今後追加分を含む)`,
+  sentHeading: '受信箱を確認してください',
+  subscribeAnother: '別のアドレスを登録する',
+  webhookRegisteredHeading: 'Webhookを登録しました',
+  webhookNext:
+    'エンドポイントに確認リクエスト(subscription_confirmation)をPOSTしました。その中の confirm_url にPOSTする(またはブラウザで開いてボタンを押す)と、お知らせの送信が始まります。',
+  chatRegisteredHeading: 'チャンネルを登録しました',
+  shownOnce: '以下の値はこの画面でのみ表示されます。今すぐ控えてください。',
+  copy: 'コピー',
+  copied: 'コピーしました',
+  registerAnother: '別の送り先を登録する',
+  followingHeading: '現在の配信対象',
+  savedHeading: '保存しました',
+  unsubscribedHeading: '配信を停止しました',
+  subscribeAgain: 'もう一度登録する',
 };
 
 const en: SubscribeMessages = {
@@ -166,6 +210,31 @@ const en: SubscribeMessages = {
   webhookRegistered: 'The webhook is registered. These values are shown only once.',
   webhookSecretLabel: 'Signing secret',
   webhookManageLabel: 'Removal token',
+  channelLabel: 'How to receive notices',
+  channelEmail: 'Email',
+  channelWebhook: 'Webhook or chat',
+  pickerHint: 'Pick "Only the services I choose" to open the list. A ticked group also brings notices of services added to it later.',
+  chosenCount: (components, groups) =>
+    components + groups === 0
+      ? 'Nothing chosen yet.'
+      : `Chosen: ${[groups ? `${groups} ${groups === 1 ? 'group' : 'groups'}` : '', components ? `${components} ${components === 1 ? 'service' : 'services'}` : ''].filter(Boolean).join(' and ')}`,
+  groupChosenCount: (chosen, total) => `${chosen} of ${total} chosen`,
+  groupWhole: 'whole group',
+  wholeGroup: (group) => `${group} (the whole group, including services added later)`,
+  sentHeading: 'Check your inbox',
+  subscribeAnother: 'Subscribe another address',
+  webhookRegisteredHeading: 'Webhook registered',
+  webhookNext:
+    'We POSTed a confirmation request (subscription_confirmation) to your endpoint. POST to its confirm_url (or open it in a browser and press the button) and notices start.',
+  chatRegisteredHeading: 'Channel registered',
+  shownOnce: 'These values are shown only on this screen: copy them now.',
+  copy: 'Copy',
+  copied: 'Copied',
+  registerAnother: 'Register another endpoint',
+  followingHeading: 'You currently follow',
+  savedHeading: 'Saved',
+  unsubscribedHeading: 'You are unsubscribed',
+  subscribeAgain: 'Subscribe again',
 };
 
 export function subscribeMessages(lang: Lang): SubscribeMessages {

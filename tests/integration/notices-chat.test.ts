@@ -108,16 +108,16 @@ async function openIncident() {
 
 describe('chat channels', () => {
   it("refuses a URL that is not the chosen platform's, in both languages, storing nothing", async () => {
-    const en = await submitForm(`${site.url}/en/subscribe`, 'webhook-form', [['format', 'slack'], ['url', 'https://discord.com/api/webhooks/1/abc'], ['scope', 'all']]);
+    const en = await submitForm(`${site.url}/en/subscribe?channel=webhook`, 'webhook-form', [['format', 'slack'], ['url', 'https://discord.com/api/webhooks/1/abc'], ['scope', 'all']]);
     expect(en.html).toContain('Enter a Slack incoming-webhook URL (https://hooks.slack.com/services/…).');
-    const ja = await submitForm(`${site.url}/subscribe`, 'webhook-form', [['format', 'discord'], ['url', 'https://hooks.slack.com/services/T0/B0/abc'], ['scope', 'all']]);
+    const ja = await submitForm(`${site.url}/subscribe?channel=webhook`, 'webhook-form', [['format', 'discord'], ['url', 'https://hooks.slack.com/services/T0/B0/abc'], ['scope', 'all']]);
     expect(ja.html).toContain('Discord の Webhook の URL(https://discord.com/api/webhooks/…)を入力してください。');
     expect(await db.webhookEndpoint.count()).toBe(0);
   });
 
   it('registers a Slack (Japanese) and a Discord (English) channel; each gets a first message whose link confirms it', async () => {
-    const slackForm = await submitForm(`${site.url}/subscribe`, 'webhook-form', [['format', 'slack'], ['url', slackUrl], ['scope', 'all']]);
-    const discordForm = await submitForm(`${site.url}/en/subscribe`, 'webhook-form', [['format', 'discord'], ['url', discordUrl], ['scope', 'all']]);
+    const slackForm = await submitForm(`${site.url}/subscribe?channel=webhook`, 'webhook-form', [['format', 'slack'], ['url', slackUrl], ['scope', 'all']]);
+    const discordForm = await submitForm(`${site.url}/en/subscribe?channel=webhook`, 'webhook-form', [['format', 'discord'], ['url', discordUrl], ['scope', 'all']]);
     // The URL is the channel's credential: shown back masked, no signing secret for chat.
     const shown = /data-testid="webhook-shown-url">([^<]+)</.exec(slackForm.html)?.[1];
     expect(shown).toBe('http://127.0.0.1:' + new URL(slackUrl).port + '/services/T…/B…/****');

@@ -82,17 +82,17 @@ let removalToken = '';
 
 describe('webhooks', () => {
   it('refuses URLs that are not http(s) or that point into private networks, storing nothing', async () => {
-    const ftp = await submitForm(`${site.url}/en/subscribe`, 'webhook-form', [['url', 'ftp://example.com/hook'], ['scope', 'all']]);
+    const ftp = await submitForm(`${site.url}/en/subscribe?channel=webhook`, 'webhook-form', [['url', 'ftp://example.com/hook'], ['scope', 'all']]);
     expect(ftp.html).toMatch(/id="webhook-url-error"[^>]*>Enter an http:\/\/ or https:\/\/ URL/);
     for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:192.168.1.1]/']) {
-      const res = await submitForm(`${site.url}/en/subscribe`, 'webhook-form', [['url', url], ['scope', 'all']]);
+      const res = await submitForm(`${site.url}/en/subscribe?channel=webhook`, 'webhook-form', [['url', url], ['scope', 'all']]);
       expect(res.html, url).toContain('cannot be sent to local or private network addresses');
     }
     expect(await db.webhookEndpoint.count()).toBe(0);
   });
 
   it('registers through the form and becomes active only once the signed confirm_url is POSTed to', async () => {
-    const res = await submitForm(`${site.url}/subscribe`, 'webhook-form', [['url', receiverUrl], ['scope', 'all']]);
+    const res = await submitForm(`${site.url}/subscribe?channel=webhook`, 'webhook-form', [['url', receiverUrl], ['scope', 'all']]);
     secret = /data-testid="webhook-secret">([^<]+)</.exec(res.html)?.[1] ?? '';
     removalToken = /data-testid="webhook-manage-token">([^<]+)</.exec(res.html)?.[1] ?? '';
     expect(secret).toMatch(/^whsec_/);

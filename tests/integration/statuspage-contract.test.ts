@@ -56,7 +56,7 @@ beforeAll(async () => {
   });
 
   for (const lang of ['ja', 'en'] as const) {
-    await submitForm(`${site.url}${lang === 'en' ? '/en' : ''}/subscribe`, 'webhook-form', [['url', hookUrl[lang]], ['scope', 'all']]);
+    await submitForm(`${site.url}${lang === 'en' ? '/en' : ''}/subscribe?channel=webhook`, 'webhook-form', [['url', hookUrl[lang]], ['scope', 'all']]);
     const confirmation = await until(async () => received.find((r) => r.lang === lang && r.event === 'confirmation'), `the ${lang} confirmation request`);
     expect((await fetch(confirmation.json.confirm_url, { method: 'POST' })).status).toBe(200);
   }

@@ -44,7 +44,7 @@ describe('webhook registration', () => {
       'http://printer.local/',
     ];
     for (const url of targets) {
-      const answer = await postForm(`${site.url}/en/subscribe`, [['url', url], ['scope', 'all']], { testId: 'webhook-form', from: '127.0.0.81' });
+      const answer = await postForm(`${site.url}/en/subscribe?channel=webhook`, [['url', url], ['scope', 'all']], { testId: 'webhook-form', from: '127.0.0.81' });
       expect(answer.text, url).toContain(FORBIDDEN);
     }
     expect(await db.webhookEndpoint.count()).toBe(0);

@@ -2,24 +2,26 @@ import type { Metadata } from 'next';
 import { SiteFooter, SiteHeader } from '@/components/site-header';
 import { getComponentGroups } from '@/lib/components/queries';
 import { localePath } from '@/lib/i18n/locales';
-import { langParams, resolveLang } from '@/lib/i18n/params';
+import { resolveLang } from '@/lib/i18n/params';
 import { subscribeMessages } from '@/lib/i18n/subscribe-messages';
 import { pageMetadata } from '@/lib/site/metadata';
-import { SubscribeForm } from './_components/subscribe-form';
-import { WebhookForm } from './_components/webhook-form';
+import { SubscribeChannels, type Channel } from './_components/subscribe-channels';
 
-export const revalidate = 60;
-export const generateStaticParams = langParams;
+// The channel (?channel=email|webhook) is read per request: without script, the tabs are links.
+export const dynamic = 'force-dynamic';
 
-export async function generateMetadata({ params }: { params: Promise<{ lang: string }> }): Promise<Metadata> {
+type Props = { params: Promise<{ lang: string }>; searchParams: Promise<{ channel?: string | string[] }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const lang = await resolveLang(params);
   const t = subscribeMessages(lang);
   return pageMetadata(lang, '/subscribe', t.title, t.intro);
 }
 
-export default async function SubscribePage({ params }: { params: Promise<{ lang: string }> }) {
+export default async function SubscribePage({ params, searchParams }: Props) {
   const lang = await resolveLang(params);
   const t = subscribeMessages(lang);
+  const channel: Channel = (await searchParams).channel === 'webhook' ? 'webhook' : 'email';
   const groups = await getComponentGroups();
   return (
     <>
@@ -27,10 +29,7 @@ export default async function SubscribePage({ params }: { params: Promise<{ lang
       <main id="main" className="page">
         <h1>{t.title}</h1>
         <p>{t.intro}</p>
-        <section aria-labelledby="email-heading">
-          <h2 id="email-heading">{t.emailHeading}</h2>
-          <SubscribeForm lang={lang} groups={groups} />
-        </section>
+        <SubscribeChannels lang={lang} groups={groups} initialChannel={channel} />
         <section aria-labelledby="feeds-heading">
           <h2 id="feeds-heading">{t.feedsHeading}</h2>
           <p>{t.feedsIntro}</p>
@@ -42,11 +41,6 @@ export default async function SubscribePage({ params }: { params: Promise<{ lang
               <a href={localePath(lang, '/history.atom')}>Atom</a>
             </li>
           </ul>
-        </section>
-        <section aria-labelledby="webhooks" id="webhooks-section">
-          <h2 id="webhooks">{t.webhookHeading}</h2>
-          <p>{t.webhookIntro}</p>
-          <WebhookForm lang={lang} groups={groups} />
         </section>
       </main>
       <SiteFooter lang={lang} />

@@ -4,7 +4,7 @@ import { resolveLang } from '@/lib/i18n/params';
 import { subscribeMessages } from '@/lib/i18n/subscribe-messages';
 import { pageMetadata } from '@/lib/site/metadata';
 import { getSubscription } from '@/lib/subscribers/subscribe';
-import { UnsubscribeForm } from './unsubscribe-form';
+import { UnsubscribedPanel, UnsubscribeForm } from './unsubscribe-form';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,9 +27,11 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
       <main id="main" className="page">
         <h1>{t.unsubscribeTitle}</h1>
         {!subscription ? (
-          <p role="alert">{t.linkInvalid}</p>
+          <p className="form-error" role="alert">
+            {t.linkInvalid}
+          </p>
         ) : subscription.status === 'unsubscribed' ? (
-          <p role="status">{t.unsubscribed}</p>
+          <UnsubscribedPanel lang={lang} />
         ) : (
           <UnsubscribeForm lang={lang} token={token} email={subscription.email} />
         )}

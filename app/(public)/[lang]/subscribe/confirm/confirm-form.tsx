@@ -27,7 +27,7 @@ export function ConfirmForm({ lang, token, initial }: { lang: Lang; token: strin
     case 'confirmed':
     case 'already_confirmed':
       return (
-        <>
+        <div className="confirm-panel">
           <p role="status" data-testid="confirmed">
             {state.status === 'confirmed' ? t.confirmed : t.alreadyConfirmed}
           </p>
@@ -36,11 +36,11 @@ export function ConfirmForm({ lang, token, initial }: { lang: Lang; token: strin
               <Link href={manage}>{t.manageLink}</Link>
             </p>
           )}
-        </>
+        </div>
       );
     default:
       return (
-        <p role="alert" data-testid="confirm-error">
+        <p className="form-error" role="alert" data-testid="confirm-error">
           {state.status === 'expired' ? t.confirmExpired : t.confirmInvalid}
         </p>
       );

@@ -30,7 +30,12 @@ export default async function ManagePage({ params, searchParams }: Props) {
       <main id="main" className="page">
         <h1>{t.manageTitle}</h1>
         {!subscription || subscription.status === 'unsubscribed' ? (
-          <p role="alert">{subscription ? t.unsubscribed : t.linkInvalid}</p>
+          <div className={subscription ? 'confirm-panel' : 'form-error'} role={subscription ? 'status' : 'alert'}>
+            <p>{subscription ? t.unsubscribed : t.linkInvalid}</p>
+            <p>
+              <a href={localePath(lang, '/subscribe')}>{subscription ? t.subscribeAgain : t.subscribeLink}</a>
+            </p>
+          </div>
         ) : (
           <>
             <p>{t.manageIntro(subscription.email)}</p>
@@ -41,7 +46,7 @@ export default async function ManagePage({ params, searchParams }: Props) {
               noticeLang={subscription.lang}
               value={{ all: subscription.all, components: subscription.componentSlugs, groups: subscription.groupSlugs }}
             />
-            <p>
+            <p className="manage-leave">
               <Link href={`${localePath(lang, '/unsubscribe')}?token=${encodeURIComponent(token)}`}>{t.unsubscribeTitle}</Link>
             </p>
           </>
