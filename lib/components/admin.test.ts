@@ -118,8 +118,8 @@ describe('components in the console', () => {
     const { listComponentsForForms } = await import('../incidents/admin');
     const { resolveChoice } = await import('../subscribers/subscribe');
     expect((await listComponentsForForms()).map((c) => c.slug)).not.toContain('dns');
-    expect(await resolveChoice({ all: false, components: ['dns'], groups: [] })).toBeNull();
-    expect(await resolveChoice({ all: false, components: ['backbone'], groups: [] })).not.toBeNull();
+    expect(await resolveChoice({ lang: 'ja', all: false, components: ['dns'], groups: [] })).toBeNull();
+    expect(await resolveChoice({ lang: 'ja', all: false, components: ['backbone'], groups: [] })).not.toBeNull();
   });
 
   it('unarchives', async () => {
