@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
@@ -11,12 +12,13 @@ let site: RunningSite;
 let browser: Browser;
 let page: Page;
 let db: TestDatabase;
+const TOKEN_SECRET = 'keyboard-subscribe-token-secret-0123456789';
 
 beforeAll(async () => {
   const isolated = isolatedSite('keyboard-subscribe');
   db = openDatabase(isolated.DATABASE_URL);
   // Loopback stands in for the reader's webhook endpoint; no mail server: the mail is not the point here.
-  site = await startSite({ ...isolated, WEBHOOK_ALLOW_LOOPBACK: 'true', SMTP_URL: 'smtp://127.0.0.1:9' }, { worker: false });
+  site = await startSite({ ...isolated, WEBHOOK_ALLOW_LOOPBACK: 'true', NOTICE_TOKEN_SECRET: TOKEN_SECRET, SMTP_URL: 'smtp://127.0.0.1:9' }, { worker: false });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });
@@ -88,6 +90,9 @@ async function press(key: string): Promise<Focused> {
 
 const visible = (selector: string) => page.locator(selector).first().isVisible();
 
+/** The components chosen in the first walk, followed on the manage page in the second. */
+const picks: string[] = [];
+
 describe('keyboard only: subscribing', () => {
   it('subscribes by email to two chosen components, then registers a webhook for the same choice, in under a minute', async () => {
     const started = Date.now();
@@ -134,6 +139,7 @@ describe('keyboard only: subscribing', () => {
     expect([subscriber.status, subscriber.allComponents, subscriber.lang]).toEqual(['pending', false, 'en']);
     expect(subscriber.components.map((c) => c.component.slug).sort()).toEqual([...picked].sort());
     expect(subscriber.groups).toEqual([]);
+    picks.push(...picked);
 
     // Back to the tabs; the arrow key moves to Webhook or chat, and the choice of components stays.
     const back = await tabTo((f) => f.role === 'tab', 'the channel tabs', { back: true });
@@ -168,4 +174,40 @@ describe('keyboard only: subscribing', () => {
     expect([...invisible]).toEqual([]);
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
+
+  it('the manage page says what is followed, takes a whole group and confirms the save; unsubscribing confirms plainly', async () => {
+    expect(picks).toHaveLength(2);
+    const subscriber = await db.subscriber.update({ where: { email: 'keys-only@example.test' }, data: { status: 'active', confirmedAt: new Date() } });
+    const token = `${subscriber.id}.1.${createHmac('sha256', TOKEN_SECRET).update(`subscriber:${subscriber.id}:1`).digest('base64url')}`;
+    const components = await db.component.findMany({ where: { slug: { in: picks } }, include: { group: true } });
+    await page.goto(`${site.url}/en/subscriptions/manage?token=${encodeURIComponent(token)}`);
+    await page.waitForSelector('.picker-tree:not([hidden])');
+    expect((await page.getByTestId('following').locator('li').allTextContents()).sort()).toEqual(components.map((c) => c.nameEn).sort());
+
+    // The group of the chosen components starts open; its own box takes the whole group.
+    const scope = await tabTo((f) => f.type === 'radio', 'the picker');
+    expect([scope.value, scope.checked]).toEqual(['chosen', true]);
+    const group = components[0]!.group!;
+    const whole = await tabTo((f) => f.name === 'group' && f.value === group.slug, 'the whole-group box');
+    expect(whole.checked).toBe(false);
+    expect((await press('Space')).checked).toBe(true);
+    expect(await page.getByTestId('manage-picker-count').textContent()).toBe('Chosen: 1 group');
+    await tabTo((f) => f.tag === 'button' && f.text === 'Save', 'the save button');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('manage-saved').waitFor();
+    expect(await page.getByTestId('manage-saved').textContent()).toContain('Your subscription was saved.');
+    expect(await page.getByTestId('following').locator('li').allTextContents()).toEqual([`${group.nameEn} (the whole group, including services added later)`]);
+    const saved = await db.subscriber.findUniqueOrThrow({ where: { id: subscriber.id }, include: { groups: { include: { group: true } } } });
+    expect(saved.groups.map((g) => g.group.slug)).toEqual([group.slug]);
+
+    await tabTo((f) => f.tag === 'a' && f.text === 'Unsubscribe', 'the unsubscribe link');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/en\/unsubscribe\?token=/);
+    await tabTo((f) => f.tag === 'button' && f.text === 'Unsubscribe', 'the unsubscribe button');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('unsubscribed').waitFor();
+    expect(await page.getByTestId('unsubscribed').textContent()).toContain('You are unsubscribed');
+    expect((await db.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).status).toBe('unsubscribed');
+    expect([...invisible]).toEqual([]);
+  }, 60_000);
 });
