@@ -7,7 +7,15 @@ import '../../globals.css';
 // and components render on first request.
 export const generateStaticParams = langParams;
 
-export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1f4e79' };
+// The browser's own bar takes the header's colour (globals.css --card) in the reader's scheme.
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#ffffff' },
+    { media: '(prefers-color-scheme: dark)', color: '#161c23' },
+  ],
+};
 
 export default async function PublicLayout({ children, params }: { children: ReactNode; params: Promise<{ lang: string }> }) {
   const lang = await resolveLang(params);
