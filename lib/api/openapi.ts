@@ -1,4 +1,4 @@
-import { writeApiPaths, writeApiSchemas, writeApiSecuritySchemes } from '../api-keys/openapi-v1';
+import { writeApiPaths, writeApiSchemas, writeApiSecuritySchemes } from './openapi-v1';
 import { COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUSES } from '../status/types';
 
 // OpenAPI 3.1 description of the public read API. Schemas are JSON Schema 2020-12, so the tests
@@ -211,7 +211,7 @@ export function openApiDocument(siteUrl: string) {
           responses: { 200: { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } },
         },
       },
-      // The write API: API keys, Statuspage's management API shapes (lib/api-keys/openapi-v1.ts).
+      // The write API: API keys, Statuspage's management API shapes (lib/api/openapi-v1.ts).
       ...writeApiPaths,
     },
     components: { schemas: { ...schemas, ...writeApiSchemas }, securitySchemes: writeApiSecuritySchemes },

@@ -3,7 +3,7 @@ import { formatDateTime } from '../dates/format';
 import { CHAT_WORDS } from '../i18n/chat-messages';
 import type { Lang } from '../i18n/locales';
 import { messages } from '../i18n/messages';
-import { SUBJECT_PREFIX, type NoticeKind } from '../notices/kinds';
+import { SUBJECT_PREFIX, type NoticeKind } from '../status/notice-kinds';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
 import { toneFor, type Tone } from './tone';
 

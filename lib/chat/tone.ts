@@ -1,4 +1,4 @@
-import type { NoticeKind } from '../notices/kinds';
+import type { NoticeKind } from '../status/notice-kinds';
 import type { IncidentImpact } from '../status/types';
 
 // One colour and one emoji per kind of news, the same on every platform. The colours are the

@@ -1,5 +1,4 @@
-import type { ComponentStatus, IncidentImpact } from '../status/types';
-import { SIGNALS_METRIC } from '../rules/signal-level';
+import { SIGNALS_METRIC, type ComponentStatus, type IncidentImpact } from '../status/types';
 
 // The words of automatic incidents, in both languages, filled with the measured figures.
 

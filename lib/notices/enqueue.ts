@@ -10,7 +10,7 @@ import { siteName, siteUrl } from '../site/identity';
 import { endpointsFor } from '../webhooks/endpoints';
 import { incidentWebhookBodies, type WebhookBody } from '../webhooks/payload';
 import type { ComponentStatus, IncidentImpact, IncidentStatus } from '../status/types';
-import { kindForUpdate, type NoticeKind } from './kinds';
+import { kindForUpdate, type NoticeKind } from '../status/notice-kinds';
 import { noticeComponentOrder, renderIncidentNotices } from './render/incident-notice';
 import { messageIdDomain } from './render/notice-mail';
 import { renderMaintenanceNotice, type MaintenanceNoticeInput, type RenderedNotice } from './render/templates';

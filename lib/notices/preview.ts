@@ -6,7 +6,7 @@ import { freeIncidentSlug, incidentSlugBase } from '../incidents/slug';
 import type { MailContent } from '../mime/content';
 import { sampleSubscriberLinks } from '../subscribers/links';
 import { recipientsFor } from '../subscribers/recipients';
-import { kindForUpdate, type NoticeKind } from './kinds';
+import { kindForUpdate, type NoticeKind } from '../status/notice-kinds';
 import { renderIncidentNotices } from './render/incident-notice';
 import { noticeMailParts } from './render/notice-mail';
 

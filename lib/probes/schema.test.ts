@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateProbe } from './schema';
-import { probeProblemText } from '../i18n/admin-probes';
+import { probeProblemText } from './problem-text';
 
 const base = { componentId: 'c1', intervalS: 60, timeoutS: 10 };
 const problems = (input: Record<string, unknown>) => {

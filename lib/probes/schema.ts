@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isDnsName, parseHostPort } from './target';
 
 // One schema for every probe staff define (console and tests): the target and the settings of its
-// kind. A problem's message is a key of PROBE_PROBLEMS (lib/i18n/admin-probes.ts words it in both
+// kind. A problem's message is a key of PROBE_PROBLEMS (lib/probes/problem-text.ts words it in both
 // languages), so a malformed probe is refused with a clear reason and nothing is stored.
 
 import { DNS_RECORD_TYPES, FAILURE_STATUSES, MAIL_TLS_MODES, PROBE_KINDS, type ProbeKind } from './kinds';

@@ -2,10 +2,9 @@
 // at one moment, as pure functions of the stored rows: lib/rules/signal-windows.ts reads the rows
 // and turns this into the rule engine's windows.
 
-import { FAULT_LEVELS, type FaultLevel } from '../status/types';
+import { FAULT_LEVELS, SIGNALS_METRIC, type FaultLevel } from '../status/types';
 
-/** The metric of a rule driven by a component's alerts and probes (lib/rules/signal-windows.ts). */
-export const SIGNALS_METRIC = 'signals';
+export { SIGNALS_METRIC };
 
 const rank = (level: FaultLevel) => FAULT_LEVELS.indexOf(level);
 export const worseLevel = (a: FaultLevel, b: FaultLevel): FaultLevel => (rank(a) >= rank(b) ? a : b);

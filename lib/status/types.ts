@@ -32,6 +32,14 @@ export type RecordedStatus = ComponentStatus | NoData;
  */
 export const RECORDED_STATUSES = ['operational', 'under_maintenance', NO_DATA, 'degraded_performance', 'partial_outage', 'major_outage'] as const satisfies readonly RecordedStatus[];
 
+/**
+ * What a component's rule follows: the delay of a mail flow, the spam check being bypassed, or the
+ * component's reported signals (Alertmanager's alerts and the built-in probes, lib/rules/signal-windows.ts).
+ */
+export const RULE_METRICS = ['mail_delay', 'scan_bypass', 'signals'] as const;
+export type RuleMetric = (typeof RULE_METRICS)[number];
+export const SIGNALS_METRIC = 'signals' satisfies RuleMetric;
+
 export const INCIDENT_IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
 export const IncidentImpact = z.enum(INCIDENT_IMPACTS);
 export type IncidentImpact = z.infer<typeof IncidentImpact>;

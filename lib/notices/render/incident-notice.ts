@@ -1,7 +1,7 @@
 import 'server-only';
 import { env } from '../../env';
 import { localePath, type Lang } from '../../i18n/locales';
-import type { NoticeKind } from '../kinds';
+import type { NoticeKind } from '../../status/notice-kinds';
 import { siteName, siteUrl } from '../../site/identity';
 import { renderIncidentNotice, type RenderedNotice } from './templates';
 

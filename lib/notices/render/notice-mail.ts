@@ -22,7 +22,7 @@ export function messageIdDomain(): string {
 /** Which notice a copy belongs to, for the headers that name it. */
 export interface NoticeIdentity {
   id: string;
-  /** One of NOTICE_KINDS (lib/notices/kinds.ts), as the notice row stores it. */
+  /** One of NOTICE_KINDS (lib/status/notice-kinds.ts), as the notice row stores it. */
   kind: string;
 }
 

@@ -29,7 +29,7 @@ const { noticeCopy, prepareNotice, messageIdDomain } = await import('./notice-ma
 const { subscriberLinks } = await import('../../subscribers/links');
 const { composeDirectMail } = await import('../../mime/direct-mail');
 const { confirmationMail, alreadySubscribedMail } = await import('../../subscribers/confirmation-mail');
-const { NOTICE_KINDS } = await import('../kinds');
+const { NOTICE_KINDS } = await import('../../status/notice-kinds');
 const { dkimOptions } = await import('../../smtp/transport');
 
 const SPAMASSASSIN = '/usr/bin/spamassassin';

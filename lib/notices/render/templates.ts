@@ -2,7 +2,7 @@ import { renderMarkdown } from '../../content/markdown';
 import { markdownToText } from '../../content/plain-text';
 import { formatDateTime } from '../../dates/format';
 import type { Lang } from '../../i18n/locales';
-import { SUBJECT_PREFIX, type NoticeKind } from '../kinds';
+import { SUBJECT_PREFIX, type NoticeKind } from '../../status/notice-kinds';
 import { splitReport, type ReportSection } from './report-sections';
 
 // The words of every notice, in Japanese and English, as plain text and HTML built from one

@@ -1,4 +1,5 @@
-import type { Lang } from '../i18n/locales';
+// The kinds of notice (mail, webhook, chat) and how a Japanese hosting customer expects each to be
+// headed; vocabulary every channel shares.
 
 export const NOTICE_KINDS = [
   'incident_opened',
@@ -12,7 +13,7 @@ export const NOTICE_KINDS = [
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** The subject prefix a Japanese hosting customer expects, and its English counterpart. */
-export const SUBJECT_PREFIX: Record<NoticeKind, Record<Lang, string>> = {
+export const SUBJECT_PREFIX: Record<NoticeKind, { ja: string; en: string }> = {
   incident_opened: { ja: '【障害発生】', en: '[Incident] ' },
   incident_update: { ja: '【続報】', en: '[Update] ' },
   incident_resolved: { ja: '【復旧】', en: '[Resolved] ' },
