@@ -67,9 +67,12 @@ export function TraceForm({ lang }: { lang: Lang }) {
             </p>
           )}
         </div>
-        <button type="submit" disabled={pending}>
-          {t.submit}
-        </button>
+        {/* In a block of its own, as on the domain lookup: the button keeps its width instead of spanning the form. */}
+        <div>
+          <button type="submit" disabled={pending}>
+            {t.submit}
+          </button>
+        </div>
       </form>
       {state.status === 'answer' && state.result && <TraceResult lang={lang} view={state.result} />}
     </>
