@@ -99,7 +99,8 @@ describe('components in the console', () => {
   it('reorders groups and components with the up/down buttons', async () => {
     await act(() => button('ネットワークを上へ移動').click());
     await act(() => button('上流回線を上へ移動').click());
-    await publicPage('/', async () => (await groupsShown()).join() === 'mail,hosting,network,platform');
+    // Two edits, two page refreshes: wait for the page that has both.
+    await publicPage('/', async () => (await groupsShown()).join() === 'mail,hosting,network,platform' && (await componentsIn('network')).join() === 'uplink,backbone');
     expect(await componentsIn('network')).toEqual(['uplink', 'backbone']);
     // The first can go no higher.
     await console_.goto(`${site.url}/admin/components`);
