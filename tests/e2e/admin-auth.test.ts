@@ -118,8 +118,8 @@ describe('accounts and sign-in', () => {
 });
 
 describe('authorization matrix', () => {
-  const pages = ['/admin', '/admin/incidents', '/admin/incidents/new', '/admin/maintenance', '/admin/mail', '/admin/audit', '/admin/staff'];
-  const adminOnly = new Set(['/admin/mail', '/admin/audit', '/admin/staff']);
+  const pages = ['/admin', '/admin/incidents', '/admin/incidents/new', '/admin/maintenance', '/admin/components', '/admin/probes', '/admin/templates', '/admin/alerts', '/admin/mail', '/admin/audit', '/admin/staff', '/admin/api-keys'];
+  const adminOnly = new Set(['/admin/mail', '/admin/audit', '/admin/staff', '/admin/api-keys']);
 
   it('pages: anonymous → sign-in, editor → 403 on admin pages, admin → everything', async () => {
     const editorCookie = await sessionCookie(editor);
@@ -149,7 +149,7 @@ describe('authorization matrix', () => {
       }));
   }
   const preAuth = new Set(['signInAction', 'setupPasswordAction', 'signOutAction', 'switchLanguageAction']);
-  const adminActions = (file: string) => file.startsWith('app/admin/staff/') || file.startsWith('app/admin/mail/');
+  const adminActions = (file: string) => ['staff', 'mail', 'api-keys', 'components'].some((area) => file.startsWith(`app/admin/${area}/`));
 
   function postAction(a: { id: string; page: string }, headers: Record<string, string>) {
     return fetch(`${site.url}${a.page}`, {

@@ -75,6 +75,8 @@ export async function testProbeAction(_: ProbeFormState, formData: FormData): Pr
 
 /** The form's one action: its "test now" button sends intent=test, its save button the rest. */
 export async function probeFormAction(previous: ProbeFormState, formData: FormData): Promise<ProbeFormState> {
+  // Who asks comes first: a post without a session is a 401 whatever its body (each action checks again).
+  await authorizeAction('editor');
   if (formData.get('intent') === 'test') return testProbeAction(previous, formData);
   return formData.get('id') ? updateProbeAction(previous, formData) : createProbeAction(previous, formData);
 }
