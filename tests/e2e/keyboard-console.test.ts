@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { focusedElement, type Focused } from '../support/keyboard';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 import { PASSWORD, staffCli } from '../support/staff';
 
@@ -21,39 +22,7 @@ afterAll(async () => {
   await site?.stop();
 });
 
-interface Focused {
-  tag: string;
-  type: string;
-  id: string;
-  name: string;
-  /** The label of a form control, or the text of a link or button. */
-  text: string;
-  value: string;
-  checked: boolean;
-  /** How focus shows: an outline (style and width) or a box shadow; empty when it does not show. */
-  indicator: string;
-}
-
-function focused(): Promise<Focused> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLInputElement | null;
-    if (!el || el === document.body) return { tag: 'body', type: '', id: '', name: '', text: '', value: '', checked: false, indicator: 'none needed' };
-    const style = getComputedStyle(el);
-    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 ? `outline ${style.outlineStyle} ${style.outlineWidth}` : '';
-    const shadow = style.boxShadow && style.boxShadow !== 'none' ? `box-shadow ${style.boxShadow}` : '';
-    const label = el.labels?.[0]?.innerText ?? el.getAttribute('aria-label') ?? el.innerText ?? '';
-    return {
-      tag: el.tagName.toLowerCase(),
-      type: el.getAttribute('type') ?? '',
-      id: el.id,
-      name: el.getAttribute('name') ?? '',
-      text: label.replace(/\s+/g, ' ').trim(),
-      value: 'value' in el ? String(el.value) : '',
-      checked: Boolean(el.checked),
-      indicator: outline || shadow,
-    };
-  });
-}
+const focused = () => focusedElement(page);
 
 /** Controls that were focused without a visible focus indicator, over the whole walk. */
 const invisible = new Set<string>();

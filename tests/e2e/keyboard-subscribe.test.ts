@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { focusedElement, type Focused } from '../support/keyboard';
 import { openDatabase, type TestDatabase } from '../support/database';
 import { isolatedSite, startSite, type RunningSite } from '../support/site';
 
@@ -28,39 +29,7 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-interface Focused {
-  tag: string;
-  type: string;
-  role: string;
-  name: string;
-  /** The label of a form control, or the text of a link, button or summary. */
-  text: string;
-  value: string;
-  checked: boolean;
-  /** How focus shows (an outline, or a box shadow); empty when it does not show. */
-  indicator: string;
-}
-
-function focused(): Promise<Focused> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLInputElement | null;
-    if (!el || el === document.body) return { tag: 'body', type: '', role: '', name: '', text: '', value: '', checked: false, indicator: 'none needed' };
-    const style = getComputedStyle(el);
-    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 ? `outline ${style.outlineStyle} ${style.outlineWidth}` : '';
-    const shadow = style.boxShadow && style.boxShadow !== 'none' ? `box-shadow ${style.boxShadow}` : '';
-    const label = el.labels?.[0]?.innerText ?? el.getAttribute('aria-label') ?? el.innerText ?? '';
-    return {
-      tag: el.tagName.toLowerCase(),
-      type: el.getAttribute('type') ?? '',
-      role: el.getAttribute('role') ?? '',
-      name: el.getAttribute('name') ?? '',
-      text: label.replace(/\s+/g, ' ').trim(),
-      value: 'value' in el ? String(el.value) : '',
-      checked: Boolean(el.checked),
-      indicator: outline || shadow,
-    };
-  });
-}
+const focused = () => focusedElement(page);
 
 /** Controls that were focused without a visible focus indicator, over the whole walk. */
 const invisible = new Set<string>();
